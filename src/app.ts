@@ -1,0 +1,40 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { cleanupOpenApiDoc } from 'nestjs-zod';
+import { AppModule } from './app.module';
+import type { AppConfig } from './platform/config/app-config';
+import { CORRELATION_HEADER } from './platform/platform.module';
+
+/** Builds the HTTP application; main.ts listens on it, tests drive it with supertest. */
+export async function createApp(config: AppConfig, options: { bufferLogs?: boolean } = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    requestIdHeader: CORRELATION_HEADER,
+    genReqId: () => crypto.randomUUID(),
+    bodyLimit: 256 * 1024,
+    // Proxies may pass the client address; we never store it raw, so trusting it is harmless here.
+    trustProxy: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: options.bufferLogs ?? true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request, reply) => {
+      void reply.header(CORRELATION_HEADER, request.id);
+    });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('XLA Monitor')
+      .setDescription('Experience level agreements next to SLAs for facilities-management contracts.')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}

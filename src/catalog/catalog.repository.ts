@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export type CatalogKind = 'clients' | 'contracts' | 'sites' | 'zones' | 'touchpoints' | 'devices';
+
+export interface CatalogFilter {
+  contract?: string;
+  site?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  limit: number;
+  total: number;
+}
+
+interface KindQuery {
+  select: string;
+  clientColumn: string;
+  /** How a detail route's key is matched; zones and devices are keyed "siteKey.key". */
+  keyMatch: string;
+  order: string;
+  filters: Partial<Record<keyof CatalogFilter, string>>;
+}
+
+const FROM_SITE = `JOIN sites s ON s.id = x.site_id JOIN contracts k ON k.id = s.contract_id`;
+
+// One read model per kind, joined in SQL: four-table query builders would say the same thing at greater length.
+const KINDS: Record<CatalogKind, KindQuery> = {
+  clients: {
+    select: `SELECT x.key, x.name FROM clients x`,
+    clientColumn: 'x.id',
+    keyMatch: 'x.key = $1',
+    order: 'x.key',
+    filters: { contract: `EXISTS (SELECT 1 FROM contracts k WHERE k.client_id = x.id AND k.key = $?)`, site: `EXISTS (SELECT 1 FROM sites s WHERE s.client_id = x.id AND s.key = $?)` },
+  },
+  contracts: {
+    select: `SELECT x.key, x.name, x.provider, to_char(x.starts_on, 'YYYY-MM-DD') AS starts, to_char(x.ends_on, 'YYYY-MM-DD') AS ends, c.key AS "clientKey"
+             FROM contracts x JOIN clients c ON c.id = x.client_id`,
+    clientColumn: 'x.client_id',
+    keyMatch: 'x.key = $1',
+    order: 'x.key',
+    filters: { contract: 'x.key = $?', site: `EXISTS (SELECT 1 FROM sites s WHERE s.contract_id = x.id AND s.key = $?)` },
+  },
+  sites: {
+    select: `SELECT x.key, x.name, x.city, x.country, x.time_zone AS "timeZone", x.language, x.service_hours AS "serviceHours", x.holidays,
+                    k.key AS "contractKey", c.key AS "clientKey"
+             FROM sites x JOIN contracts k ON k.id = x.contract_id JOIN clients c ON c.id = x.client_id`,
+    clientColumn: 'x.client_id',
+    keyMatch: 'x.key = $1',
+    order: 'x.key',
+    filters: { contract: 'k.key = $?', site: 'x.key = $?' },
+  },
+  zones: {
+    select: `SELECT s.key || '.' || x.key AS ref, x.key, x.name, x.type, x.floor, s.key AS "siteKey", k.key AS "contractKey"
+             FROM zones x ${FROM_SITE}`,
+    clientColumn: 'x.client_id',
+    keyMatch: `s.key || '.' || x.key = $1`,
+    order: 's.key, x.key',
+    filters: { contract: 'k.key = $?', site: 's.key = $?' },
+  },
+  touchpoints: {
+    select: `SELECT x.key, x.kind, x.scale, x.reason_sets AS "reasonSets", x.token, z.key AS "zoneKey", s.key || '.' || z.key AS "zoneRef",
+                    z.type AS "zoneType", s.key AS "siteKey", k.key AS "contractKey"
+             FROM touchpoints x JOIN zones z ON z.id = x.zone_id ${FROM_SITE}`,
+    clientColumn: 'x.client_id',
+    keyMatch: 'x.key = $1',
+    order: 'x.key',
+    filters: { contract: 'k.key = $?', site: 's.key = $?' },
+  },
+  devices: {
+    select: `SELECT s.key || '.' || x.key AS ref, x.key, x.model, x.signals, x.expected_interval_s AS "expectedIntervalS", z.key AS "zoneKey",
+                    s.key || '.' || z.key AS "zoneRef", s.key AS "siteKey", k.key AS "contractKey"
+             FROM devices x JOIN zones z ON z.id = x.zone_id ${FROM_SITE}`,
+    clientColumn: 'x.client_id',
+    keyMatch: `s.key || '.' || x.key = $1`,
+    order: 's.key, x.key',
+    filters: { contract: 'k.key = $?', site: 's.key = $?' },
+  },
+};
+
+const RETIRABLE = new Set<CatalogKind>(['sites', 'zones', 'touchpoints', 'devices']);
+
+/** Read side of the catalog. Every query is scoped to one client unless the caller is an admin. */
+@Injectable()
+export class CatalogRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async list(kind: CatalogKind, clientId: string | null, filter: CatalogFilter, page: number, limit: number): Promise<Page<Record<string, unknown>>> {
+    const q = KINDS[kind];
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const bind = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (clientId) where.push(`${q.clientColumn} = ${bind(clientId)}`);
+    if (RETIRABLE.has(kind)) where.push('x.retired_at IS NULL');
+    for (const [name, condition] of Object.entries(q.filters) as Array<[keyof CatalogFilter, string]>) {
+      const value = filter[name];
+      if (value !== undefined) where.push(condition.replace('$?', bind(value)));
+    }
+    const base = `${q.select} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+    const counted: Array<{ n: string }> = await this.dataSource.query(`SELECT count(*) AS n FROM (${base}) q`, params);
+    const items: Array<Record<string, unknown>> = await this.dataSource.query(`${base} ORDER BY ${q.order} LIMIT ${bind(limit)} OFFSET ${bind((page - 1) * limit)}`, params);
+    return { items, page, limit, total: Number(counted[0]?.n ?? 0) };
+  }
+
+  async findOne(kind: CatalogKind, clientId: string | null, key: string): Promise<Record<string, unknown> | undefined> {
+    const q = KINDS[kind];
+    const where = [q.keyMatch, ...(RETIRABLE.has(kind) ? ['x.retired_at IS NULL'] : [])];
+    const params: unknown[] = [key];
+    if (clientId) {
+      params.push(clientId);
+      where.push(`${q.clientColumn} = $2`);
+    }
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(`${q.select} WHERE ${where.join(' AND ')} LIMIT 1`, params);
+    return rows[0];
+  }
+
+  async findClientByKey(key: string): Promise<{ id: string; key: string } | undefined> {
+    const rows: Array<{ id: string; key: string }> = await this.dataSource.query('SELECT id, key FROM clients WHERE key = $1', [key]);
+    return rows[0];
+  }
+}

@@ -1,0 +1,41 @@
+/** Shared vocabulary of the catalog: plain values, no framework imports. */
+export const ZONE_TYPES = ['restroom', 'kitchen', 'meeting_room', 'open_office', 'entrance', 'other'] as const;
+export type ZoneType = (typeof ZONE_TYPES)[number];
+
+export const TOUCHPOINT_KINDS = ['qr', 'kiosk'] as const;
+export type TouchpointKind = (typeof TOUCHPOINT_KINDS)[number];
+
+export const SCALES = ['smiley5', 'smiley4', 'nps11'] as const;
+export type Scale = (typeof SCALES)[number];
+
+export const LANGUAGES = ['sv', 'da', 'nb', 'fi', 'en', 'de'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const SIGNALS = [
+  'people_count',
+  'visits',
+  'soap_level',
+  'paper_level',
+  'bin_fill',
+  'co2',
+  'temperature',
+  'humidity',
+  'pm2_5',
+  'tvoc',
+  'noise_db',
+  'battery',
+  'leak',
+  'cleaning_checkin',
+  'rating',
+] as const;
+export type Signal = (typeof SIGNALS)[number];
+
+/** Reason sets a touchpoint can offer; each zone type has its own, plus a general one. */
+export const REASON_SETS = ['restroom', 'kitchen', 'meeting_room', 'open_office', 'entrance', 'general'] as const;
+export type ReasonSet = (typeof REASON_SETS)[number];
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** Opening hours per weekday as [open, close] pairs of "HH:MM" in the site's own time zone. */
+export type ServiceHours = Record<Weekday, Array<[string, string]>>;

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { LANGUAGES, REASON_SETS, SCALES, SIGNALS, TOUCHPOINT_KINDS, WEEKDAYS, ZONE_TYPES, type ServiceHours, type Weekday } from './catalog.types';
+
+const slug = z
+  .string({ message: 'expected a key (text)' })
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'expected a key of lower-case letters, digits and single dashes, like "sto-hq-3f"' })
+  .max(64, { message: 'expected a key of at most 64 characters' });
+const text = z.string({ message: 'expected text' }).trim().min(1, { message: 'expected text' }).max(200);
+const isoDate = z.string({ message: 'expected a date YYYY-MM-DD' }).regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date YYYY-MM-DD' }).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), {
+  message: 'expected a real calendar date',
+});
+
+const timeZone = z.string({ message: 'expected an IANA time zone like Europe/Stockholm' }).refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return tz.includes('/') || tz === 'UTC';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IANA time zone like Europe/Stockholm' },
+);
+
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+const span = z.string().transform((raw, ctx): [string, string] => {
+  const [open, close] = raw.split('-').map((s) => s.trim());
+  if (!open || !close || !TIME.test(open) || !TIME.test(close) || open >= close) {
+    ctx.addIssue({ code: 'custom', message: `expected opening hours like "07:00-18:00", got "${raw}"` });
+    return z.NEVER;
+  }
+  return [open, close];
+});
+const daySpans = z.union([z.literal('closed').transform(() => []), span.transform((s) => [s]), z.array(span)], {
+  message: 'expected "HH:MM-HH:MM", a list of them, or "closed"',
+});
+
+/** `mon-fri: 07:00-18:00`, `sat: [09:00-12:00, 13:00-15:00]`, `sun: closed`; days left out are closed. */
+const serviceHours = z.record(z.string(), daySpans).transform((spec, ctx): ServiceHours => {
+  const hours = Object.fromEntries(WEEKDAYS.map((d) => [d, [] as Array<[string, string]>])) as ServiceHours;
+  const seen = new Set<Weekday>();
+  for (const [days, spans] of Object.entries(spec)) {
+    const [from, to = from] = days.split('-') as [Weekday, Weekday?];
+    const start = WEEKDAYS.indexOf(from);
+    const end = WEEKDAYS.indexOf(to);
+    if (start < 0 || end < start) {
+      ctx.addIssue({ code: 'custom', path: [days], message: `expected a weekday or range like "mon-fri", got "${days}"` });
+      continue;
+    }
+    for (const day of WEEKDAYS.slice(start, end + 1)) {
+      if (seen.has(day)) ctx.addIssue({ code: 'custom', path: [days], message: `${day} is given twice` });
+      seen.add(day);
+      hours[day] = spans;
+    }
+  }
+  return hours;
+});
+
+const interval = z.union([z.number().int().positive(), z.string().regex(/^\d+\s*[smh]$/)], { message: 'expected an interval like 30s, 15m, 1h or a number of seconds' }).transform((v) => {
+  if (typeof v === 'number') return v;
+  const amount = Number.parseInt(v, 10);
+  return amount * { s: 1, m: 60, h: 3600 }[v.trim().slice(-1) as 's' | 'm' | 'h'];
+});
+
+const touchpoint = z.strictObject({
+  key: slug,
+  kind: z.enum(TOUCHPOINT_KINDS, { message: `expected one of ${TOUCHPOINT_KINDS.join(', ')}` }),
+  scale: z.enum(SCALES, { message: `expected one of ${SCALES.join(', ')}` }).default('smiley5'),
+  reasonSets: z.array(z.enum(REASON_SETS, { message: `expected reason sets from ${REASON_SETS.join(', ')}` })).min(1).optional(),
+});
+
+const device = z.strictObject({
+  key: slug,
+  model: text.optional(),
+  signals: z
+    .array(z.enum(SIGNALS, { message: `expected signals from ${SIGNALS.join(', ')}` }))
+    .min(1, { message: 'expected at least one signal' })
+    .refine((s) => new Set(s).size === s.length, { message: 'a signal is listed twice' }),
+  interval,
+});
+
+const zone = z.strictObject({
+  key: slug,
+  name: text,
+  type: z.enum(ZONE_TYPES, { message: `expected one of ${ZONE_TYPES.join(', ')}` }),
+  floor: z.union([z.string(), z.number()]).transform(String).optional(),
+  touchpoints: z.array(touchpoint).default([]),
+  devices: z.array(device).default([]),
+});
+
+const site = z.strictObject({
+  key: slug,
+  name: text,
+  city: text,
+  country: z.string().regex(/^[A-Z]{2}$/, { message: 'expected an ISO 3166 country code like SE' }),
+  timeZone,
+  language: z.enum(LANGUAGES, { message: `expected one of ${LANGUAGES.join(', ')}` }),
+  serviceHours,
+  holidays: z.array(isoDate).default([]),
+  zones: z.array(zone).min(1, { message: 'expected at least one zone' }),
+});
+
+export const contractFileSchema = z.strictObject({
+  client: z.strictObject({ key: slug, name: text }),
+  contract: z
+    .strictObject({ key: slug, name: text, provider: text, starts: isoDate, ends: isoDate.optional() })
+    .refine((c) => !c.ends || c.ends >= c.starts, { message: 'ends must not be before starts', path: ['ends'] }),
+  sites: z.array(site).min(1, { message: 'expected at least one site' }),
+});
+
+export type ContractFile = z.output<typeof contractFileSchema>;
+export type SiteSpec = ContractFile['sites'][number];
+export type ZoneSpec = SiteSpec['zones'][number];
+export type TouchpointSpec = ZoneSpec['touchpoints'][number];
+export type DeviceSpec = ZoneSpec['devices'][number];

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = (fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .transform((raw, ctx) => {
+      const value = Number(raw);
+      if (!/^\d+$/.test(raw.trim()) || value > 65535) {
+        ctx.addIssue({ code: 'custom', message: `expected a port number from 0 to 65535, got "${raw}"` });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (raw) => {
+        try {
+          return protocols.includes(new URL(raw).protocol.replace(/:$/, ''));
+        } catch {
+          return false;
+        }
+      },
+      { message: `expected a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}` },
+    );
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((raw) => (typeof raw === 'string' && raw.trim() === '' ? undefined : raw), schema.optional());
+
+const envSchema = z
+  .object({
+    PORT: port(3000),
+    HOST: z.string().default('0.0.0.0'),
+    DATABASE_URL: optional(url(['postgres', 'postgresql'])),
+    MQTT_URL: optional(url(['mqtt', 'mqtts', 'tcp', 'tls', 'ws', 'wss'])),
+    MQTT_PORT: port(1883),
+    DATA_DIR: z.string().min(1).default('./data'),
+    CONTRACTS_DIR: z.string().min(1).default('./config/contracts'),
+    ADMIN_API_KEY: optional(z.string().min(24, { message: 'expected at least 24 characters' })),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    GRAFANA_URL: optional(url(['http', 'https'])),
+    GRAFANA_TOKEN: optional(z.string().min(1)),
+    SHUTDOWN_TIMEOUT_MS: z.coerce
+      .number({ message: 'expected a number of milliseconds' })
+      .int()
+      .positive()
+      .default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.GRAFANA_URL) !== Boolean(env.GRAFANA_TOKEN)) {
+      const missing = env.GRAFANA_URL ? 'GRAFANA_TOKEN' : 'GRAFANA_URL';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'required when the other of GRAFANA_URL/GRAFANA_TOKEN is set' });
+    }
+  });
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The service's whole configuration, validated once at boot and injected by class. */
+export class AppConfig {
+  readonly port!: number;
+  readonly host!: string;
+  /** Undefined means embedded PostgreSQL (PGlite) under dataDir. */
+  readonly databaseUrl?: string;
+  /** Undefined means an embedded MQTT broker on mqttPort. */
+  readonly mqttUrl?: string;
+  readonly mqttPort!: number;
+  readonly dataDir!: string;
+  readonly contractsDir!: string;
+  readonly adminApiKey?: string;
+  readonly logLevel!: LogLevel;
+  readonly grafana?: { url: string; token: string };
+  readonly shutdownTimeoutMs!: number;
+
+  constructor(values: AppConfig) {
+    Object.assign(this, values);
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment; throws ConfigError naming every bad variable and what it expected. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  return new AppConfig({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    mqttUrl: e.MQTT_URL,
+    mqttPort: e.MQTT_PORT,
+    dataDir: e.DATA_DIR,
+    contractsDir: e.CONTRACTS_DIR,
+    adminApiKey: e.ADMIN_API_KEY,
+    logLevel: e.LOG_LEVEL,
+    grafana: e.GRAFANA_URL && e.GRAFANA_TOKEN ? { url: e.GRAFANA_URL, token: e.GRAFANA_TOKEN } : undefined,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  });
+}

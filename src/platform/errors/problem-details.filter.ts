@@ -1,0 +1,78 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ZodValidationException } from 'nestjs-zod';
+import { ZodError } from 'zod';
+import { DomainException, ErrorCode, type FieldError } from './domain.exception';
+
+const STATUS: Record<ErrorCode, { status: number; title: string }> = {
+  [ErrorCode.NotFound]: { status: 404, title: 'Not Found' },
+  [ErrorCode.Unauthenticated]: { status: 401, title: 'Unauthorized' },
+  [ErrorCode.Forbidden]: { status: 403, title: 'Forbidden' },
+  [ErrorCode.Validation]: { status: 400, title: 'Bad Request' },
+  [ErrorCode.Conflict]: { status: 409, title: 'Conflict' },
+};
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  correlationId?: string;
+  errors?: FieldError[];
+}
+
+/** Maps every error to application/problem+json (RFC 9457); unknown errors become a logged 500. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemDetailsFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const problem = this.toProblem(exception);
+    problem.instance = request.url;
+    problem.correlationId = String(request.id);
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, correlationId: request.id }, 'Unhandled error');
+    }
+    if (problem.status === 401) void reply.header('WWW-Authenticate', 'Bearer');
+    void reply.status(problem.status).header('Content-Type', 'application/problem+json').send(problem);
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof DomainException) {
+      const { status, title } = STATUS[exception.code];
+      return {
+        type: `urn:xla-monitor:problem:${exception.code}`,
+        title,
+        status,
+        detail: exception.message,
+        ...(exception.errors.length ? { errors: exception.errors } : {}),
+      };
+    }
+    if (exception instanceof ZodValidationException) {
+      const zodError = exception.getZodError();
+      const errors = zodError instanceof ZodError ? zodError.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })) : [];
+      return { type: 'urn:xla-monitor:problem:validation', title: 'Bad Request', status: 400, detail: 'The request is not valid.', errors };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const detail = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
+      return {
+        type: 'about:blank',
+        title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase().replace(/\b\w/g, (c) => c.toUpperCase()) ?? 'Error',
+        status,
+        detail: Array.isArray(detail) ? detail.join('; ') : String(detail),
+      };
+    }
+    const fastifyStatus = (exception as { statusCode?: unknown })?.statusCode;
+    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+      // Fastify's own client errors (malformed JSON, body too large, wrong content type).
+      return { type: 'about:blank', title: 'Bad Request', status: fastifyStatus, detail: (exception as Error).message };
+    }
+    return { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'Something went wrong on our side. Quote the correlation id when reporting it.' };
+  }
+}

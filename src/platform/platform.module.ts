@@ -1,0 +1,54 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { ProblemDetailsFilter } from './errors/problem-details.filter';
+import { HealthController } from './health/health.controller';
+import { MetricsController } from './health/metrics.controller';
+import { MqttHealthIndicator } from './health/mqtt.health';
+import { MqttModule } from './mqtt/mqtt.module';
+
+const CORRELATION_HEADER = 'x-request-id';
+
+/** Plumbing every feature uses: config, database, MQTT, logging, errors, health, metrics. */
+@Module({})
+export class PlatformModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: (req: IncomingMessage) => {
+              const given = req.headers[CORRELATION_HEADER];
+              return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+            },
+            customProps: (req: IncomingMessage) => ({ correlationId: (req as IncomingMessage & { id: string }).id }),
+            // Privacy: no client address, and never the API key, in the logs.
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+            },
+            redact: ['req.headers.authorization'],
+            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' },
+          },
+        }),
+        DatabaseModule,
+        MqttModule,
+        TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
+        PrometheusModule.register({ controller: MetricsController, path: '/metrics', defaultMetrics: { enabled: true } }),
+      ],
+      controllers: [HealthController],
+      providers: [MqttHealthIndicator, { provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}
+
+export { CORRELATION_HEADER };
