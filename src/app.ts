@@ -16,7 +16,11 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
     // Proxies may pass the client address; we never store it raw, so trusting it is harmless here.
     trustProxy: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: options.bufferLogs ?? true, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: options.bufferLogs ?? true,
+    abortOnError: false,
+    ...(config.logLevel === 'silent' ? { logger: false } : {}),
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { ReasonSet, ZoneType } from './catalog.types';
 import { contractFileSchema, type ContractFile } from './contract-file.schema';
@@ -55,7 +55,7 @@ export function loadContractDirectory(dir: string, cwd = process.cwd()): LoadedC
   for (const name of names) {
     const full = join(dir, name);
     try {
-      loaded.push(parseContractFile(relative(cwd, full) || full, readFileSync(full, 'utf8')));
+      loaded.push(parseContractFile(displayPath(full, cwd), readFileSync(full, 'utf8')));
     } catch (error) {
       if (!(error instanceof ContractFileError)) throw error;
       problems.push(...error.problems);
@@ -69,6 +69,11 @@ export function loadContractDirectory(dir: string, cwd = process.cwd()): LoadedC
   }
   if (problems.length > 0) throw new ContractFileError(problems);
   return loaded;
+}
+
+function displayPath(full: string, cwd: string): string {
+  const rel = relative(cwd, full);
+  return rel && !rel.startsWith('..') ? rel : resolve(full);
 }
 
 function duplicateKeys(spec: ContractFile): Array<{ path: Array<string | number>; message: string }> {

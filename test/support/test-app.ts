@@ -1,0 +1,117 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { register } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app';
+import { ApiKeysService } from '../../src/auth/api-keys.service';
+import type { Role } from '../../src/platform/access/roles';
+import { loadConfig, type AppConfig } from '../../src/platform/config/app-config';
+
+export const FIXTURE_CONTRACTS = join(__dirname, '..', 'fixtures', 'contracts');
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  http: NestFastifyApplication['getHttpServer'] extends () => infer S ? S : never;
+  dataSource: DataSource;
+  keyFor(role: Role, clientKey?: string): Promise<string>;
+  /** Stops the app but keeps its database and data folder, for restart tests. */
+  stop(): Promise<void>;
+  /** Stops the app and drops its database and data folder. */
+  close(): Promise<void>;
+}
+
+export interface Storage {
+  dataDir: string;
+  databaseUrl?: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh storage for one test file: a new database on the real server when DATABASE_URL is set
+ * (CI), embedded PGlite in a temporary folder otherwise.
+ */
+export async function freshStorage(): Promise<Storage> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'xla-test-'));
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    return { dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const name = `xla_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    dataDir,
+    databaseUrl: url.toString(),
+    drop: async () => {
+      const client = new Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function testConfig(storage: Storage, env: Record<string, string | undefined> = {}): AppConfig {
+  return loadConfig({
+    PORT: '0',
+    MQTT_PORT: '0',
+    LOG_LEVEL: 'silent',
+    CONTRACTS_DIR: FIXTURE_CONTRACTS,
+    DATA_DIR: storage.dataDir,
+    DATABASE_URL: storage.databaseUrl,
+    MQTT_URL: process.env.MQTT_URL,
+    ...env,
+  });
+}
+
+/** Boots the real AppModule (migrations, contract sync, MQTT) on fresh or given storage. */
+export async function startTestApp(options: { storage?: Storage; env?: Record<string, string | undefined> } = {}): Promise<TestApp> {
+  const storage = options.storage ?? (await freshStorage());
+  const config = testConfig(storage, options.env);
+  register.clear();
+  const app = await createApp(config, { bufferLogs: false });
+  try {
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    if (!options.storage) await storage.drop();
+    throw error;
+  }
+  const stop = async () => {
+    await app.close();
+    register.clear();
+  };
+  return {
+    app,
+    config,
+    http: app.getHttpServer(),
+    dataSource: app.get(DataSource),
+    keyFor: async (role, clientKey) => (await app.get(ApiKeysService).create({ role, clientKey })).key,
+    stop,
+    close: async () => {
+      await stop();
+      await storage.drop();
+    },
+  };
+}
+
+/** Polls until the check passes or the time is up; no fixed sleeps in tests. */
+export async function pollUntil<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`pollUntil: condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
