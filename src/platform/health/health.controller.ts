@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../access/public.decorator';
@@ -17,7 +18,14 @@ export class HealthController {
   @Public()
   @Get()
   @HealthCheck()
-  check() {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 3000 }), () => this.mqtt.check('mqtt')]);
+  async check(@Res({ passthrough: true }) reply: FastifyReply) {
+    try {
+      return await this.health.check([() => this.database.pingCheck('database', { timeout: 3000 }), () => this.mqtt.check('mqtt')]);
+    } catch (error) {
+      // Load balancers and monitors read terminus' body as it is, so it is not turned into problem+json.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      void reply.status(503);
+      return error.getResponse();
+    }
   }
 }

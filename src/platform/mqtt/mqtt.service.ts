@@ -1,11 +1,13 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { AppConfig } from '../config/app-config';
 import { EmbeddedBroker } from './embedded-broker';
 
 const MIN_RECONNECT_MS = 1_000;
 const MAX_RECONNECT_MS = 30_000;
+const FIRST_CONNECT_WAIT_MS = 3_000;
 
 /**
  * The service's one MQTT connection: MQTT 5 where the broker speaks it (3.1.1 otherwise),
@@ -50,6 +52,8 @@ export class MqttService implements OnApplicationShutdown {
     client.on('offline', () => this.logger.warn('MQTT broker unreachable; reconnecting with backoff'));
     client.on('error', (err) => this.logger.warn(`MQTT error: ${err.message}`));
     this.client = client;
+    // Give the first connection a moment so the service starts ready; an unreachable broker is not fatal.
+    await Promise.race([once(client, 'connect').catch(() => undefined), new Promise((resolve) => setTimeout(resolve, FIRST_CONNECT_WAIT_MS).unref())]);
   }
 
   async publish(topic: string, payload: string | Buffer, qos: 0 | 1 = 1): Promise<void> {
