@@ -31,9 +31,10 @@ const span = z.string().transform((raw, ctx): [string, string] => {
   }
   return [open, close];
 });
-const daySpans = z.union([z.literal('closed').transform(() => []), span.transform((s) => [s]), z.array(span)], {
-  message: 'expected "HH:MM-HH:MM", a list of them, or "closed"',
-});
+const daySpans = z.preprocess(
+  (raw) => (raw === 'closed' ? [] : typeof raw === 'string' ? [raw] : raw),
+  z.array(span, { message: 'expected "HH:MM-HH:MM", a list of them, or "closed"' }),
+);
 
 /** `mon-fri: 07:00-18:00`, `sat: [09:00-12:00, 13:00-15:00]`, `sun: closed`; days left out are closed. */
 const serviceHours = z.record(z.string(), daySpans).transform((spec, ctx): ServiceHours => {

@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import { ContractFileError, loadContractDirectory, parseContractFile } from './contract-file';
+
+const MINIMAL = `client:
+  key: acme
+  name: Acme
+contract:
+  key: acme-fm
+  name: Acme FM
+  provider: Polar
+  starts: 2026-01-01
+sites:
+  - key: acme-hq
+    name: Acme HQ
+    city: Helsinki
+    country: FI
+    timeZone: Europe/Helsinki
+    language: fi
+    serviceHours:
+      mon-fri: "07:00-18:00"
+      sat: ["09:00-12:00", "13:00-15:00"]
+    zones:
+      - key: wc-1
+        name: WC 1
+        type: restroom
+        touchpoints:
+          - key: acme-wc-1-qr
+            kind: qr
+        devices:
+          - key: soap-1
+            signals: [soap_level]
+            interval: 15m
+`;
+
+function problemsOf(source: string): string[] {
+  try {
+    parseContractFile('contracts/acme.yaml', source);
+  } catch (error) {
+    if (error instanceof ContractFileError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe(parseContractFile.name, () => {
+  it('parses a valid file with defaults and normalised hours', () => {
+    const sut = parseContractFile('contracts/acme.yaml', MINIMAL);
+    const site = sut.spec.sites[0];
+    expect(site.serviceHours.mon).toEqual([['07:00', '18:00']]);
+    expect(site.serviceHours.sat).toEqual([
+      ['09:00', '12:00'],
+      ['13:00', '15:00'],
+    ]);
+    expect(site.serviceHours.sun).toEqual([]);
+    expect(site.zones[0].touchpoints[0].scale).toBe('smiley5');
+    expect(site.zones[0].devices[0].interval).toBe(900);
+  });
+
+  it('points a wrong type at its path and line', () => {
+    expect(problemsOf(MINIMAL.replace('type: restroom', 'type: bathroom'))).toEqual([
+      'contracts/acme.yaml:22: sites.0.zones.0.type: expected one of restroom, kitchen, meeting_room, open_office, entrance, other',
+    ]);
+    expect(problemsOf(MINIMAL.replace('interval: 15m', 'interval: true'))).toEqual([expect.stringMatching(/^contracts\/acme\.yaml:29: .*interval/)]);
+  });
+
+  it('points a missing field at its parent', () => {
+    expect(problemsOf(MINIMAL.replace('    city: Helsinki\n', ''))).toEqual([expect.stringMatching(/^contracts\/acme\.yaml:10: sites\.0\.city: /)]);
+  });
+
+  it('rejects unknown fields, so typos do not pass silently', () => {
+    expect(problemsOf(MINIMAL.replace('    language: fi', '    langauge: fi'))).toEqual(expect.arrayContaining([expect.stringContaining('langauge')]));
+  });
+
+  it.each([
+    ['timeZone: Europe/Helsinki', 'timeZone: Mars/Olympus', 'IANA time zone'],
+    ['"07:00-18:00"', '"18:00-07:00"', 'opening hours like'],
+    ['mon-fri:', 'fri-mon:', 'weekday or range'],
+    ['country: FI', 'country: Finland', 'ISO 3166'],
+    ['key: acme-hq', 'key: Acme HQ', 'lower-case letters'],
+    ['signals: [soap_level]', 'signals: [soap_level, soap_level]', 'listed twice'],
+  ])('explains a bad value (%s → %s)', (from, to, message) => {
+    expect(problemsOf(MINIMAL.replace(from, to))).toEqual([expect.stringContaining(message)]);
+  });
+
+  it('finds keys used twice', () => {
+    const twice = MINIMAL.replace('          - key: soap-1', '          - key: soap-1\n            signals: [battery]\n            interval: 1h\n          - key: soap-1');
+    expect(problemsOf(twice)).toEqual([expect.stringContaining('"soap-1" is used twice as a device key in site acme-hq')]);
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const problems = problemsOf(MINIMAL.replace('  name: Acme FM', '  name: [Acme FM'));
+    expect(problems.length).toBeGreaterThan(0);
+    for (const problem of problems) expect(problem).toMatch(/^contracts\/acme\.yaml:7: /);
+  });
+});
+
+describe(loadContractDirectory.name, () => {
+  it('loads the shipped demo contract: three Nordic sites, about 40 zones', () => {
+    const [demo] = loadContractDirectory(join(__dirname, '..', '..', 'config', 'contracts'));
+    const zones = demo.spec.sites.flatMap((s) => s.zones);
+    expect(demo.spec.sites.map((s) => s.timeZone)).toEqual(['Europe/Stockholm', 'Europe/Copenhagen', 'Europe/Oslo']);
+    expect(zones.length).toBeGreaterThanOrEqual(35);
+    expect(new Set(zones.map((z) => z.type))).toEqual(new Set(['restroom', 'kitchen', 'meeting_room', 'open_office', 'entrance']));
+    expect(zones.flatMap((z) => z.touchpoints).some((t) => t.kind === 'kiosk')).toBe(true);
+  });
+});

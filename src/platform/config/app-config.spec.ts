@@ -1,0 +1,46 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe(loadConfig.name, () => {
+  it('falls back to embedded defaults', () => {
+    const sut = loadConfig({});
+    expect(sut).toMatchObject({ port: 3000, mqttPort: 1883, dataDir: './data', contractsDir: './config/contracts', logLevel: 'info' });
+    expect(sut.databaseUrl).toBeUndefined();
+    expect(sut.mqttUrl).toBeUndefined();
+    expect(sut.grafana).toBeUndefined();
+  });
+
+  it('reads real servers and Grafana when given', () => {
+    const sut = loadConfig({ DATABASE_URL: 'postgres://root@127.0.0.1/test', MQTT_URL: 'mqtt://127.0.0.1:1883', GRAFANA_URL: 'http://grafana:3000', GRAFANA_TOKEN: 'glsa_x' });
+    expect(sut).toMatchObject({ databaseUrl: 'postgres://root@127.0.0.1/test', mqttUrl: 'mqtt://127.0.0.1:1883', grafana: { url: 'http://grafana:3000', token: 'glsa_x' } });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT: expected a port number from 0 to 65535, got "abc"'],
+    [{ PORT: '70000' }, 'PORT: expected a port number'],
+    [{ MQTT_PORT: '-1' }, 'MQTT_PORT: expected a port number'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL: expected a URL starting with postgres:// or postgresql://'],
+    [{ MQTT_URL: 'localhost:1883' }, 'MQTT_URL: expected a URL starting with mqtt://'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent'],
+    [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY: expected at least 24 characters'],
+    [{ GRAFANA_URL: 'http://grafana:3000' }, 'GRAFANA_TOKEN: required when the other of GRAFANA_URL/GRAFANA_TOKEN is set'],
+    [{ GRAFANA_TOKEN: 'glsa_x' }, 'GRAFANA_URL: required when'],
+  ])('names the variable and what it expected for %p', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reports every bad variable at once', () => {
+    const error = (() => {
+      try {
+        loadConfig({ PORT: 'x', LOG_LEVEL: 'y' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error?.problems).toHaveLength(2);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', MQTT_URL: ' ' }).databaseUrl).toBeUndefined();
+  });
+});

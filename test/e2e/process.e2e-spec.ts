@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { freshStorage, pollUntil, type Storage } from '../support/test-app';
+
+// These run the built service (`npm test` builds it first) as a person would: `node dist/src/main.js`.
+const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+
+function run(env: Record<string, string | undefined>) {
+  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', MQTT_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  return { child, exited, output: () => output };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('The service process', () => {
+  let storage: Storage;
+  beforeEach(async () => {
+    storage = await freshStorage();
+  });
+  afterEach(() => storage.drop());
+
+  it('stops at once with a non-zero code and names a bad variable', async () => {
+    const sut = run({ PORT: 'abc', DATA_DIR: storage.dataDir });
+    expect((await sut.exited).code).toBeGreaterThan(0);
+    expect(sut.output()).toContain('PORT: expected a port number from 0 to 65535, got "abc"');
+  });
+
+  it('stops with a non-zero code and names path:line of a contract file with a wrong type', async () => {
+    const sut = run({ DATA_DIR: storage.dataDir, DATABASE_URL: storage.databaseUrl, PORT: '0', CONTRACTS_DIR: join(__dirname, '..', 'fixtures', 'bad-contracts') });
+    expect((await sut.exited).code).toBeGreaterThan(0);
+    expect(sut.output()).toMatch(/bad-contracts\/alpha\.yaml:36: sites\.0\.zones\.1\.touchpoints\.0\.scale: expected one of smiley5, smiley4, nps11/);
+  });
+
+  it('serves /health, then shuts down cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const sut = run({ DATA_DIR: storage.dataDir, DATABASE_URL: storage.databaseUrl, MQTT_URL: process.env.MQTT_URL, PORT: String(port), HOST: '127.0.0.1' });
+    try {
+      const health = await pollUntil(async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+        return res?.status === 200 ? ((await res.json()) as { info: Record<string, { status: string }> }) : undefined;
+      }, 30_000, 200);
+      expect(health.info).toEqual({ database: { status: 'up' }, mqtt: { status: 'up' } });
+    } finally {
+      sut.child.kill('SIGTERM');
+    }
+    // Nest closes the server and every module, then re-raises SIGTERM, as a signal-terminated process should.
+    expect(await sut.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(sut.output()).not.toMatch(/error/i);
+  });
+});
