@@ -129,7 +129,7 @@ class FileSync {
     }
     for (const gone of byKey.values()) {
       if ('retiredAt' in gone && gone.retiredAt === null) {
-        await this.m.update(entity, { id: gone.id } as never, { retiredAt: new Date() } as never);
+        await this.m.update(entity, { id: gone.id }, { retiredAt: new Date() } as never);
         counts.retired++;
       }
     }

@@ -93,7 +93,7 @@ describe('Catalog', () => {
     const tokenBefore = (await get('/api/v1/touchpoints/alpha-1f-restroom-qr').expect(200)).body.token;
     const file = join(contractsDir, 'alpha.yaml');
     const original = readFileSync(file, 'utf8');
-    const changed = original.replace('name: Alpha HQ', 'name: Alpha Headquarters').replace(/      - key: kitchen[\s\S]*?scale: nps11\n/, '');
+    const changed = original.replace('name: Alpha HQ', 'name: Alpha Headquarters').replace(/ {6}- key: kitchen[\s\S]*?scale: nps11\n/, '');
     writeFileSync(file, changed);
     try {
       const summary = await sut.app.get(ContractsSyncService).syncDirectory(contractsDir);

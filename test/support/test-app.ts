@@ -38,7 +38,7 @@ export async function freshStorage(): Promise<Storage> {
   const dataDir = mkdtempSync(join(tmpdir(), 'xla-test-'));
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    return { dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    return { dataDir, drop: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })) };
   }
   const name = `xla_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new Client({ connectionString: serverUrl });

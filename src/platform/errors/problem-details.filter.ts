@@ -60,12 +60,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
-      const detail = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
+      const message = typeof body === 'string' ? body : (body as { message?: string | string[] }).message;
+      const detail = Array.isArray(message) ? message.join('; ') : (message ?? exception.message);
       return {
         type: 'about:blank',
         title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase().replace(/\b\w/g, (c) => c.toUpperCase()) ?? 'Error',
         status,
-        detail: Array.isArray(detail) ? detail.join('; ') : String(detail),
+        detail,
       };
     }
     const fastifyStatus = (exception as { statusCode?: unknown })?.statusCode;

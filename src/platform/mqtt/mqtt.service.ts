@@ -1,7 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { AppConfig } from '../config/app-config';
 import { EmbeddedBroker } from './embedded-broker';
 
@@ -53,7 +52,7 @@ export class MqttService implements OnApplicationShutdown {
     client.on('error', (err) => this.logger.warn(`MQTT error: ${err.message}`));
     this.client = client;
     // Give the first connection a moment so the service starts ready; an unreachable broker is not fatal.
-    await Promise.race([once(client, 'connect').catch(() => undefined), new Promise((resolve) => setTimeout(resolve, FIRST_CONNECT_WAIT_MS).unref())]);
+    await Promise.race([new Promise((resolve) => client.once('connect', resolve)), new Promise((resolve) => setTimeout(resolve, FIRST_CONNECT_WAIT_MS).unref())]);
   }
 
   async publish(topic: string, payload: string | Buffer, qos: 0 | 1 = 1): Promise<void> {
