@@ -1,13 +1,8 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { TenantRecord } from './catalog-record';
 
 @Entity({ name: 'contracts' })
-export class ContractEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'client_id', type: 'uuid' })
-  clientId!: string;
-
+export class ContractEntity extends TenantRecord {
   @Column({ type: 'text', unique: true })
   key!: string;
 
@@ -25,10 +20,4 @@ export class ContractEntity {
 
   @Column({ name: 'source_file', type: 'text', nullable: true })
   sourceFile!: string | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }

@@ -1,14 +1,9 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { RetirableRecord } from './catalog-record';
 import type { Language, ServiceHours } from './catalog.types';
 
 @Entity({ name: 'sites' })
-export class SiteEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'client_id', type: 'uuid' })
-  clientId!: string;
-
+export class SiteEntity extends RetirableRecord {
   @Column({ name: 'contract_id', type: 'uuid' })
   contractId!: string;
 
@@ -35,13 +30,4 @@ export class SiteEntity {
 
   @Column({ type: 'jsonb' })
   holidays!: string[];
-
-  @Column({ name: 'retired_at', type: 'timestamptz', nullable: true })
-  retiredAt!: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }

@@ -1,15 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Unique } from 'typeorm';
+import { RetirableRecord } from './catalog-record';
 import type { ZoneType } from './catalog.types';
 
 @Entity({ name: 'zones' })
 @Unique('uq_zones_site_key', ['siteId', 'key'])
-export class ZoneEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'client_id', type: 'uuid' })
-  clientId!: string;
-
+export class ZoneEntity extends RetirableRecord {
   @Column({ name: 'site_id', type: 'uuid' })
   siteId!: string;
 
@@ -24,13 +19,4 @@ export class ZoneEntity {
 
   @Column({ type: 'text', nullable: true })
   floor!: string | null;
-
-  @Column({ name: 'retired_at', type: 'timestamptz', nullable: true })
-  retiredAt!: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }

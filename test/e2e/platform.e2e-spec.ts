@@ -2,7 +2,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { ContractFileError } from '../../src/catalog/contract-file';
 import { MqttPortInUseError } from '../../src/platform/mqtt/embedded-broker';
-import { freshStorage, startTestApp, type TestApp } from '../support/test-app';
+import { freePort, freshStorage, startTestApp, type TestApp } from '../support/test-app';
 
 describe('Platform', () => {
   let sut: TestApp;
@@ -44,11 +44,7 @@ describe('Platform', () => {
 
 describe('Platform start-up', () => {
   it('answers 503 on /health while the MQTT broker is unreachable', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-
+    const port = await freePort();
     const sut = await startTestApp({ env: { MQTT_URL: `mqtt://127.0.0.1:${port}` } });
     try {
       const res = await request(sut.http).get('/health').expect(503);

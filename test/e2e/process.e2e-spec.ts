@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { freshStorage, pollUntil, type Storage } from '../support/test-app';
+import { freePort, freshStorage, pollUntil, type Storage } from '../support/test-app';
 
 // These run the built service (`npm test` builds it first) as a person would: `node dist/src/main.js`.
 const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
@@ -14,14 +13,6 @@ function run(env: Record<string, string | undefined>) {
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
   return { child, exited, output: () => output };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('The service process', () => {
