@@ -22,7 +22,7 @@ export function scrubPersonalData(text: string, country: CountryCode = 'SE'): st
   let scrubbed = text.replace(EMAIL, PII_MARKERS.email);
   for (const pattern of NATIONAL_IDS) scrubbed = scrubbed.replace(pattern, PII_MARKERS.nationalId);
   // Replace from the end so earlier offsets stay valid.
-  const phones = findPhoneNumbersInText(scrubbed, { defaultCountry: country, extended: true } as never).sort((a, b) => b.startsAt - a.startsAt);
+  const phones = findPhoneNumbersInText(scrubbed, { defaultCountry: country }).sort((a, b) => b.startsAt - a.startsAt);
   for (const phone of phones) {
     scrubbed = scrubbed.slice(0, phone.startsAt) + PII_MARKERS.phone + scrubbed.slice(phone.endsAt);
   }
