@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -5,13 +6,13 @@ import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { AppModule } from './app.module';
 import type { AppConfig } from './platform/config/app-config';
-import { CORRELATION_HEADER } from './platform/platform.module';
+import { CORRELATION_HEADER, correlationIdOf } from './platform/logging/correlation-id';
 
 /** Builds the HTTP application; main.ts listens on it, tests drive it with supertest. */
 export async function createApp(config: AppConfig, options: { bufferLogs?: boolean } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    requestIdHeader: CORRELATION_HEADER,
-    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    genReqId: (req: IncomingMessage) => correlationIdOf(req.headers),
     bodyLimit: 256 * 1024,
     // Proxies may pass the client address; we never store it raw, so trusting it is harmless here.
     trustProxy: true,

@@ -3,7 +3,6 @@ import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -13,8 +12,6 @@ import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
 import { MqttHealthIndicator } from './health/mqtt.health';
 import { MqttModule } from './mqtt/mqtt.module';
-
-const CORRELATION_HEADER = 'x-request-id';
 
 /** Plumbing every feature uses: config, database, MQTT, logging, errors, health, metrics. */
 @Module({})
@@ -27,17 +24,15 @@ export class PlatformModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
-            genReqId: (req: IncomingMessage) => {
-              const given = req.headers[CORRELATION_HEADER];
-              return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-            },
+            // The request id is Fastify's (see correlation-id.ts); pino-http reuses req.id when set.
             customProps: (req: IncomingMessage) => ({ correlationId: (req as IncomingMessage & { id: string }).id }),
             // Privacy: no client address, and never the API key, in the logs.
             serializers: {
               req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
             },
             redact: ['req.headers.authorization'],
-            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' },
+            // Middleware mounting strips req.url to "/", so match on the original URL.
+            autoLogging: { ignore: (req: IncomingMessage & { originalUrl?: string }) => ['/health', '/metrics'].includes(req.originalUrl ?? req.url ?? '') },
           },
         }),
         DatabaseModule,
@@ -50,5 +45,3 @@ export class PlatformModule {
     };
   }
 }
-
-export { CORRELATION_HEADER };
