@@ -26,9 +26,5 @@ export function databaseOptions(config: Pick<AppConfig, 'databaseUrl' | 'dataDir
   if (config.databaseUrl) {
     return { ...common, url: config.databaseUrl, poolSize: 10, applicationName: 'xla-monitor', connectTimeoutMS: 5000 };
   }
-  return { ...common, driver: createPgliteDriver(embeddedDataDir(config.dataDir)), poolSize: 1 };
-}
-
-export function embeddedDataDir(dataDir: string): string {
-  return dataDir.startsWith('memory://') ? dataDir : join(dataDir, 'pglite');
+  return { ...common, driver: createPgliteDriver(join(config.dataDir, 'pglite')), poolSize: 1 };
 }

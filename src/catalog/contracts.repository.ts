@@ -77,11 +77,14 @@ class FileSync {
     const zones = await this.reconcile(ZoneEntity, 'zones', await this.m.findBy(ZoneEntity, { siteId: In(siteIds) }), zoneRows, (z) => `${z.siteId}/${z.key}`);
     const zoneId = new Map(zones.map((z) => [`${z.siteId}/${z.key}`, z.id]));
 
-    const placed = spec.sites.flatMap((s, si) => s.zones.map((z) => ({ site: sites[si], zone: z, zoneId: zoneId.get(`${sites[si].id}/${z.key}`)! })));
+    const placed = spec.sites.flatMap((s, si) =>
+      s.zones.map((z, zi) => ({ site: sites[si], zone: z, zoneId: zoneId.get(`${sites[si].id}/${z.key}`)!, path: ['sites', si, 'zones', zi] })),
+    );
+    const touchpointPaths = placed.flatMap(({ zone, path }) => zone.touchpoints.map((_, ti) => [...path, 'touchpoints', ti, 'key']));
     const touchpointSpecs = placed.flatMap(({ site, zone, zoneId: zid }) =>
       zone.touchpoints.map((t) => ({ key: t.key, clientId: client.id, siteId: site.id, zoneId: zid, kind: t.kind, scale: t.scale, reasonSets: t.reasonSets ?? defaultReasonSets(zone.type) })),
     );
-    await this.refuseForeign(TouchpointEntity, touchpointSpecs.map((t) => t.key), { siteId: Not(In(siteIds)) }, (i) => this.touchpointPath(i), 'touchpoint');
+    await this.refuseForeign(TouchpointEntity, touchpointSpecs.map((t) => t.key), { siteId: Not(In(siteIds)) }, (i) => touchpointPaths[i], 'touchpoint');
     await this.reconcile(TouchpointEntity, 'touchpoints', await this.m.findBy(TouchpointEntity, { siteId: In(siteIds) }), touchpointSpecs, (t) => t.key!, () => ({
       token: randomBytes(16).toString('base64url'),
     }));
@@ -152,17 +155,6 @@ class FileSync {
       });
       throw new ContractFileError(problems);
     }
-  }
-
-  private touchpointPath(flatIndex: number): Array<string | number> {
-    let i = flatIndex;
-    for (const [s, site] of this.file.spec.sites.entries()) {
-      for (const [z, zone] of site.zones.entries()) {
-        if (i < zone.touchpoints.length) return ['sites', s, 'zones', z, 'touchpoints', i, 'key'];
-        i -= zone.touchpoints.length;
-      }
-    }
-    return [];
   }
 
   private fail(path: Array<string | number>, message: string): never {

@@ -123,6 +123,17 @@ describe('Catalog', () => {
     }
   });
 
+  it('refuses a touchpoint key that another contract already uses, naming the file and line', async () => {
+    const intruder = join(contractsDir, 'gamma.yaml');
+    const beta = readFileSync(join(contractsDir, 'beta.yaml'), 'utf8');
+    writeFileSync(intruder, beta.replace('key: beta\n', 'key: gamma\n').replace('key: beta-fm', 'key: gamma-fm').replace('key: beta-hq', 'key: gamma-hq'));
+    try {
+      await expect(sut.app.get(ContractsSyncService).syncDirectory(contractsDir)).rejects.toThrow(/gamma\.yaml:24: touchpoint key "beta-1f-restroom-qr" is already used by another contract/);
+    } finally {
+      rmSync(intruder);
+    }
+  });
+
   it('keeps its data across a restart on the same storage', async () => {
     const storage = await freshStorage();
     const first = await startTestApp({ storage });

@@ -16,7 +16,7 @@ export const FIXTURE_CONTRACTS = join(__dirname, '..', 'fixtures', 'contracts');
 export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
-  http: NestFastifyApplication['getHttpServer'] extends () => infer S ? S : never;
+  http: ReturnType<NestFastifyApplication['getHttpServer']>;
   dataSource: DataSource;
   keyFor(role: Role, clientKey?: string): Promise<string>;
   /** Stops the app but keeps its database and data folder, for restart tests. */

@@ -14,7 +14,7 @@ export function createPgliteDriver(dataDir: string) {
   let database: Promise<PGlite> | undefined;
   const open = (): Promise<PGlite> => {
     if (!database) {
-      if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+      mkdirSync(dataDir, { recursive: true });
       database = PGlite.create({
         dataDir,
         parsers: { [types.INT8]: (v: string) => v, [types.NUMERIC]: (v: string) => v },

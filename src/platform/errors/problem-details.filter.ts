@@ -1,16 +1,19 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ZodValidationException } from 'nestjs-zod';
 import { ZodError } from 'zod';
 import { DomainException, ErrorCode, type FieldError } from './domain.exception';
 
-const STATUS: Record<ErrorCode, { status: number; title: string }> = {
-  [ErrorCode.NotFound]: { status: 404, title: 'Not Found' },
-  [ErrorCode.Unauthenticated]: { status: 401, title: 'Unauthorized' },
-  [ErrorCode.Forbidden]: { status: 403, title: 'Forbidden' },
-  [ErrorCode.Validation]: { status: 400, title: 'Bad Request' },
-  [ErrorCode.Conflict]: { status: 409, title: 'Conflict' },
+const STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.Unauthenticated]: 401,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.Validation]: 400,
+  [ErrorCode.Conflict]: 409,
 };
+
+const titleOf = (status: number): string => STATUS_CODES[status] ?? 'Error';
 
 export interface ProblemDetails {
   type: string;
@@ -43,10 +46,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof DomainException) {
-      const { status, title } = STATUS[exception.code];
+      const status = STATUS[exception.code];
       return {
         type: `urn:xla-monitor:problem:${exception.code}`,
-        title,
+        title: titleOf(status),
         status,
         detail: exception.message,
         ...(exception.errors.length ? { errors: exception.errors } : {}),
@@ -55,25 +58,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof ZodValidationException) {
       const zodError = exception.getZodError();
       const errors = zodError instanceof ZodError ? zodError.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })) : [];
-      return { type: 'urn:xla-monitor:problem:validation', title: 'Bad Request', status: 400, detail: 'The request is not valid.', errors };
+      return { type: 'urn:xla-monitor:problem:validation', title: titleOf(400), status: 400, detail: 'The request is not valid.', errors };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
       const message = typeof body === 'string' ? body : (body as { message?: string | string[] }).message;
       const detail = Array.isArray(message) ? message.join('; ') : (message ?? exception.message);
-      return {
-        type: 'about:blank',
-        title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase().replace(/\b\w/g, (c) => c.toUpperCase()) ?? 'Error',
-        status,
-        detail,
-      };
+      return { type: 'about:blank', title: titleOf(status), status, detail };
     }
     const fastifyStatus = (exception as { statusCode?: unknown })?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
       // Fastify's own client errors (malformed JSON, body too large, wrong content type).
-      return { type: 'about:blank', title: 'Bad Request', status: fastifyStatus, detail: (exception as Error).message };
+      return { type: 'about:blank', title: titleOf(fastifyStatus), status: fastifyStatus, detail: (exception as Error).message };
     }
-    return { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'Something went wrong on our side. Quote the correlation id when reporting it.' };
+    return { type: 'about:blank', title: titleOf(500), status: 500, detail: 'Something went wrong on our side. Quote the correlation id when reporting it.' };
   }
 }
