@@ -14,8 +14,8 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
     requestIdHeader: false,
     genReqId: (req: IncomingMessage) => correlationIdOf(req.headers),
     bodyLimit: 256 * 1024,
-    // Proxies may pass the client address; we never store it raw, so trusting it is harmless here.
-    trustProxy: true,
+    // Which X-Forwarded-For hops to believe: the misuse filter keys on the client address, so only trusted proxies may set it.
+    trustProxy: config.trustProxy,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: options.bufferLogs ?? true,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { TouchpointView } from './catalog.types';
 
 export type CatalogKind = 'clients' | 'contracts' | 'sites' | 'zones' | 'touchpoints' | 'devices';
 
@@ -118,6 +119,32 @@ export class CatalogRepository {
     }
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(`${q.select} WHERE ${where.join(' AND ')} LIMIT 1`, params);
     return rows[0];
+  }
+
+  /** Active touchpoints with their zone and site, for the rating pages, posters and kiosk terminals. */
+  async findTouchpoints(match: { token?: string; key?: string; siteKey?: string; deviceRef?: [string, string, string] }, clientId: string | null): Promise<TouchpointView[]> {
+    const params: unknown[] = [];
+    const where = ['x.retired_at IS NULL', 'z.retired_at IS NULL', 's.retired_at IS NULL'];
+    const bind = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (match.token !== undefined) where.push(`x.token = ${bind(match.token)}`);
+    if (match.key !== undefined) where.push(`x.key = ${bind(match.key)}`);
+    if (match.siteKey !== undefined) where.push(`s.key = ${bind(match.siteKey)}`);
+    if (match.deviceRef) {
+      const [siteKey, zoneKey, deviceKey] = match.deviceRef;
+      where.push(`x.kind = 'kiosk' AND s.key = ${bind(siteKey)} AND z.key = ${bind(zoneKey)}`);
+      where.push(`EXISTS (SELECT 1 FROM devices d WHERE d.zone_id = z.id AND d.key = ${bind(deviceKey)} AND d.retired_at IS NULL AND d.signals ? 'rating')`);
+    }
+    if (clientId) where.push(`x.client_id = ${bind(clientId)}`);
+    return this.dataSource.query(
+      `SELECT x.id, x.client_id AS "clientId", x.site_id AS "siteId", x.zone_id AS "zoneId", x.key, x.token, x.kind, x.scale, x.reason_sets AS "reasonSets",
+              z.name AS "zoneName", z.type AS "zoneType", s.key AS "siteKey", s.name AS "siteName", s.language, s.country
+       FROM touchpoints x JOIN zones z ON z.id = x.zone_id JOIN sites s ON s.id = x.site_id
+       WHERE ${where.join(' AND ')} ORDER BY z.floor NULLS LAST, z.key, x.key`,
+      params,
+    );
   }
 
   async findClientByKey(key: string): Promise<{ id: string; key: string } | undefined> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../platform/access/roles';
-import { DomainException } from '../platform/errors/domain.exception';
+import type { TouchpointView } from './catalog.types';
+import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
 import { CatalogRepository, type CatalogFilter, type CatalogKind, type Page } from './catalog.repository';
 
 const SINGULAR: Record<CatalogKind, string> = {
@@ -25,6 +26,32 @@ export class CatalogService {
     const found = await this.catalog.findOne(kind, who.clientId, key);
     if (!found) throw DomainException.notFound(SINGULAR[kind], key);
     return found;
+  }
+
+  /** The active touchpoint a QR code or kiosk page points at; unknown and retired tokens are not found. */
+  async touchpointByToken(token: string): Promise<TouchpointView> {
+    const [found] = await this.catalog.findTouchpoints({ token }, null);
+    if (!found) throw new DomainException(ErrorCode.NotFound, 'This rating link is unknown or no longer in use.');
+    return found;
+  }
+
+  /** An active touchpoint by key, within the caller's client unless admin (clientId null). */
+  async touchpointByKey(key: string, clientId: string | null): Promise<TouchpointView> {
+    const [found] = await this.catalog.findTouchpoints({ key }, clientId);
+    if (!found) throw DomainException.notFound('touchpoint', key);
+    return found;
+  }
+
+  /** The kiosk touchpoint a rating terminal reports for: a kiosk in the device's zone, the device declaring the rating signal. */
+  async kioskTouchpointOfDevice(siteKey: string, zoneKey: string, deviceKey: string): Promise<TouchpointView | undefined> {
+    const [found] = await this.catalog.findTouchpoints({ deviceRef: [siteKey, zoneKey, deviceKey] }, null);
+    return found;
+  }
+
+  /** Active touchpoints of a site (all kinds), in floor and zone order. */
+  async touchpointsOfSite(siteKey: string, who: Principal): Promise<TouchpointView[]> {
+    await this.get('sites', who, siteKey);
+    return this.catalog.findTouchpoints({ siteKey }, who.clientId);
   }
 
   findClientByKey(key: string): Promise<{ id: string; key: string } | undefined> {

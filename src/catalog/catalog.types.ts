@@ -39,3 +39,23 @@ export type Weekday = (typeof WEEKDAYS)[number];
 
 /** Opening hours per weekday as [open, close] pairs of "HH:MM" in the site's own time zone. */
 export type ServiceHours = Record<Weekday, Array<[string, string]>>;
+
+/** What the QR and kiosk pages need to know about an active touchpoint. */
+export interface TouchpointView {
+  id: string;
+  clientId: string;
+  siteId: string;
+  zoneId: string;
+  key: string;
+  token: string;
+  kind: TouchpointKind;
+  scale: Scale;
+  reasonSets: ReasonSet[];
+  zoneName: string;
+  zoneType: ZoneType;
+  siteKey: string;
+  siteName: string;
+  /** The site's language and ISO country, for the page default and phone-number scrubbing. */
+  language: Language;
+  country: string;
+}

@@ -46,6 +46,20 @@ const envSchema = z
     LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     GRAFANA_URL: optional(url(['http', 'https'])),
     GRAFANA_TOKEN: optional(z.string().min(1)),
+    PUBLIC_URL: optional(url(['http', 'https'])),
+    TRUST_PROXY: z
+      .string()
+      .default('false')
+      .transform((raw, ctx) => {
+        const v = raw.trim().toLowerCase();
+        if (v === 'true' || v === 'false') return v === 'true';
+        if (/^\d+$/.test(v)) return Number(v);
+        if (/^[\d.:a-f/, ]+$/.test(v)) return v.split(',').map((a) => a.trim()).filter(Boolean);
+        ctx.addIssue({ code: 'custom', message: 'expected true, false, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs' });
+        return z.NEVER;
+      }),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a whole number of requests' }).int().min(0).default(300),
+    RATING_MAX_AGE_HOURS: z.coerce.number({ message: 'expected a number of hours' }).positive().default(24),
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number({ message: 'expected a number of milliseconds' })
       .int()
@@ -76,6 +90,14 @@ export class AppConfig {
   readonly logLevel!: LogLevel;
   readonly grafana?: { url: string; token: string };
   readonly shutdownTimeoutMs!: number;
+  /** Base URL printed in QR codes. */
+  readonly publicUrl!: string;
+  /** Fastify trustProxy: which X-Forwarded-For hops to believe for the client address. */
+  readonly trustProxy!: boolean | number | string[];
+  /** Requests per minute per client address on public endpoints; 0 turns the limit off. */
+  readonly rateLimitPerMinute!: number;
+  /** Oldest rating time accepted from a page or kiosk (an offline kiosk's backlog). */
+  readonly ratingMaxAgeMs!: number;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -108,5 +130,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     logLevel: e.LOG_LEVEL,
     grafana: e.GRAFANA_URL && e.GRAFANA_TOKEN ? { url: e.GRAFANA_URL, token: e.GRAFANA_TOKEN } : undefined,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    trustProxy: e.TRUST_PROXY,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    ratingMaxAgeMs: e.RATING_MAX_AGE_HOURS * 3_600_000,
   });
 }
