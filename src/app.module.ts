@@ -4,6 +4,7 @@ import { ZodValidationPipe } from 'nestjs-zod';
 import { AuthModule } from './auth/auth.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { ContractsBootSync } from './catalog/contracts-boot-sync';
+import { FeedbackModule } from './feedback/feedback.module';
 import type { AppConfig } from './platform/config/app-config';
 import { PlatformModule } from './platform/platform.module';
 
@@ -12,7 +13,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), CatalogModule, AuthModule],
+      imports: [PlatformModule.forRoot(config), CatalogModule, AuthModule, FeedbackModule],
       providers: [ContractsBootSync, { provide: APP_PIPE, useClass: ZodValidationPipe }],
     };
   }
