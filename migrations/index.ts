@@ -1,4 +1,5 @@
 import { CatalogAndAuth1763800000000 } from './1763800000000-catalog-and-auth';
+import { Feedback1763900000000 } from './1763900000000-feedback';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
-export const MIGRATIONS = [CatalogAndAuth1763800000000];
+export const MIGRATIONS = [CatalogAndAuth1763800000000, Feedback1763900000000];
