@@ -31,6 +31,11 @@ describe(judgeRating.name, () => {
     expect(judgeAll(people).every((v) => v === undefined)).toBe(true);
   });
 
+  it('never caps a busy kiosk by its daily volume', () => {
+    const presses = Array.from({ length: 200 }, (_, i) => kiosk(T0 + i * 60_000));
+    expect(judgeAll(presses).every((v) => v === undefined)).toBe(true);
+  });
+
   it('caps one source at the daily limit across touchpoints', () => {
     const day = Array.from({ length: 25 }, (_, i) => qr(T0 + i * 30 * 60_000, 'phone-a', `tp-${i}`));
     const verdicts = judgeAll(day);

@@ -7,7 +7,7 @@ export interface MisusePolicy {
   /** More than burstMax ratings from one source on one QR touchpoint within burstWindowMs is a burst. */
   burstWindowMs: number;
   burstMax: number;
-  /** More than this many ratings from one source in 24 hours, on any touchpoint. */
+  /** More than this many ratings from one source in 24 hours, on any QR touchpoint (kiosks are shared, so exempt). */
   dailyCap: number;
 }
 
@@ -34,12 +34,12 @@ export function judgeRating(rating: RatingEvent, prior: readonly RatingEvent[], 
   const onTouchpoint = before.filter((p) => p.touchpointId === rating.touchpointId);
 
   if (rating.kind === 'kiosk') {
+    // A kiosk is shared by everyone passing by: only presses in quick succession are suspect, never the day's volume.
     const last = Math.max(...onTouchpoint.map((p) => p.at.getTime()));
-    if (t - last < policy.kioskRepeatMs) return 'kiosk_repeat';
-  } else {
-    const inWindow = onTouchpoint.filter((p) => p.source === rating.source && t - p.at.getTime() < policy.burstWindowMs);
-    if (inWindow.length >= policy.burstMax) return 'burst';
+    return t - last < policy.kioskRepeatMs ? 'kiosk_repeat' : undefined;
   }
+  const inWindow = onTouchpoint.filter((p) => p.source === rating.source && t - p.at.getTime() < policy.burstWindowMs);
+  if (inWindow.length >= policy.burstMax) return 'burst';
   const today = before.filter((p) => p.source === rating.source);
   if (today.length >= policy.dailyCap) return 'daily_cap';
   return undefined;
