@@ -1,5 +1,6 @@
 import { CatalogAndAuth1763800000000 } from './1763800000000-catalog-and-auth';
 import { Feedback1763900000000 } from './1763900000000-feedback';
+import { Connectors1763900000001 } from './1763900000001-connectors';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
-export const MIGRATIONS = [CatalogAndAuth1763800000000, Feedback1763900000000];
+export const MIGRATIONS = [CatalogAndAuth1763800000000, Feedback1763900000000, Connectors1763900000001];

@@ -3,6 +3,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../migrations';
 import { ApiKeyEntity } from './auth/api-key.entity';
 import { ClientEntity } from './catalog/client.entity';
+import { ConnectorEntity } from './catalog/connector.entity';
 import { ContractEntity } from './catalog/contract.entity';
 import { DeviceEntity } from './catalog/device.entity';
 import { SiteEntity } from './catalog/site.entity';
@@ -11,7 +12,7 @@ import { ZoneEntity } from './catalog/zone.entity';
 import type { AppConfig } from './platform/config/app-config';
 import { createPgliteDriver } from './platform/database/pglite-driver';
 
-export const ENTITIES = [ClientEntity, ContractEntity, SiteEntity, ZoneEntity, TouchpointEntity, DeviceEntity, ApiKeyEntity];
+export const ENTITIES = [ClientEntity, ContractEntity, SiteEntity, ZoneEntity, TouchpointEntity, DeviceEntity, ConnectorEntity, ApiKeyEntity];
 
 /** The one source of TypeORM options, for the service and for the migration CLI alike. */
 export function databaseOptions(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): DataSourceOptions {

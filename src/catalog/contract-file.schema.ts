@@ -1,3 +1,4 @@
+import { validateCronExpression } from 'cron';
 import { z } from 'zod';
 import { LANGUAGES, REASON_SETS, SCALES, SIGNALS, TOUCHPOINT_KINDS, WEEKDAYS, ZONE_TYPES, type ServiceHours, type Weekday } from './catalog.types';
 
@@ -101,12 +102,73 @@ const site = z.strictObject({
   zones: z.array(zone).min(1, { message: 'expected at least one zone' }),
 });
 
+const CONNECTOR_TYPES = ['http-json', 'csv'] as const;
+/** A field in a source record: a JSON dot path (`location.code`) or a CSV column name. */
+const field = z.string({ message: 'expected a field name or dot path' }).trim().min(1, { message: 'expected a field name or dot path' }).max(200);
+const httpUrl = z.string({ message: 'expected an http:// or https:// URL' }).refine(
+  (raw) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(raw).protocol);
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an http:// or https:// URL' },
+);
+const duration = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+\s*(ms|s|m)$/)], { message: 'expected a duration like 250ms, 2s or 1m' }).transform((v) => {
+  if (typeof v === 'number') return v * 1000;
+  const unit = /(ms|s|m)$/.exec(v)![1] as 'ms' | 's' | 'm';
+  return Number.parseInt(v, 10) * { ms: 1, s: 1000, m: 60_000 }[unit];
+});
+
+const connector = z
+  .strictObject({
+    key: slug,
+    type: z.enum(CONNECTOR_TYPES, { message: `expected one of ${CONNECTOR_TYPES.join(', ')}` }),
+    url: httpUrl,
+    /** The secret itself never appears in a contract file: only the environment variable that holds it. */
+    auth: z
+      .strictObject({
+        header: z.string().regex(/^[A-Za-z0-9-]+$/, { message: 'expected an HTTP header name like Authorization' }).default('Authorization'),
+        env: z.string({ message: 'expected an environment variable name' }).regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'expected an environment variable name like LEGACY_FEEDBACK_TOKEN' }),
+        prefix: z.string().max(40).default(''),
+      })
+      .optional(),
+    schedule: z.string({ message: 'expected a cron expression like "*/15 * * * *"' }).refine((expr) => validateCronExpression(expr).valid, {
+      message: 'expected a cron expression like "*/15 * * * *" (minute hour day month weekday)',
+    }),
+    enabled: z.boolean({ message: 'expected true or false' }).default(true),
+    paging: z
+      .strictObject({
+        /** Where the records are in a response; left out, the response itself is the list. */
+        items: field.optional(),
+        /** Where the next page is: a URL (absolute or relative) or, with cursorParam, a cursor token. */
+        next: field.optional(),
+        cursorParam: z.string().min(1).max(100).optional(),
+        /** Sent with the newest record time already imported, so a run asks only for what is new. */
+        sinceParam: z.string().min(1).max(100).optional(),
+      })
+      .refine((p) => !p.cursorParam || p.next, { message: 'cursorParam needs next (where the cursor is in a response)', path: ['cursorParam'] })
+      .default({}),
+    mapping: z.strictObject({ id: field, touchpoint: field, score: field, ts: field, comment: field.optional(), reasons: field.optional() }),
+    /** Source values to our scores, e.g. { happy: 5, sad: 1 } or a 1-3 scale onto 1-5. */
+    scoreMap: z.record(z.string(), z.number({ message: 'expected a score (number)' }).int({ message: 'expected a whole number' })).optional(),
+    /** Source place codes to our touchpoint keys; left out, the source gives our keys. */
+    touchpointMap: z.record(z.string(), slug).optional(),
+    reasonMap: z.record(z.string(), z.string().min(1).max(64)).optional(),
+    retry: z
+      .strictObject({ attempts: z.number().int().min(1).max(10).default(4), delay: duration.default(1000) })
+      .default({ attempts: 4, delay: 1000 }),
+  })
+  .refine((c) => c.type !== 'csv' || (!c.paging.items && !c.paging.next), { message: 'a CSV export is one file: items and next apply to http-json only', path: ['paging'] });
+
 export const contractFileSchema = z.strictObject({
   client: z.strictObject({ key: slug, name: text }),
   contract: z
     .strictObject({ key: slug, name: text, provider: text, starts: isoDate, ends: isoDate.optional() })
     .refine((c) => !c.ends || c.ends >= c.starts, { message: 'ends must not be before starts', path: ['ends'] }),
   sites: z.array(site).min(1, { message: 'expected at least one site' }),
+  connectors: z.array(connector).default([]),
 });
 
 export type ContractFile = z.output<typeof contractFileSchema>;
@@ -114,3 +176,5 @@ export type SiteSpec = ContractFile['sites'][number];
 export type ZoneSpec = SiteSpec['zones'][number];
 export type TouchpointSpec = ZoneSpec['touchpoints'][number];
 export type DeviceSpec = ZoneSpec['devices'][number];
+export type ConnectorSpec = ContractFile['connectors'][number];
+export type ConnectorType = ConnectorSpec['type'];

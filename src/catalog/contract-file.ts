@@ -42,7 +42,7 @@ export function parseContractFile(path: string, source: string): LoadedContractF
     );
   }
   const spec = parsed.data;
-  const problems = duplicateKeys(spec).map(({ path: p, message }) => `${locate(p)}: ${p.join('.')}: ${message}`);
+  const problems = keyProblems(spec).map(({ path: p, message }) => `${locate(p)}: ${p.join('.')}: ${message}`);
   if (problems.length > 0) throw new ContractFileError(problems);
   return { path, spec, locate };
 }
@@ -76,7 +76,7 @@ function displayPath(full: string, cwd: string): string {
   return rel && !rel.startsWith('..') ? rel : resolve(full);
 }
 
-function duplicateKeys(spec: ContractFile): Array<{ path: Array<string | number>; message: string }> {
+function keyProblems(spec: ContractFile): Array<{ path: Array<string | number>; message: string }> {
   const found: Array<{ path: Array<string | number>; message: string }> = [];
   const once = (seen: Set<string>, key: string, path: Array<string | number>, scope: string) => {
     if (seen.has(key)) found.push({ path, message: `"${key}" is used twice ${scope}` });
@@ -93,6 +93,13 @@ function duplicateKeys(spec: ContractFile): Array<{ path: Array<string | number>
       zone.touchpoints.forEach((tp, t) => once(touchpoints, tp.key, ['sites', s, 'zones', z, 'touchpoints', t, 'key'], 'as a touchpoint key'));
       zone.devices.forEach((d, i) => once(devices, d.key, ['sites', s, 'zones', z, 'devices', i, 'key'], `as a device key in site ${site.key}`));
     });
+  });
+  const connectors = new Set<string>();
+  spec.connectors.forEach((c, i) => {
+    once(connectors, c.key, ['connectors', i, 'key'], 'as a connector key');
+    for (const [code, key] of Object.entries(c.touchpointMap ?? {})) {
+      if (!touchpoints.has(key)) found.push({ path: ['connectors', i, 'touchpointMap', code], message: `"${key}" is not a touchpoint of this contract` });
+    }
   });
   return found;
 }

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { DataSource, In, Not, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { ClientEntity } from './client.entity';
+import { ConnectorEntity } from './connector.entity';
 import { ContractFileError, defaultReasonSets, type LoadedContractFile } from './contract-file';
 import { ContractEntity } from './contract.entity';
 import { DeviceEntity } from './device.entity';
@@ -17,7 +18,7 @@ export interface SyncCounts {
   retired: number;
   unchanged: number;
 }
-export type SyncSummary = Record<'clients' | 'contracts' | 'sites' | 'zones' | 'touchpoints' | 'devices', SyncCounts>;
+export type SyncSummary = Record<'clients' | 'contracts' | 'sites' | 'zones' | 'touchpoints' | 'devices' | 'connectors', SyncCounts>;
 
 const emptyCounts = (): SyncCounts => ({ created: 0, updated: 0, retired: 0, unchanged: 0 });
 export const emptySummary = (): SyncSummary => ({
@@ -27,6 +28,7 @@ export const emptySummary = (): SyncSummary => ({
   zones: emptyCounts(),
   touchpoints: emptyCounts(),
   devices: emptyCounts(),
+  connectors: emptyCounts(),
 });
 
 const SYNC_LOCK = 4_711_001;
@@ -93,6 +95,10 @@ class FileSync {
       zone.devices.map((d) => ({ key: d.key, clientId: client.id, siteId: site.id, zoneId: zid, model: d.model ?? null, signals: d.signals, expectedIntervalS: d.interval })),
     );
     await this.reconcile(DeviceEntity, 'devices', await this.m.findBy(DeviceEntity, { siteId: In(siteIds) }), deviceSpecs, (d) => `${d.siteId}/${d.key}`);
+
+    const connectorSpecs = spec.connectors.map(({ key, type, schedule, enabled, ...settings }) => ({ key, clientId: client.id, contractId: contract.id, type, schedule, enabled, settings }));
+    await this.refuseForeign(ConnectorEntity, connectorSpecs.map((c) => c.key), { contractId: Not(contract.id) }, (i) => ['connectors', i, 'key'], 'connector');
+    await this.reconcile(ConnectorEntity, 'connectors', await this.m.findBy(ConnectorEntity, { contractId: contract.id }), connectorSpecs);
   }
 
   /**
