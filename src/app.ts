@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import rateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -23,6 +24,21 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
     ...(config.logLevel === 'silent' ? { logger: false } : {}),
   });
   app.useLogger(app.get(Logger));
+  if (config.rateLimitPerMinute > 0) {
+    // Only routes marked @RateLimited() (the public ones) are limited, per client address.
+    await app.register(rateLimit, {
+      global: false,
+      max: config.rateLimitPerMinute,
+      timeWindow: 60_000,
+      errorResponseBuilder: (_req, context) => ({
+        statusCode: 429,
+        type: 'urn:xla-monitor:problem:rate-limited',
+        title: 'Too Many Requests',
+        status: 429,
+        detail: `Too many requests from this address; try again in ${context.after}.`,
+      }),
+    });
+  }
   app.enableShutdownHooks();
   app
     .getHttpAdapter()

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
-import { RatingsService } from './ratings.service';
+import { RatingsController } from './ratings.controller';
+import { RatingsRepository } from './ratings.repository';
+import { RatingsService, ratingsCounterProvider } from './ratings.service';
 
 @Module({
   imports: [CatalogModule],
-  controllers: [],
-  providers: [RatingsService],
+  controllers: [RatingsController],
+  providers: [RatingsService, RatingsRepository, ratingsCounterProvider],
   exports: [RatingsService],
 })
 export class FeedbackModule {}

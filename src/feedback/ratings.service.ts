@@ -1,27 +1,175 @@
-import { Injectable } from '@nestjs/common';
-import type { TouchpointView } from '../catalog/catalog.types';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectMetric, makeCounterProvider } from '@willsoto/nestjs-prometheus';
+import type { CountryCode } from 'libphonenumber-js';
+import { LRUCache } from 'lru-cache';
+import { randomUUID } from 'node:crypto';
+import type { Counter } from 'prom-client';
 import { CatalogService } from '../catalog/catalog.service';
-import type { FollowUpInput, IncidentInput, RatingInput, RatingReceipt, SubmissionContext, TouchpointSelector } from './feedback.types';
+import type { TouchpointView } from '../catalog/catalog.types';
+import type { Principal } from '../platform/access/roles';
+import { Clock } from '../platform/clock';
+import { AppConfig } from '../platform/config/app-config';
+import { GroupCommit } from '../platform/database/group-commit';
+import { DomainException, ErrorCode, type FieldError } from '../platform/errors/domain.exception';
+import type { FollowUpInput, IncidentInput, RatingInput, RatingOrigin, RatingReceipt, SubmissionContext, TouchpointSelector } from './feedback.types';
+import { DEFAULT_MISUSE_POLICY } from './misuse-filter';
+import { scrubPersonalData } from './pii-scrubber';
+import { checkAnswers, checkRatedAt } from './rating-rules';
+import { RatingsRepository, type NewRating, type RatingListFilter, type StoredRating } from './ratings.repository';
+import { INCIDENT_CATEGORIES, polarityOf } from './reasons';
+import { sourceHash } from './source-hash';
 
-/** Occupant ratings: validation, misuse filtering, scrubbing and durable storage. (Being written.) */
+export const RATINGS_COUNTER = 'xla_ratings_stored_total';
+export const ratingsCounterProvider = makeCounterProvider({
+  name: RATINGS_COUNTER,
+  help: 'Ratings stored, by origin and whether the misuse filter excluded them',
+  labelNames: ['origin', 'excluded'],
+});
+
+/** How long after the rating its follow-up answers are still taken. */
+const FOLLOW_UP_WINDOW_MS = 30 * 60_000;
+/** Touchpoints are looked up on every rating; a short cache keeps that off the database under load. */
+const TOUCHPOINT_CACHE_MS = 30_000;
+
+/** Occupant ratings: validation, misuse filtering, scrubbing and durable, group-committed storage. */
 @Injectable()
-export class RatingsService {
-  constructor(private readonly catalog: CatalogService) {}
+export class RatingsService implements OnModuleInit {
+  private readonly writer: GroupCommit<NewRating, StoredRating>;
+  private readonly byToken = new LRUCache<string, TouchpointView>({ max: 10_000, ttl: TOUCHPOINT_CACHE_MS });
+  private secret?: string;
+
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly ratings: RatingsRepository,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    @InjectMetric(RATINGS_COUNTER) private readonly stored: Counter<string>,
+  ) {
+    this.writer = new GroupCommit((batch) => this.ratings.commitBatch(batch, DEFAULT_MISUSE_POLICY));
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.secret = await this.ratings.sourceSecret();
+  }
 
   /** The active touchpoint behind a QR/kiosk token; DomainException not-found otherwise. */
-  touchpoint(token: string): Promise<TouchpointView> {
-    return this.catalog.touchpointByToken(token);
+  async touchpoint(token: string): Promise<TouchpointView> {
+    const cached = this.byToken.get(token);
+    if (cached) return cached;
+    const found = await this.catalog.touchpointByToken(token);
+    this.byToken.set(token, found);
+    return found;
   }
 
-  submit(_selector: TouchpointSelector, _input: RatingInput, _ctx: SubmissionContext): Promise<RatingReceipt> {
-    throw new Error('not implemented yet');
+  /**
+   * Validates, scrubs and stores one rating; answers only once it is committed. The same id on the
+   * same touchpoint again gets the stored receipt and stores nothing. For HTTP submissions the
+   * touchpoint's kind decides whether the origin is 'qr' or 'kiosk'.
+   */
+  async submit(selector: TouchpointSelector, input: RatingInput, ctx: SubmissionContext): Promise<RatingReceipt> {
+    const tp = 'token' in selector ? await this.touchpoint(selector.token) : await this.catalog.touchpointByKey(selector.key, selector.clientId);
+    const now = this.clock.now();
+    const ratedAt = input.ts ?? now;
+    const errors: FieldError[] = [...checkAnswers(tp, input), ...checkRatedAt(ratedAt, now, ctx.origin === 'connector' ? null : this.config.ratingMaxAgeMs)];
+    if (errors.length) throw new DomainException(ErrorCode.Validation, 'The rating is not valid.', errors);
+
+    const origin: RatingOrigin = ctx.origin === 'qr' || ctx.origin === 'kiosk' ? tp.kind : ctx.origin;
+    const comment = input.comment?.trim() ? scrubPersonalData(input.comment.trim(), tp.country as CountryCode) : null;
+    const reasons = input.reasons ?? [];
+    const saved = await this.writer.push({
+      clientId: tp.clientId,
+      siteId: tp.siteId,
+      zoneId: tp.zoneId,
+      touchpointId: tp.id,
+      touchpointKind: tp.kind,
+      submissionId: input.id ?? randomUUID(),
+      origin,
+      score: input.score,
+      polarity: polarityOf(tp.scale, input.score),
+      reasons,
+      comment,
+      language: input.language ?? null,
+      ratedAt,
+      receivedAt: now,
+      sourceHash: this.hashOf(ctx.source, now),
+      answered: reasons.length > 0 || comment !== null,
+    });
+    if (!saved.created && saved.score !== input.score) {
+      throw new DomainException(ErrorCode.Conflict, `The id "${saved.submissionId}" was already used for a rating with another score on this touchpoint.`, [
+        { field: 'id', message: 'already used for a different rating; make a new id for a new rating' },
+      ]);
+    }
+    if (saved.created) this.stored.inc({ origin, excluded: String(saved.excludedReason !== null) });
+    return this.receipt(tp, saved);
   }
 
-  addFollowUp(_token: string, _id: string, _input: FollowUpInput): Promise<RatingReceipt> {
-    throw new Error('not implemented yet');
+  /** The answer to the one follow-up question, given after the first tap stored the rating. */
+  async addFollowUp(token: string, id: string, input: FollowUpInput): Promise<RatingReceipt> {
+    const tp = await this.touchpoint(token);
+    const errors = checkAnswers(tp, input);
+    if (errors.length) throw new DomainException(ErrorCode.Validation, 'The follow-up answer is not valid.', errors);
+    const now = this.clock.now();
+    const reasons = input.reasons ?? [];
+    const comment = input.comment?.trim() ? scrubPersonalData(input.comment.trim(), tp.country as CountryCode) : null;
+    const updated = await this.ratings.addFollowUp(tp.id, id, reasons, comment, new Date(now.getTime() - FOLLOW_UP_WINDOW_MS), now);
+    if (updated) return this.receipt(tp, updated);
+
+    const existing = await this.ratings.findRating(tp.id, id);
+    if (!existing) throw new DomainException(ErrorCode.NotFound, `No rating with id "${id}" on this touchpoint.`);
+    // A retried follow-up with the same answers gets the same receipt.
+    if (existing.followUpAt && sameAnswers(existing.reasons, reasons)) return this.receipt(tp, existing);
+    throw new DomainException(
+      ErrorCode.Conflict,
+      existing.followUpAt ? 'This rating has already been answered.' : 'This rating is too old for a follow-up answer.',
+    );
   }
 
-  reportIncident(_token: string, _input: IncidentInput, _ctx: SubmissionContext): Promise<{ id: string; category: string }> {
-    throw new Error('not implemented yet');
+  /** "Report a problem": stored now, picked up by service delivery later. The same id again stores nothing. */
+  async reportIncident(token: string, input: IncidentInput, ctx: SubmissionContext): Promise<{ id: string; category: string }> {
+    const tp = await this.touchpoint(token);
+    if (!(INCIDENT_CATEGORIES as readonly string[]).includes(input.category)) {
+      throw new DomainException(ErrorCode.Validation, 'The report is not valid.', [{ field: 'category', message: `expected one of ${INCIDENT_CATEGORIES.join(', ')}` }]);
+    }
+    const now = this.clock.now();
+    const id = input.id ?? randomUUID();
+    const category = await this.ratings.addIncidentReport({
+      clientId: tp.clientId,
+      siteId: tp.siteId,
+      zoneId: tp.zoneId,
+      touchpointId: tp.id,
+      submissionId: id,
+      category: input.category,
+      comment: input.comment?.trim() ? scrubPersonalData(input.comment.trim(), tp.country as CountryCode) : null,
+      reportedAt: now,
+      sourceHash: this.hashOf(ctx.source, now),
+    });
+    return { id, category };
   }
+
+  async list(who: Principal, filter: Omit<RatingListFilter, 'clientId'>) {
+    const { items, total } = await this.ratings.list({ ...filter, clientId: who.clientId });
+    return { items, page: filter.page, limit: filter.limit, total };
+  }
+
+  private hashOf(source: string, now: Date): string {
+    if (!this.secret) throw new Error('RatingsService used before module init');
+    return sourceHash(source, this.secret, now);
+  }
+
+  private receipt(tp: TouchpointView, saved: StoredRating): RatingReceipt {
+    return {
+      id: saved.submissionId,
+      touchpoint: tp.key,
+      score: saved.score,
+      polarity: saved.polarity,
+      reasons: saved.reasons,
+      excluded: saved.excludedReason !== null,
+      excludedReason: saved.excludedReason,
+      ratedAt: saved.ratedAt.toISOString(),
+    };
+  }
+}
+
+function sameAnswers(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
 }

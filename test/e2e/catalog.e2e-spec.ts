@@ -6,7 +6,7 @@ import { ContractFileError } from '../../src/catalog/contract-file';
 import { ContractsSyncService } from '../../src/catalog/contracts-sync.service';
 import { FIXTURE_CONTRACTS, freshStorage, startTestApp, type TestApp } from '../support/test-app';
 
-const FACT_TABLES_WITHOUT_CLIENT = ['clients', 'migrations'];
+const FACT_TABLES_WITHOUT_CLIENT = ['clients', 'migrations', 'app_secrets'];
 
 describe('Catalog', () => {
   let sut: TestApp;

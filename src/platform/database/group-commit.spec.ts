@@ -35,10 +35,7 @@ describe(GroupCommit.name, () => {
   });
 
   it('retries a failed batch one by one, so only the bad item fails', async () => {
-    const sut = new GroupCommit<number, number>(async (items) => {
-      if (items.includes(13)) throw new Error('unlucky');
-      return items;
-    });
+    const sut = new GroupCommit<number, number>((items) => (items.includes(13) ? Promise.reject(new Error('unlucky')) : Promise.resolve(items)));
     const results = await Promise.allSettled([12, 13, 14].map((i) => sut.push(i)));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     await expect(sut.push(15)).resolves.toBe(15);
@@ -46,9 +43,9 @@ describe(GroupCommit.name, () => {
 
   it('splits the queue into batches of at most maxBatch', async () => {
     const sizes: number[] = [];
-    const sut = new GroupCommit<number, number>(async (items) => {
+    const sut = new GroupCommit<number, number>((items) => {
       sizes.push(items.length);
-      return items;
+      return Promise.resolve(items);
     }, 4);
     await Promise.all(Array.from({ length: 10 }, (_, i) => sut.push(i)));
     expect(sizes).toEqual([4, 4, 2]);

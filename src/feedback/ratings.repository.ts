@@ -1,0 +1,281 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { TouchpointKind } from '../catalog/catalog.types';
+import type { RatingOrigin } from './feedback.types';
+import { judgeRating, type ExclusionReason, type MisusePolicy, type RatingEvent } from './misuse-filter';
+import type { Polarity } from './reasons';
+
+export interface NewRating {
+  clientId: string;
+  siteId: string;
+  zoneId: string;
+  touchpointId: string;
+  touchpointKind: TouchpointKind;
+  submissionId: string;
+  origin: RatingOrigin;
+  score: number;
+  polarity: Polarity;
+  reasons: string[];
+  comment: string | null;
+  language: string | null;
+  ratedAt: Date;
+  receivedAt: Date;
+  sourceHash: string;
+  /** The answers came with the rating, so no follow-up may change them. */
+  answered: boolean;
+}
+
+export interface StoredRating {
+  submissionId: string;
+  score: number;
+  polarity: Polarity;
+  reasons: string[];
+  excludedReason: ExclusionReason | null;
+  ratedAt: Date;
+  receivedAt: Date;
+  followUpAt: Date | null;
+  /** False when the id was stored before: a retry, answered from the stored row. */
+  created: boolean;
+}
+
+export interface RatingListFilter {
+  clientId: string | null;
+  touchpoint?: string;
+  site?: string;
+  from?: Date;
+  to?: Date;
+  page: number;
+  limit: number;
+}
+
+interface StoredRow {
+  touchpoint_id: string;
+  submission_id: string;
+  score: number;
+  polarity: Polarity;
+  reasons: string[];
+  excluded_reason: ExclusionReason | null;
+  rated_at: Date | string;
+  received_at: Date | string;
+  follow_up_at: Date | string | null;
+}
+
+const STORED_COLUMNS = 'touchpoint_id, submission_id, score, polarity, reasons, excluded_reason, rated_at, received_at, follow_up_at';
+const DAY_MS = 24 * 3_600_000;
+const keyOf = (touchpointId: string, submissionId: string) => `${touchpointId} ${submissionId}`;
+
+function toStored(row: StoredRow, created: boolean): StoredRating {
+  return {
+    submissionId: row.submission_id,
+    score: Number(row.score),
+    polarity: row.polarity,
+    reasons: row.reasons,
+    excludedReason: row.excluded_reason,
+    ratedAt: new Date(row.rated_at),
+    receivedAt: new Date(row.received_at),
+    followUpAt: row.follow_up_at === null ? null : new Date(row.follow_up_at),
+    created,
+  };
+}
+
+/**
+ * Ratings storage. The write path is raw SQL over jsonb_to_recordset because it commits a whole
+ * group of submissions in one transaction: look up retries, judge misuse, insert the rest.
+ */
+@Injectable()
+export class RatingsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The server's secret for source hashes: made once, shared by every instance through the database. */
+  async sourceSecret(): Promise<string> {
+    await this.dataSource.query(`INSERT INTO app_secrets (name, value) VALUES ('source-hash', $1) ON CONFLICT (name) DO NOTHING`, [randomBytes(32).toString('base64url')]);
+    const rows: Array<{ value: string }> = await this.dataSource.query(`SELECT value FROM app_secrets WHERE name = 'source-hash'`);
+    return rows[0].value;
+  }
+
+  /** Stores a group of submissions in one transaction; results in input order. */
+  commitBatch(batch: NewRating[], policy: MisusePolicy): Promise<StoredRating[]> {
+    return this.dataSource.transaction(async (tx) => {
+      const known = await this.findStored(tx, batch);
+      const fresh: NewRating[] = [];
+      const claimed = new Set(known.keys());
+      for (const rating of batch) {
+        const key = keyOf(rating.touchpointId, rating.submissionId);
+        if (!claimed.has(key)) {
+          claimed.add(key);
+          fresh.push(rating);
+        }
+      }
+      const verdicts = await this.judge(tx, fresh, policy);
+      if (fresh.length) {
+        const inserted: StoredRow[] = await tx.query(
+          `INSERT INTO ratings (client_id, site_id, zone_id, touchpoint_id, submission_id, origin, score, polarity, reasons, comment, language,
+                                rated_at, received_at, follow_up_at, source_hash, excluded_reason)
+           SELECT client_id, site_id, zone_id, touchpoint_id, submission_id, origin, score, polarity, reasons, comment, language,
+                  rated_at, received_at, CASE WHEN answered THEN received_at END, source_hash, excluded_reason
+           FROM jsonb_to_recordset($1::jsonb) AS r(client_id uuid, site_id uuid, zone_id uuid, touchpoint_id uuid, submission_id text, origin text,
+                score smallint, polarity text, reasons jsonb, comment text, language text, rated_at timestamptz, received_at timestamptz,
+                answered boolean, source_hash text, excluded_reason text)
+           ON CONFLICT (touchpoint_id, submission_id) DO NOTHING
+           RETURNING ${STORED_COLUMNS}`,
+          [
+            JSON.stringify(
+              fresh.map((r, i) => ({
+                client_id: r.clientId,
+                site_id: r.siteId,
+                zone_id: r.zoneId,
+                touchpoint_id: r.touchpointId,
+                submission_id: r.submissionId,
+                origin: r.origin,
+                score: r.score,
+                polarity: r.polarity,
+                reasons: r.reasons,
+                comment: r.comment,
+                language: r.language,
+                rated_at: r.ratedAt.toISOString(),
+                received_at: r.receivedAt.toISOString(),
+                answered: r.answered,
+                source_hash: r.sourceHash,
+                excluded_reason: verdicts[i] ?? null,
+              })),
+            ),
+          ],
+        );
+        for (const row of inserted) known.set(keyOf(row.touchpoint_id, row.submission_id), toStored(row, true));
+        // Another instance may have stored the same id between our lookup and insert: answer from its row.
+        const raced = fresh.filter((r) => !known.has(keyOf(r.touchpointId, r.submissionId)));
+        if (raced.length) for (const [key, stored] of await this.findStored(tx, raced)) known.set(key, stored);
+      }
+      const answered = new Set<string>();
+      return batch.map((r) => {
+        const key = keyOf(r.touchpointId, r.submissionId);
+        const stored = known.get(key)!;
+        // The second submission of an id within one batch is a retry, like one in a later batch.
+        const result = answered.has(key) ? { ...stored, created: false } : stored;
+        answered.add(key);
+        return result;
+      });
+    });
+  }
+
+  async findRating(touchpointId: string, submissionId: string): Promise<StoredRating | undefined> {
+    const found = await this.findStored(this.dataSource.manager, [{ touchpointId, submissionId }]);
+    return found.values().next().value;
+  }
+
+  /** Adds the follow-up answers once, while the rating is recent; undefined when it does not apply. */
+  async addFollowUp(touchpointId: string, submissionId: string, reasons: string[], comment: string | null, receivedAfter: Date, now: Date): Promise<StoredRating | undefined> {
+    const rows: StoredRow[] = await this.dataSource.query(
+      // Wrapped in a CTE: TypeORM answers a bare UPDATE with [rows, count] instead of rows.
+      `WITH updated AS (
+         UPDATE ratings SET reasons = $3::jsonb, comment = $4, follow_up_at = $6
+         WHERE touchpoint_id = $1 AND submission_id = $2 AND follow_up_at IS NULL AND received_at >= $5
+         RETURNING ${STORED_COLUMNS})
+       SELECT * FROM updated`,
+      [touchpointId, submissionId, JSON.stringify(reasons), comment, receivedAfter.toISOString(), now.toISOString()],
+    );
+    return rows[0] ? toStored(rows[0], false) : undefined;
+  }
+
+  /** Stores an occupant's problem report once per id; returns the stored category (the first one, for a retry). */
+  async addIncidentReport(report: { clientId: string; siteId: string; zoneId: string; touchpointId: string; submissionId: string; category: string; comment: string | null; reportedAt: Date; sourceHash: string }): Promise<string> {
+    const rows: Array<{ category: string }> = await this.dataSource.query(
+      `WITH ins AS (
+         INSERT INTO incident_reports (client_id, site_id, zone_id, touchpoint_id, submission_id, category, comment, reported_at, source_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (touchpoint_id, submission_id) DO NOTHING RETURNING category)
+       SELECT category FROM ins UNION ALL SELECT category FROM incident_reports WHERE touchpoint_id = $4 AND submission_id = $5 LIMIT 1`,
+      [report.clientId, report.siteId, report.zoneId, report.touchpointId, report.submissionId, report.category, report.comment, report.reportedAt.toISOString(), report.sourceHash],
+    );
+    return rows[0].category;
+  }
+
+  async list(filter: RatingListFilter): Promise<{ items: Array<Record<string, unknown>>; total: number }> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const bind = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (filter.clientId) where.push(`r.client_id = ${bind(filter.clientId)}`);
+    if (filter.touchpoint) where.push(`t.key = ${bind(filter.touchpoint)}`);
+    if (filter.site) where.push(`s.key = ${bind(filter.site)}`);
+    if (filter.from) where.push(`r.rated_at >= ${bind(filter.from.toISOString())}`);
+    if (filter.to) where.push(`r.rated_at < ${bind(filter.to.toISOString())}`);
+    const base = `FROM ratings r JOIN touchpoints t ON t.id = r.touchpoint_id JOIN zones z ON z.id = r.zone_id JOIN sites s ON s.id = r.site_id
+                  ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+    const counted: Array<{ n: string }> = await this.dataSource.query(`SELECT count(*) AS n ${base}`, params);
+    const items: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT r.submission_id AS id, t.key AS touchpoint, s.key AS site, s.key || '.' || z.key AS zone, r.origin, r.score, r.polarity, r.reasons, r.comment,
+              r.excluded_reason IS NOT NULL AS excluded, r.excluded_reason AS "excludedReason", r.rated_at AS "ratedAt", r.received_at AS "receivedAt"
+       ${base} ORDER BY r.rated_at DESC, r.id LIMIT ${bind(filter.limit)} OFFSET ${bind((filter.page - 1) * filter.limit)}`,
+      params,
+    );
+    return { items, total: Number(counted[0]?.n ?? 0) };
+  }
+
+  private async findStored(tx: EntityManager, keys: Array<{ touchpointId: string; submissionId: string }>): Promise<Map<string, StoredRating>> {
+    const rows: StoredRow[] = await tx.query(
+      `SELECT ${STORED_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}
+       FROM ratings r JOIN jsonb_to_recordset($1::jsonb) AS k(t uuid, s text) ON r.touchpoint_id = k.t AND r.submission_id = k.s`,
+      [JSON.stringify(keys.map((k) => ({ t: k.touchpointId, s: k.submissionId })))],
+    );
+    return new Map(rows.map((row) => [keyOf(row.touchpoint_id, row.submission_id), toStored(row, false)]));
+  }
+
+  /**
+   * Judges the fresh ratings in time order against what came before: per QR source, its latest
+   * ratings of the past day (no more than the daily cap can matter); per kiosk, its presses just before.
+   */
+  private async judge(tx: EntityManager, fresh: NewRating[], policy: MisusePolicy): Promise<Array<ExclusionReason | undefined>> {
+    if (!fresh.length) return [];
+    const times = fresh.map((r) => r.ratedAt.getTime());
+    const earliest = Math.min(...times);
+    const latest = Math.max(...times);
+    const qrSources = [...new Set(fresh.filter((r) => r.touchpointKind !== 'kiosk').map((r) => r.sourceHash))];
+    const kiosks = [...new Set(fresh.filter((r) => r.touchpointKind === 'kiosk').map((r) => r.touchpointId))];
+    const rows: Array<{ touchpoint_id: string; source_hash: string; rated_at: Date | string }> = await tx.query(
+      `SELECT p.touchpoint_id, p.source_hash, p.rated_at
+       FROM jsonb_array_elements_text($1::jsonb) AS h(source)
+       CROSS JOIN LATERAL (SELECT touchpoint_id, source_hash, rated_at FROM ratings
+                           WHERE source_hash = h.source AND rated_at > $3 AND rated_at <= $4 ORDER BY rated_at DESC LIMIT $6) p
+       UNION ALL
+       SELECT touchpoint_id, source_hash, rated_at FROM ratings
+       WHERE touchpoint_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb)) AND rated_at > $5 AND rated_at <= $4`,
+      [
+        JSON.stringify(qrSources),
+        JSON.stringify(kiosks),
+        new Date(earliest - DAY_MS).toISOString(),
+        new Date(latest).toISOString(),
+        new Date(earliest - policy.kioskRepeatMs).toISOString(),
+        Math.max(policy.dailyCap, policy.burstMax),
+      ],
+    );
+    // Group by what the filter compares (a QR source, or a kiosk) and keep only the latest few of each:
+    // older ones cannot change a verdict once the cap is reached, and this keeps a big batch linear.
+    const keep = Math.max(policy.dailyCap, policy.burstMax);
+    const groups = new Map<string, RatingEvent[]>();
+    const groupOf = (e: { kind: TouchpointKind; touchpointId: string; source: string }) => (e.kind === 'kiosk' ? `k:${e.touchpointId}` : `s:${e.source}`);
+    const kioskIds = new Set(kiosks);
+    for (const row of rows.sort((a, b) => new Date(a.rated_at).getTime() - new Date(b.rated_at).getTime())) {
+      const event: RatingEvent = { touchpointId: row.touchpoint_id, kind: kioskIds.has(row.touchpoint_id) ? 'kiosk' : 'qr', source: row.source_hash, at: new Date(row.rated_at) };
+      const group = groups.get(groupOf(event)) ?? [];
+      group.push(event);
+      groups.set(groupOf(event), group);
+    }
+    const order = fresh.map((_, i) => i).sort((a, b) => times[a] - times[b]);
+    const verdicts = new Array<ExclusionReason | undefined>(fresh.length);
+    for (const i of order) {
+      const r = fresh[i];
+      const event: RatingEvent = { touchpointId: r.touchpointId, kind: r.touchpointKind, source: r.sourceHash, at: r.ratedAt };
+      const group = groups.get(groupOf(event)) ?? [];
+      verdicts[i] = judgeRating(event, group, policy);
+      group.push(event);
+      if (group.length > keep) group.shift();
+      groups.set(groupOf(event), group);
+    }
+    return verdicts;
+  }
+}
