@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Subject } from 'rxjs';
 import { AppConfig } from '../platform/config/app-config';
 import { loadContractDirectory } from './contract-file';
 import { ContractsRepository, emptySummary, type SyncSummary } from './contracts.repository';
@@ -6,6 +7,8 @@ import { ContractsRepository, emptySummary, type SyncSummary } from './contracts
 @Injectable()
 export class ContractsSyncService {
   private readonly logger = new Logger(ContractsSyncService.name);
+  /** Emits after every sync, so features that act on the catalog (the connector scheduler) can catch up. */
+  readonly synced = new Subject<SyncSummary>();
 
   constructor(
     private readonly contracts: ContractsRepository,
@@ -20,6 +23,7 @@ export class ContractsSyncService {
       await this.contracts.apply(file, summary);
     }
     this.logger.log({ files: files.map((f) => f.path), summary }, `Contracts synced from ${dir}`);
+    this.synced.next(summary);
     return summary;
   }
 }
