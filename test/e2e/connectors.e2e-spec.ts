@@ -246,7 +246,7 @@ describe('Connectors', () => {
     const alphaFile = join(contractsDir, 'alpha.yaml');
     const original = readFileSync(alphaFile, 'utf8');
     const before = (await list().expect(200)).body.items.find((c: { key: string }) => c.key === 'alpha-csv').lastRunAt;
-    writeFileSync(alphaFile, original.replace(/(key: alpha-csv\n(?:.*\n)*?\s+schedule: )"[^"]+"/, '$1"* * * * * *"').replace(/  - key: alpha-unauthorised[\s\S]*$/, ''));
+    writeFileSync(alphaFile, original.replace(/(key: alpha-csv\n(?:.*\n)*?\s+schedule: )"[^"]+"/, '$1"* * * * * *"').replace(/ {2}- key: alpha-unauthorised[\s\S]*$/, ''));
     const summary = await sut.app.get(ContractsSyncService).syncDirectory(contractsDir);
     expect(summary.connectors).toMatchObject({ updated: 1, retired: 1 });
     await scheduler.reschedule();

@@ -85,8 +85,17 @@ export function toTime(raw: unknown): Date | undefined {
     return new Date(n < 1e11 ? n * 1000 : n);
   }
   if (typeof raw !== 'string' || !ISO_WITH_ZONE.test(raw.trim())) return undefined;
-  const time = Date.parse(raw.trim().replace(' ', 'T'));
-  return Number.isNaN(time) ? undefined : new Date(time);
+  const iso = raw.trim().replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const time = Date.parse(iso);
+  // Date.parse rolls 30 February over into March; a date that does not survive the round trip is not real.
+  if (Number.isNaN(time) || !sameCalendarDate(iso, time)) return undefined;
+  return new Date(time);
+}
+
+function sameCalendarDate(iso: string, time: number): boolean {
+  const [, y, m, d] = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso)!;
+  const probe = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  return probe.getUTCDate() === Number(d) && Math.abs(probe.getTime() - time) < 2 * 86_400_000;
 }
 
 function toList(raw: unknown): string[] | undefined {

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { STATUS_CODES } from 'node:http';
 import type { ConnectorSettings } from '../../catalog/connector.entity';
 import type { ConnectorType } from '../../catalog/contract-file.schema';
 import { readField } from './connector-mapping';
@@ -101,7 +102,8 @@ async function get(url: string, settings: ConnectorSettings, deps: SourceDeps, a
     try {
       const signal = AbortSignal.any([AbortSignal.timeout(deps.timeoutMs ?? 30_000), ...(deps.signal ? [deps.signal] : [])]);
       const res = await deps.fetch(url, { headers: { Accept: accept, ...deps.headers }, signal, redirect: 'manual' });
-      response = { status: res.status, statusText: res.statusText, ok: res.ok, text: await res.text() };
+      // HTTP/2 has no reason phrase: name the status ourselves.
+      response = { status: res.status, statusText: res.statusText || (STATUS_CODES[res.status] ?? ''), ok: res.ok, text: await res.text() };
     } catch (error) {
       if (deps.signal?.aborted) throw error;
       problem = `failed: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`;
