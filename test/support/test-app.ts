@@ -70,6 +70,8 @@ export function testConfig(storage: Storage, env: Record<string, string | undefi
     DATA_DIR: storage.dataDir,
     DATABASE_URL: storage.databaseUrl,
     MQTT_URL: process.env.MQTT_URL,
+    // Test apps share the real broker in CI: a prefix of their own keeps their topics apart.
+    MQTT_TOPIC_PREFIX: `test-${Math.random().toString(36).slice(2, 10)}/xla/v1`,
     ...env,
   });
 }

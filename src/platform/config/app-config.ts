@@ -40,6 +40,11 @@ const envSchema = z
     DATABASE_URL: optional(url(['postgres', 'postgresql'])),
     MQTT_URL: optional(url(['mqtt', 'mqtts', 'tcp', 'tls', 'ws', 'wss'])),
     MQTT_PORT: port(1883),
+    MQTT_TOPIC_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, { message: 'expected topic levels without wildcards, like "xla/v1"' })
+      .default('xla/v1'),
+    MQTT_CLIENT_ID: optional(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'expected 1-64 letters, digits, "_" or "-"' })),
     DATA_DIR: z.string().min(1).default('./data'),
     CONTRACTS_DIR: z.string().min(1).default('./config/contracts'),
     ADMIN_API_KEY: optional(z.string().min(24, { message: 'expected at least 24 characters' })),
@@ -84,6 +89,10 @@ export class AppConfig {
   /** Undefined means an embedded MQTT broker on mqttPort. */
   readonly mqttUrl?: string;
   readonly mqttPort!: number;
+  /** Topics are {prefix}/{siteKey}/{zoneKey}/{deviceKey}/{signal}. */
+  readonly mqttTopicPrefix!: string;
+  /** Set it for a persistent MQTT session (one id per instance); unset, each start is a clean session. */
+  readonly mqttClientId?: string;
   readonly dataDir!: string;
   readonly contractsDir!: string;
   readonly adminApiKey?: string;
@@ -124,6 +133,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     databaseUrl: e.DATABASE_URL,
     mqttUrl: e.MQTT_URL,
     mqttPort: e.MQTT_PORT,
+    mqttClientId: e.MQTT_CLIENT_ID,
+    mqttTopicPrefix: e.MQTT_TOPIC_PREFIX,
     dataDir: e.DATA_DIR,
     contractsDir: e.CONTRACTS_DIR,
     adminApiKey: e.ADMIN_API_KEY,

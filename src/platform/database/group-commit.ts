@@ -34,7 +34,7 @@ export class GroupCommit<T, R> {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
         const results = await this.commit(batch.map((b) => b.item));
-        batch.forEach((b, i) => b.resolve(results[i] as R));
+        batch.forEach((b, i) => b.resolve(results[i]));
       } catch (batchError) {
         if (batch.length === 1) batch[0]?.reject(batchError);
         else await this.oneByOne(batch);
@@ -47,7 +47,7 @@ export class GroupCommit<T, R> {
     for (const b of batch) {
       try {
         const [result] = await this.commit([b.item]);
-        b.resolve(result as R);
+        b.resolve(result);
       } catch (error) {
         b.reject(error);
       }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import matchTopic from 'mqtt-match';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { EmbeddedBroker } from './embedded-broker';
@@ -7,6 +8,13 @@ import { EmbeddedBroker } from './embedded-broker';
 const MIN_RECONNECT_MS = 1_000;
 const MAX_RECONNECT_MS = 30_000;
 const FIRST_CONNECT_WAIT_MS = 3_000;
+const MAX_HANDLER_RETRY_MS = 5_000;
+
+/**
+ * Handles one message. Resolving acknowledges it (PUBACK), so resolve only once it is durable or
+ * dead-lettered; throwing means "not now" (the database is away, say) and the message is retried.
+ */
+export type MessageHandler = (topic: string, payload: Buffer) => Promise<void>;
 
 /**
  * The service's one MQTT connection: MQTT 5 where the broker speaks it (3.1.1 otherwise),
@@ -17,6 +25,8 @@ export class MqttService implements OnApplicationShutdown {
   private readonly logger = new Logger(MqttService.name);
   private client?: MqttClient;
   private broker?: EmbeddedBroker;
+  private readonly routes: Array<{ filter: string; handler: MessageHandler }> = [];
+  private stopping = false;
 
   constructor(private readonly config: AppConfig) {}
 
@@ -35,14 +45,18 @@ export class MqttService implements OnApplicationShutdown {
       this.logger.log(`Embedded MQTT broker listening on port ${this.broker.port}`);
     }
     const base: IClientOptions = {
-      clientId: `xla-monitor-${randomBytes(6).toString('hex')}`,
+      // With a configured client id the broker keeps our session (and queues QoS 1 messages) while we are away.
+      clientId: this.config.mqttClientId ?? `xla-monitor-${randomBytes(6).toString('hex')}`,
+      clean: !this.config.mqttClientId,
       reconnectPeriod: MIN_RECONNECT_MS,
       connectTimeout: 5_000,
     };
     const protocolVersion = await this.probeProtocolVersion(base);
     const client = mqtt.connect(this.brokerUrl, { ...base, protocolVersion });
+    client.handleMessage = (packet, done) => void this.dispatch(packet).then(() => done(), done);
     client.on('connect', () => {
       client.options.reconnectPeriod = MIN_RECONNECT_MS;
+      for (const { filter } of this.routes) client.subscribe(filter, { qos: 1 });
       this.logger.log(`Connected to MQTT broker ${redact(this.brokerUrl)} (MQTT ${protocolVersion === 5 ? '5' : '3.1.1'})`);
     });
     client.on('reconnect', () => {
@@ -60,9 +74,34 @@ export class MqttService implements OnApplicationShutdown {
     await this.client.publishAsync(topic, payload, { qos });
   }
 
+  /** Subscribes with QoS 1 (again after every reconnect); the handler's promise decides the PUBACK. */
+  subscribe(filter: string, handler: MessageHandler): void {
+    this.routes.push({ filter, handler });
+    if (this.client?.connected) this.client.subscribe(filter, { qos: 1 });
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     await this.client?.endAsync();
     await this.broker?.stop();
+  }
+
+  private async dispatch(packet: IPublishPacket): Promise<void> {
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    for (const { filter, handler } of this.routes) {
+      if (!matchTopic(filter, packet.topic)) continue;
+      for (let delay = 100; ; delay = Math.min(delay * 2, MAX_HANDLER_RETRY_MS)) {
+        try {
+          await handler(packet.topic, payload);
+          break;
+        } catch (err) {
+          // Unacknowledged, the message comes back with the session; holding it stalls this stream, which is the backpressure we want.
+          if (this.stopping) throw err;
+          this.logger.warn(`Handling ${packet.topic} failed, retrying in ${delay} ms: ${(err as Error).message}`);
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+    }
   }
 
   /** MQTT 5 when the broker accepts it; aedes and older brokers refuse it with "unacceptable protocol version". */

@@ -1,0 +1,69 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { z } from 'zod';
+import { CatalogService } from '../catalog/catalog.service';
+import { AppConfig } from '../platform/config/app-config';
+import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
+import { DeadLettersRepository } from '../platform/mqtt/dead-letters.repository';
+import { MqttService } from '../platform/mqtt/mqtt.service';
+import { createHash } from 'node:crypto';
+import { submissionId } from './rating.dto';
+import { RatingsService } from './ratings.service';
+
+const payloadSchema = z.strictObject({
+  score: z.number({ message: 'expected a whole number' }).int({ message: 'expected a whole number' }),
+  ts: z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()], { message: 'expected an ISO 8601 time with zone, or epoch milliseconds' }).optional(),
+  id: submissionId.optional(),
+});
+
+/**
+ * Smiley terminals publish {"score", "ts", "id"} to {prefix}/{site}/{zone}/{device}/rating. Each goes
+ * through the same validation, misuse filter and storage as a web rating, and is acknowledged only
+ * once stored or dead-lettered. Without an id, the message's own fingerprint makes a redelivery harmless.
+ */
+@Injectable()
+export class KioskRatingsSubscriber implements OnModuleInit {
+  constructor(
+    private readonly mqtt: MqttService,
+    private readonly catalog: CatalogService,
+    private readonly ratings: RatingsService,
+    private readonly deadLetters: DeadLettersRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.mqtt.subscribe(`${this.config.mqttTopicPrefix}/+/+/+/rating`, (topic, payload) => this.handle(topic, payload));
+  }
+
+  async handle(topic: string, payload: Buffer): Promise<void> {
+    const [siteKey = '', zoneKey = '', deviceKey = ''] = topic.slice(this.config.mqttTopicPrefix.length + 1).split('/');
+    const refuse = (reason: string, detail: string, tenant?: { clientId: string; siteId: string }) =>
+      this.deadLetters.record({ topic, payload, reason, detail, clientId: tenant?.clientId, siteId: tenant?.siteId });
+
+    const touchpoint = await this.catalog.kioskTouchpointOfDevice(siteKey, zoneKey, deviceKey);
+    if (!touchpoint) return refuse('unknown_device', `no active device "${deviceKey}" declaring the rating signal beside a kiosk touchpoint in ${siteKey}/${zoneKey}`);
+
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return refuse('malformed', 'expected a JSON object {"score": …, "ts": …, "id": …}', touchpoint);
+    }
+    const parsed = payloadSchema.safeParse(json);
+    if (!parsed.success) return refuse('malformed', parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; '), touchpoint);
+
+    const { score, ts, id } = parsed.data;
+    try {
+      await this.ratings.submit(
+        { token: touchpoint.token },
+        { score, ts: ts === undefined ? undefined : new Date(ts), id: id ?? `mqtt-${createHash('sha256').update(topic).update(payload).digest('base64url').slice(0, 32)}` },
+        { origin: 'mqtt', source: `device:${siteKey}/${zoneKey}/${deviceKey}` },
+      );
+    } catch (error) {
+      if (error instanceof DomainException) {
+        const reason = { [ErrorCode.Conflict]: 'duplicate_id', [ErrorCode.NotFound]: 'unknown_device' }[error.code as string] ?? 'invalid';
+        return refuse(reason, error.errors.map((e) => `${e.field}: ${e.message}`).join('; ') || error.message, touchpoint);
+      }
+      throw error;
+    }
+  }
+}
