@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import request from 'supertest';
 import { ContractsSyncService } from '../../src/catalog/contracts-sync.service';
 import { ConnectorsScheduler } from '../../src/feedback/connectors/connectors.scheduler';
@@ -48,6 +49,7 @@ interface Hit {
 /** The other feedback system: a paged JSON API that fails once with a 503 on page 2, and a CSV export. */
 function legacySource() {
   const hits: Hit[] = [];
+  const gate = { held: Promise.resolve() };
   let failures = 1;
   const server: Server = createServer((req: IncomingMessage, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -75,12 +77,12 @@ function legacySource() {
       return;
     }
     if (url.pathname === '/export.csv') {
-      res.writeHead(200, { 'Content-Type': 'text/csv' }).end(CSV);
+      void gate.held.then(() => res.writeHead(200, { 'Content-Type': 'text/csv' }).end(CSV));
       return;
     }
     res.writeHead(404).end();
   });
-  return { server, hits };
+  return { server, hits, gate };
 }
 
 const connectorsYaml = (base: string) => `
@@ -222,6 +224,36 @@ describe('Connectors', () => {
       expect(missing.body.lastSuccessAt).toEqual(expect.any(String));
     } finally {
       process.env[TOKEN_ENV] = TOKEN;
+    }
+  });
+
+  it('runs a connector once at a time: a second run while one is under way gets 409', async () => {
+    let open!: () => void;
+    source.gate.held = new Promise((resolve) => (open = resolve));
+    const asked = source.hits.length;
+    const first = run('alpha-csv').then((r) => r);
+    await pollUntil(() => Promise.resolve(source.hits.slice(asked).some((h) => h.url === '/export.csv')));
+    try {
+      const second = await run('alpha-csv').expect(409);
+      expect(second.body.detail).toBe('Connector "alpha-csv" is running already.');
+    } finally {
+      open();
+      source.gate.held = Promise.resolve();
+    }
+    expect((await first).body.lastStatus).toBe('succeeded');
+  });
+
+  (process.env.DATABASE_URL ? it : it.skip)('leaves a connector to the instance that holds its advisory lock', async () => {
+    const [{ id }]: Array<{ id: string }> = await sut.dataSource.query(`SELECT id FROM connectors WHERE key = 'alpha-csv'`);
+    const otherInstance = new Client({ connectionString: sut.config.databaseUrl });
+    await otherInstance.connect();
+    try {
+      await otherInstance.query('SELECT pg_advisory_lock(4711002, hashtext($1))', [id]);
+      await run('alpha-csv').expect(409);
+      await otherInstance.query('SELECT pg_advisory_unlock(4711002, hashtext($1))', [id]);
+      await run('alpha-csv').expect(200);
+    } finally {
+      await otherInstance.end();
     }
   });
 
