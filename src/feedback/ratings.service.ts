@@ -28,6 +28,8 @@ export const ratingsCounterProvider = makeCounterProvider({
 
 /** How long after the rating its follow-up answers are still taken. */
 const FOLLOW_UP_WINDOW_MS = 30 * 60_000;
+/** A rating waits this long for others to share its transaction when the writer is idle (embedded PGlite blocks the loop while it commits, so groups form only this way there). */
+const WRITER_LINGER_MS = 5;
 /** Touchpoints are looked up on every rating; a short cache keeps that off the database under load. */
 const TOUCHPOINT_CACHE_MS = 30_000;
 
@@ -35,7 +37,8 @@ const TOUCHPOINT_CACHE_MS = 30_000;
 @Injectable()
 export class RatingsService implements OnModuleInit {
   private readonly writer: GroupCommit<NewRating, StoredRating>;
-  private readonly byToken = new LRUCache<string, TouchpointView>({ max: 10_000, ttl: TOUCHPOINT_CACHE_MS });
+  // Promises, so that concurrent first requests for a token share one lookup.
+  private readonly byToken = new LRUCache<string, Promise<TouchpointView>>({ max: 10_000, ttl: TOUCHPOINT_CACHE_MS });
   private secret?: string;
 
   constructor(
@@ -45,7 +48,7 @@ export class RatingsService implements OnModuleInit {
     private readonly clock: Clock,
     @InjectMetric(RATINGS_COUNTER) private readonly stored: Counter<string>,
   ) {
-    this.writer = new GroupCommit((batch) => this.ratings.commitBatch(batch, DEFAULT_MISUSE_POLICY));
+    this.writer = new GroupCommit((batch) => this.ratings.commitBatch(batch, DEFAULT_MISUSE_POLICY), 1_000, WRITER_LINGER_MS);
   }
 
   async onModuleInit(): Promise<void> {
@@ -53,12 +56,13 @@ export class RatingsService implements OnModuleInit {
   }
 
   /** The active touchpoint behind a QR/kiosk token; DomainException not-found otherwise. */
-  async touchpoint(token: string): Promise<TouchpointView> {
+  touchpoint(token: string): Promise<TouchpointView> {
     const cached = this.byToken.get(token);
     if (cached) return cached;
-    const found = await this.catalog.touchpointByToken(token);
-    this.byToken.set(token, found);
-    return found;
+    const lookup = this.catalog.touchpointByToken(token);
+    this.byToken.set(token, lookup);
+    lookup.catch(() => this.byToken.delete(token));
+    return lookup;
   }
 
   /**

@@ -50,4 +50,20 @@ describe(GroupCommit.name, () => {
     await Promise.all(Array.from({ length: 10 }, (_, i) => sut.push(i)));
     expect(sizes).toEqual([4, 4, 2]);
   });
+
+  it('lets the first item of an idle queue wait for company when a linger time is set', async () => {
+    const batches: number[][] = [];
+    const sut = new GroupCommit<number, number>(
+      (items) => {
+        batches.push(items);
+        return Promise.resolve(items);
+      },
+      100,
+      20,
+    );
+    const first = sut.push(1);
+    await new Promise((r) => setTimeout(r, 5));
+    await Promise.all([first, sut.push(2)]);
+    expect(batches).toEqual([[1, 2]]);
+  });
 });

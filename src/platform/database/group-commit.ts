@@ -12,6 +12,8 @@ export class GroupCommit<T, R> {
   constructor(
     private readonly commit: (items: T[]) => Promise<R[]>,
     private readonly maxBatch = 1_000,
+    /** How long the first item of an idle queue waits for company; 0 starts at once (next turn). */
+    private readonly lingerMs = 0,
   ) {}
 
   push(item: T): Promise<R> {
@@ -19,8 +21,9 @@ export class GroupCommit<T, R> {
       this.queue.push({ item, resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
-        // Let the requests of this event-loop turn join the first batch.
-        setImmediate(() => void this.drain());
+        // Let the requests of this event-loop turn (or the linger time) join the first batch.
+        if (this.lingerMs > 0) setTimeout(() => void this.drain(), this.lingerMs);
+        else setImmediate(() => void this.drain());
       }
     });
   }
