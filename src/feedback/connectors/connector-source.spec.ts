@@ -72,6 +72,12 @@ describe(readPages.name, () => {
     expect(asked.map((a) => a.url)).toEqual([resume]);
   });
 
+  it('starts afresh when the resume point is on a host the connector no longer reads', async () => {
+    const { deps, asked } = fakeSource({ [BASE]: [{ status: 200, body: { data: [] } }] });
+    await pagesOf('http-json', settingsFactory(), { next: 'https://old-legacy.example.com/api/ratings?page=3' }, deps);
+    expect(asked.map((a) => a.url)).toEqual([BASE]);
+  });
+
   it('retries 5xx, 429 and network errors with exponential backoff', async () => {
     const { deps, slept } = fakeSource({ [BASE]: [{ status: 503 }, new TypeError('fetch failed'), { status: 200, body: { data: [{ id: 1 }] } }] });
     const sut = await pagesOf('http-json', settingsFactory(), {}, deps);

@@ -47,7 +47,8 @@ export async function* readPages(type: ConnectorType, settings: ConnectorSetting
     return;
   }
   const origin = new URL(settings.url).origin;
-  let url: string | null = cursor.next ?? first;
+  // A resume point on another host (the contract's URL changed since) is dropped, as it would get this host's credentials.
+  let url: string | null = cursor.next && new URL(cursor.next).origin === origin ? cursor.next : first;
   for (let n = 0; url && n < MAX_PAGES; n++) {
     const body = parseJson(await get(url, settings, deps, 'application/json'), url);
     const records = settings.paging.items ? readField(body, settings.paging.items) : body;
