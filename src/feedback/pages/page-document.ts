@@ -64,6 +64,7 @@ export function pageDocument(options: { language: Language; title: string; nonce
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex">
+<link rel="icon" href="data:,">
 ${head}<title>${title}</title>
 <style nonce="${nonce}">${trusted(css)}</style>
 </head>
