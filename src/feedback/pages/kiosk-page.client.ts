@@ -1,8 +1,9 @@
 /**
  * The kiosk page's script, sent inline. Every tap is queued in localStorage with an id made on the
  * device and its tap time, then sent in order; a network failure, 408, 429 or 5xx leaves it queued
- * and retries with exponential backoff (and at once on the `online` event). The server keeps one
- * rating per id, so a retry whose first attempt did arrive is not counted twice.
+ * and retries with exponential backoff (and at once on the `online` event); any other 4xx can never
+ * succeed and is dropped. The server keeps one rating per id, so a retry whose first attempt did
+ * arrive is not counted twice.
  */
 export const KIOSK_PAGE_SCRIPT = `(() => {
   const d = document, root = d.getElementById('kiosk'), form = d.getElementById('rate');
