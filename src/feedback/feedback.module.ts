@@ -4,6 +4,7 @@ import { QrCodesController } from './pages/qr-codes.controller';
 import { QrCodesService } from './pages/qr-codes.service';
 import { RatingPagesController } from './pages/rating-pages.controller';
 import { RatingPagesService } from './pages/rating-pages.service';
+import { KioskRatingsSubscriber } from './kiosk-ratings.subscriber';
 import { RatingsController } from './ratings.controller';
 import { RatingsRepository } from './ratings.repository';
 import { RatingsService, ratingsCounterProvider } from './ratings.service';
@@ -11,7 +12,7 @@ import { RatingsService, ratingsCounterProvider } from './ratings.service';
 @Module({
   imports: [CatalogModule],
   controllers: [RatingsController, RatingPagesController, QrCodesController],
-  providers: [RatingsService, RatingsRepository, ratingsCounterProvider, RatingPagesService, QrCodesService],
+  providers: [RatingsService, RatingsRepository, ratingsCounterProvider, KioskRatingsSubscriber, RatingPagesService, QrCodesService],
   exports: [RatingsService],
 })
 export class FeedbackModule {}
