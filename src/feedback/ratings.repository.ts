@@ -269,6 +269,8 @@ export class RatingsRepository {
     const verdicts = new Array<ExclusionReason | undefined>(fresh.length);
     for (const i of order) {
       const r = fresh[i];
+      // Imported ratings were taken, and filtered, by the system they come from; one connector is not one occupant.
+      if (r.origin === 'connector') continue;
       const event: RatingEvent = { touchpointId: r.touchpointId, kind: r.touchpointKind, source: r.sourceHash, at: r.ratedAt };
       const group = groups.get(groupOf(event)) ?? [];
       verdicts[i] = judgeRating(event, group, policy);

@@ -71,6 +71,11 @@ export class RatingsService implements OnModuleInit {
    * touchpoint's kind decides whether the origin is 'qr' or 'kiosk'.
    */
   async submit(selector: TouchpointSelector, input: RatingInput, ctx: SubmissionContext): Promise<RatingReceipt> {
+    return (await this.store(selector, input, ctx)).receipt;
+  }
+
+  /** As submit, and tells whether this call stored the rating (false: the id was stored before). */
+  async store(selector: TouchpointSelector, input: RatingInput, ctx: SubmissionContext): Promise<{ receipt: RatingReceipt; created: boolean }> {
     const tp = 'token' in selector ? await this.touchpoint(selector.token) : await this.catalog.touchpointByKey(selector.key, selector.clientId);
     const now = this.clock.now();
     const ratedAt = input.ts ?? now;
@@ -104,7 +109,7 @@ export class RatingsService implements OnModuleInit {
       ]);
     }
     if (saved.created) this.stored.inc({ origin, excluded: String(saved.excludedReason !== null) });
-    return this.receipt(tp, saved);
+    return { receipt: this.receipt(tp, saved), created: saved.created };
   }
 
   /** The answer to the one follow-up question, given after the first tap stored the rating. */

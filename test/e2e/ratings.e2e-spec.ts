@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { RatingsService } from '../../src/feedback/ratings.service';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 describe('Ratings API', () => {
@@ -117,6 +118,18 @@ describe('Ratings API', () => {
     expect(rows).toHaveLength(50);
     expect(rows.slice(0, 3).every((r) => r.excluded_reason === null)).toBe(true);
     expect(rows.slice(3).every((r) => r.excluded_reason === 'burst')).toBe(true);
+  });
+
+  it('leaves imported ratings to the source system: no misuse verdict, and a record seen again is not created again', async () => {
+    const ratings = sut.app.get(RatingsService);
+    const [{ client_id: clientId }] = await sut.dataSource.query(`SELECT client_id FROM touchpoints WHERE key = 'alpha-1f-restroom-qr'`);
+    const t0 = Date.now() - 3_600_000;
+    const importOne = (i: number) =>
+      ratings.store({ key: 'alpha-1f-restroom-qr', clientId }, { score: 2, id: `legacy-${i}`, ts: new Date(t0 + i * 60_000) }, { origin: 'connector', source: 'connector:legacy' });
+    const first = await Promise.all(Array.from({ length: 25 }, (_, i) => importOne(i)));
+    expect(first.every((r) => r.created && !r.receipt.excluded)).toBe(true);
+    const again = await importOne(3);
+    expect(again).toEqual({ created: false, receipt: first[3]?.receipt });
   });
 
   it('excludes a second kiosk press within seconds of the first', async () => {

@@ -95,23 +95,32 @@ export class ConnectorsService implements BeforeApplicationShutdown {
     const rejections: Rejection[] = [];
     let imported = 0;
     let newest: string | null = null;
+    this.stopping.signal.throwIfAborted();
+    const accepted: Array<{ id: string; touchpoint: string; ts: Date; stored: Promise<{ created: boolean }> }> = [];
     for (const record of page.records) {
-      this.stopping.signal.throwIfAborted();
       const mapped = mapRecord(record, connector.settings);
       if (!mapped.ok) {
         rejections.push({ id: mapped.id, reason: mapped.reason, at });
         continue;
       }
-      try {
-        await this.ratings.submit({ key: mapped.touchpoint, clientId: connector.clientId }, mapped.input, { origin: 'connector', source: `connector:${connector.key}` });
-        imported++;
-        // Only accepted records move the cursor: a bad time (say, in the future) must not skip what comes after it.
-        newest = latest(newest, mapped.input.ts.toISOString());
-      } catch (error) {
-        if (!(error instanceof DomainException)) throw error;
-        rejections.push({ id: mapped.id, reason: rejectionReason(error, mapped.touchpoint), at });
-      }
+      // Submitted together, a page shares the rating writer's transactions instead of waiting for one commit per record.
+      const stored = this.ratings.store({ key: mapped.touchpoint, clientId: connector.clientId }, mapped.input, { origin: 'connector', source: `connector:${connector.key}` });
+      accepted.push({ id: mapped.id, touchpoint: mapped.touchpoint, ts: mapped.input.ts, stored });
     }
+    const outcomes = await Promise.allSettled(accepted.map((a) => a.stored));
+    outcomes.forEach((outcome, i) => {
+      const record = accepted[i];
+      if (outcome.status === 'fulfilled') {
+        // Records seen in an earlier run are accepted again but not counted as imported.
+        if (outcome.value.created) imported++;
+        // Only accepted records move the cursor: a bad time (say, in the future) must not skip what comes after it.
+        newest = latest(newest, record.ts.toISOString());
+      } else if (outcome.reason instanceof DomainException) {
+        rejections.push({ id: record.id, reason: rejectionReason(outcome.reason, record.touchpoint), at });
+      }
+    });
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && !(o.reason instanceof DomainException));
+    if (failed) throw failed.reason;
     return { imported, rejections, newest };
   }
 
