@@ -36,6 +36,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 
@@ -54,6 +55,9 @@ interface ServerStats {
   commitMs: number;
   /** SQL statements the service ran, by their first words: how many, and their round-trip time. */
   queries: Record<string, { n: number; ms: number }>;
+  /** Event-loop delay: how long a ready callback (a DB reply, say) waited for the loop. */
+  loopDelayP50Ms: number;
+  loopDelayP99Ms: number;
 }
 type FromChild = { type: 'listening'; port: number } | ({ type: 'stats' } & ServerStats) | { type: 'failed'; message: string };
 
@@ -63,6 +67,8 @@ async function serve(role: Role): Promise<void> {
   const send = (message: FromChild) => process.send?.(message);
   const freshStats = () => ({ cpu: process.cpuUsage(), at: performance.now(), batches: 0, items: 0, maxBatch: 0, commitMs: 0, queries: {} as ServerStats['queries'] });
   let stats = freshStats();
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   let close: () => Promise<void>;
   let port: number;
 
@@ -120,11 +126,19 @@ async function serve(role: Role): Promise<void> {
   process.on('message', (message: ToChild) => {
     if (message.type === 'stats-reset') {
       stats = freshStats();
+      loopDelay.reset();
       if (profiler) void post('Profiler.enable').then(() => post('Profiler.start'));
     } else if (message.type === 'stats') {
       const cpu = process.cpuUsage(stats.cpu);
       const { batches, items, maxBatch, commitMs, queries } = stats;
-      const reply = { type: 'stats' as const, cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - stats.at, batches, items, maxBatch, commitMs, queries };
+      const reply = {
+        type: 'stats' as const,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        wallMs: performance.now() - stats.at,
+        ...{ batches, items, maxBatch, commitMs, queries },
+        loopDelayP50Ms: loopDelay.percentile(50) / 1e6,
+        loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      };
       if (!profiler || !profileTo) send(reply);
       else
         void post('Profiler.stop').then((result) => {
@@ -409,6 +423,8 @@ async function main(): Promise<void> {
       queries_per_batch: serverStats.batches ? round(Object.values(serverStats.queries).reduce((a, q) => a + q.n, 0) / serverStats.batches) : 0,
       // Average round trip per statement kind, as the service saw it (queue wait in the pool included).
       query_avg_ms: Object.fromEntries(Object.entries(serverStats.queries).map(([label, q]) => [label, round(q.ms / q.n)])),
+      service_loop_delay_p50_ms: round(serverStats.loopDelayP50Ms),
+      service_loop_delay_p99_ms: round(serverStats.loopDelayP99Ms),
       service_cpu_pct: round((100 * serverStats.cpuMs) / serverStats.wallMs),
       // CPU time per answered request: steadier than rates on a shared machine, and what 2 cores must cover.
       service_cpu_us_per_req: Math.round((1000 * serverStats.cpuMs) / Math.max(1, r.requests.total)),
