@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { TouchpointKind } from '../catalog/catalog.types';
 import type { RatingOrigin } from './feedback.types';
 import { judgeRating, type ExclusionReason, type MisusePolicy, type RatingEvent } from './misuse-filter';
@@ -95,73 +95,73 @@ export class RatingsRepository {
     return rows[0].value;
   }
 
-  /** Stores a group of submissions in one transaction; results in input order. */
-  commitBatch(batch: NewRating[], policy: MisusePolicy): Promise<StoredRating[]> {
-    return this.dataSource.transaction(async (tx) => {
-      const known = await this.findStored(tx, batch);
-      const fresh: NewRating[] = [];
-      const claimed = new Set(known.keys());
-      for (const rating of batch) {
-        const key = keyOf(rating.touchpointId, rating.submissionId);
-        if (!claimed.has(key)) {
-          claimed.add(key);
-          fresh.push(rating);
-        }
+  /**
+   * Stores a group of submissions; results in input order. Two round trips: one read of the misuse
+   * history, then one INSERT for the whole group, which is its own transaction (a single statement
+   * is atomic). Retries need no read first: ON CONFLICT skips them and only they are looked up.
+   */
+  async commitBatch(batch: NewRating[], policy: MisusePolicy): Promise<StoredRating[]> {
+    const fresh: NewRating[] = [];
+    const claimed = new Set<string>();
+    for (const rating of batch) {
+      const key = keyOf(rating.touchpointId, rating.submissionId);
+      if (!claimed.has(key)) {
+        claimed.add(key);
+        fresh.push(rating);
       }
-      const verdicts = await this.judge(tx, fresh, policy);
-      if (fresh.length) {
-        const inserted: StoredRow[] = await tx.query(
-          `INSERT INTO ratings (client_id, site_id, zone_id, touchpoint_id, submission_id, origin, score, polarity, reasons, comment, language,
-                                rated_at, received_at, follow_up_at, source_hash, excluded_reason)
-           SELECT client_id, site_id, zone_id, touchpoint_id, submission_id, origin, score, polarity, reasons, comment, language,
-                  rated_at, received_at, CASE WHEN answered THEN received_at END, source_hash, excluded_reason
-           FROM jsonb_to_recordset($1::jsonb) AS r(client_id uuid, site_id uuid, zone_id uuid, touchpoint_id uuid, submission_id text, origin text,
-                score smallint, polarity text, reasons jsonb, comment text, language text, rated_at timestamptz, received_at timestamptz,
-                answered boolean, source_hash text, excluded_reason text)
-           ON CONFLICT (touchpoint_id, submission_id) DO NOTHING
-           RETURNING ${STORED_COLUMNS}`,
-          [
-            JSON.stringify(
-              fresh.map((r, i) => ({
-                client_id: r.clientId,
-                site_id: r.siteId,
-                zone_id: r.zoneId,
-                touchpoint_id: r.touchpointId,
-                submission_id: r.submissionId,
-                origin: r.origin,
-                score: r.score,
-                polarity: r.polarity,
-                reasons: r.reasons,
-                comment: r.comment,
-                language: r.language,
-                rated_at: r.ratedAt.toISOString(),
-                received_at: r.receivedAt.toISOString(),
-                answered: r.answered,
-                source_hash: r.sourceHash,
-                excluded_reason: verdicts[i] ?? null,
-              })),
-            ),
-          ],
-        );
-        for (const row of inserted) known.set(keyOf(row.touchpoint_id, row.submission_id), toStored(row, true));
-        // Another instance may have stored the same id between our lookup and insert: answer from its row.
-        const raced = fresh.filter((r) => !known.has(keyOf(r.touchpointId, r.submissionId)));
-        if (raced.length) for (const [key, stored] of await this.findStored(tx, raced)) known.set(key, stored);
-      }
-      const answered = new Set<string>();
-      return batch.map((r) => {
-        const key = keyOf(r.touchpointId, r.submissionId);
-        const stored = known.get(key)!;
-        // The second submission of an id within one batch is a retry, like one in a later batch.
-        const result = answered.has(key) ? { ...stored, created: false } : stored;
-        answered.add(key);
-        return result;
-      });
+    }
+    const verdicts = await this.judge(fresh, policy);
+    const inserted: StoredRow[] = await this.dataSource.query(
+      `INSERT INTO ratings (client_id, site_id, zone_id, touchpoint_id, submission_id, origin, score, polarity, reasons, comment, language,
+                            rated_at, received_at, follow_up_at, source_hash, excluded_reason)
+       SELECT client_id, site_id, zone_id, touchpoint_id, submission_id, origin, score, polarity, reasons, comment, language,
+              rated_at, received_at, CASE WHEN answered THEN received_at END, source_hash, excluded_reason
+       FROM jsonb_to_recordset($1::jsonb) AS r(client_id uuid, site_id uuid, zone_id uuid, touchpoint_id uuid, submission_id text, origin text,
+            score smallint, polarity text, reasons jsonb, comment text, language text, rated_at timestamptz, received_at timestamptz,
+            answered boolean, source_hash text, excluded_reason text)
+       ON CONFLICT (touchpoint_id, submission_id) DO NOTHING
+       RETURNING ${STORED_COLUMNS}`,
+      [
+        JSON.stringify(
+          fresh.map((r, i) => ({
+            client_id: r.clientId,
+            site_id: r.siteId,
+            zone_id: r.zoneId,
+            touchpoint_id: r.touchpointId,
+            submission_id: r.submissionId,
+            origin: r.origin,
+            score: r.score,
+            polarity: r.polarity,
+            reasons: r.reasons,
+            comment: r.comment,
+            language: r.language,
+            rated_at: r.ratedAt.toISOString(),
+            received_at: r.receivedAt.toISOString(),
+            answered: r.answered,
+            source_hash: r.sourceHash,
+            excluded_reason: verdicts[i] ?? null,
+          })),
+        ),
+      ],
+    );
+    const known = new Map(inserted.map((row) => [keyOf(row.touchpoint_id, row.submission_id), toStored(row, true)]));
+    // Ids stored before (retries), or by another instance a moment ago: answer from the stored row.
+    const stored = fresh.filter((r) => !known.has(keyOf(r.touchpointId, r.submissionId)));
+    if (stored.length) for (const [key, row] of await this.findStored(stored)) known.set(key, row);
+    const answered = new Set<string>();
+    return batch.map((r) => {
+      const key = keyOf(r.touchpointId, r.submissionId);
+      const result = known.get(key);
+      if (!result) throw new Error(`rating ${key} was neither stored nor found`);
+      // The second submission of an id within one batch is a retry, like one in a later batch.
+      const answer = answered.has(key) ? { ...result, created: false } : result;
+      answered.add(key);
+      return answer;
     });
   }
 
   async findRating(touchpointId: string, submissionId: string): Promise<StoredRating | undefined> {
-    const found = await this.findStored(this.dataSource.manager, [{ touchpointId, submissionId }]);
+    const found = await this.findStored([{ touchpointId, submissionId }]);
     return found.values().next().value;
   }
 
@@ -216,8 +216,8 @@ export class RatingsRepository {
     return { items, total: Number(counted[0]?.n ?? 0) };
   }
 
-  private async findStored(tx: EntityManager, keys: Array<{ touchpointId: string; submissionId: string }>): Promise<Map<string, StoredRating>> {
-    const rows: StoredRow[] = await tx.query(
+  private async findStored(keys: Array<{ touchpointId: string; submissionId: string }>): Promise<Map<string, StoredRating>> {
+    const rows: StoredRow[] = await this.dataSource.query(
       `SELECT ${STORED_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}
        FROM ratings r JOIN jsonb_to_recordset($1::jsonb) AS k(t uuid, s text) ON r.touchpoint_id = k.t AND r.submission_id = k.s`,
       [JSON.stringify(keys.map((k) => ({ t: k.touchpointId, s: k.submissionId })))],
@@ -229,21 +229,23 @@ export class RatingsRepository {
    * Judges the fresh ratings in time order against what came before: per QR source, its latest
    * ratings of the past day (no more than the daily cap can matter); per kiosk, its presses just before.
    */
-  private async judge(tx: EntityManager, fresh: NewRating[], policy: MisusePolicy): Promise<Array<ExclusionReason | undefined>> {
+  private async judge(fresh: NewRating[], policy: MisusePolicy): Promise<Array<ExclusionReason | undefined>> {
     if (!fresh.length) return [];
     const times = fresh.map((r) => r.ratedAt.getTime());
     const earliest = Math.min(...times);
     const latest = Math.max(...times);
     const qrSources = [...new Set(fresh.filter((r) => r.touchpointKind !== 'kiosk').map((r) => r.sourceHash))];
     const kiosks = [...new Set(fresh.filter((r) => r.touchpointKind === 'kiosk').map((r) => r.touchpointId))];
-    const rows: Array<{ touchpoint_id: string; source_hash: string; rated_at: Date | string }> = await tx.query(
-      `SELECT p.touchpoint_id, p.source_hash, p.rated_at
+    const rows: Array<{ touchpoint_id: string; submission_id: string; source_hash: string; rated_at: Date | string }> = await this.dataSource.query(
+      `SELECT p.touchpoint_id, p.submission_id, p.source_hash, p.rated_at
        FROM jsonb_array_elements_text($1::jsonb) AS h(source)
-       CROSS JOIN LATERAL (SELECT touchpoint_id, source_hash, rated_at FROM ratings
+       CROSS JOIN LATERAL (SELECT touchpoint_id, submission_id, source_hash, rated_at FROM ratings
                            WHERE source_hash = h.source AND rated_at > $3 AND rated_at <= $4 ORDER BY rated_at DESC LIMIT $6) p
        UNION ALL
-       SELECT touchpoint_id, source_hash, rated_at FROM ratings
-       WHERE touchpoint_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb)) AND rated_at > $5 AND rated_at <= $4`,
+       SELECT k.touchpoint_id, k.submission_id, k.source_hash, k.rated_at
+       FROM jsonb_array_elements_text($2::jsonb) AS t(id)
+       CROSS JOIN LATERAL (SELECT touchpoint_id, submission_id, source_hash, rated_at FROM ratings
+                           WHERE touchpoint_id = t.id::uuid AND rated_at > $5 AND rated_at <= $4 ORDER BY rated_at DESC LIMIT $6) k`,
       [
         JSON.stringify(qrSources),
         JSON.stringify(kiosks),
@@ -259,8 +261,13 @@ export class RatingsRepository {
     const groups = new Map<string, RatingEvent[]>();
     const groupOf = (e: { kind: TouchpointKind; touchpointId: string; source: string }) => (e.kind === 'kiosk' ? `k:${e.touchpointId}` : `s:${e.source}`);
     const kioskIds = new Set(kiosks);
-    for (const row of rows.sort((a, b) => new Date(a.rated_at).getTime() - new Date(b.rated_at).getTime())) {
-      const event: RatingEvent = { touchpointId: row.touchpoint_id, kind: kioskIds.has(row.touchpoint_id) ? 'kiosk' : 'qr', source: row.source_hash, at: new Date(row.rated_at) };
+    const seen = new Set<string>();
+    const history = rows.map((row) => ({ ...row, at: new Date(row.rated_at) })).sort((a, b) => a.at.getTime() - b.at.getTime());
+    for (const row of history) {
+      const key = keyOf(row.touchpoint_id, row.submission_id);
+      if (seen.has(key)) continue; // a kiosk's own row can come by both paths
+      seen.add(key);
+      const event: RatingEvent = { touchpointId: row.touchpoint_id, kind: kioskIds.has(row.touchpoint_id) ? 'kiosk' : 'qr', source: row.source_hash, at: row.at };
       const group = groups.get(groupOf(event)) ?? [];
       group.push(event);
       groups.set(groupOf(event), group);
@@ -270,7 +277,8 @@ export class RatingsRepository {
     for (const i of order) {
       const r = fresh[i];
       // Imported ratings were taken, and filtered, by the system they come from; one connector is not one occupant.
-      if (r.origin === 'connector') continue;
+      // A retry of a stored rating is answered from its row; judging it again would count it twice.
+      if (r.origin === 'connector' || seen.has(keyOf(r.touchpointId, r.submissionId))) continue;
       const event: RatingEvent = { touchpointId: r.touchpointId, kind: r.touchpointKind, source: r.sourceHash, at: r.ratedAt };
       const group = groups.get(groupOf(event)) ?? [];
       verdicts[i] = judgeRating(event, group, policy);

@@ -64,7 +64,15 @@ export function reasonsFor(sets: readonly ReasonSet[], polarity: Polarity): stri
   return [...new Set(sets.flatMap((set) => REASONS[set][side]))];
 }
 
-/** Every reason a touchpoint accepts, whatever the score. */
-export function allReasonsFor(sets: readonly ReasonSet[]): Set<string> {
-  return new Set(sets.flatMap((set) => [...REASONS[set].negative, ...REASONS[set].positive]));
+const accepted = new Map<string, ReadonlySet<string>>();
+
+/** Every reason a touchpoint accepts, whatever the score (memoised: it is asked on every rating). */
+export function allReasonsFor(sets: readonly ReasonSet[]): ReadonlySet<string> {
+  const key = sets.join(',');
+  let reasons = accepted.get(key);
+  if (!reasons) {
+    reasons = new Set(sets.flatMap((set) => [...REASONS[set].negative, ...REASONS[set].positive]));
+    accepted.set(key, reasons);
+  }
+  return reasons;
 }
