@@ -1,3 +1,5 @@
+import { BROWSER_UUID } from './browser-uuid.client';
+
 /**
  * The kiosk page's script, sent inline. Every tap is queued in localStorage with an id made on the
  * device and its tap time, then sent in order; a network failure, 408, 429 or 5xx leaves it queued
@@ -10,13 +12,7 @@ export const KIOSK_PAGE_SCRIPT = `(() => {
   if (!root || !form || !window.fetch) return;
   const token = root.dataset.token, language = form.querySelector('input[name="lang"]').value, key = 'xla-kiosk-queue:' + token;
   const RESET_MS = 4000, FIRST_DELAY_MS = 1000, MAX_DELAY_MS = 60000;
-  const uuid = () => {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
-  };
+  ${BROWSER_UUID}
   const load = () => { try { const q = JSON.parse(localStorage.getItem(key) || '[]'); return Array.isArray(q) ? q : []; } catch { return []; } };
   const save = (q) => localStorage.setItem(key, JSON.stringify(q));
   let sending = false, delay = FIRST_DELAY_MS, retry = 0, reset = 0;

@@ -1,3 +1,5 @@
+import { BROWSER_UUID } from './browser-uuid.client';
+
 /**
  * The QR page's progressive enhancement, sent inline (kept small; no framework). Without it the forms
  * post and the server answers with the next screen. With it: tap → POST /api/v1/ratings with an id
@@ -8,13 +10,7 @@ export const RATING_PAGE_SCRIPT = `(() => {
   const d = document, rate = d.getElementById('rate'), follow = d.getElementById('follow');
   if (!rate || !follow || !window.fetch) return;
   const token = rate.dataset.token, language = rate.querySelector('input[name="lang"]').value;
-  const uuid = () => {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
-  };
+  ${BROWSER_UUID}
   const post = (url, body) => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
     .then((r) => { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); });
   const show = (id) => {
