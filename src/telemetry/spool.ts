@@ -1,0 +1,172 @@
+import { closeSync, existsSync, fstatSync, fsync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+
+/** Where the reader is: a segment file and a byte offset in it. */
+export interface SpoolPosition {
+  segment: number;
+  offset: number;
+}
+
+const SEGMENT_BYTES = 16 * 1024 * 1024;
+const HEADER = 8; // u32 length, u32 crc32
+const segmentName = (n: number) => `${String(n).padStart(10, '0')}.seg`;
+
+/**
+ * An append-only log on local disk: messages are acknowledged once appended here, and forgotten
+ * once the database committed them (commit moves the checkpoint and drops finished segments).
+ * Appends are synchronous writes to the page cache, so they survive the process being killed;
+ * a background fsync bounds what a power cut could take. A torn record at the tail (a crash in
+ * the middle of a write) fails its checksum and is cut off when the spool is opened again.
+ */
+export class Spool {
+  private fd: number;
+  private writeOffset: number;
+  private readPos: SpoolPosition;
+  private syncTimer?: NodeJS.Timeout;
+  private dirty = false;
+
+  private constructor(
+    private readonly dir: string,
+    private writeSegment: number,
+    private committed: SpoolPosition,
+    private readonly segmentBytes: number,
+  ) {
+    this.fd = openSync(join(dir, segmentName(writeSegment)), 'a+');
+    this.writeOffset = validLength(this.fd);
+    ftruncateSync(this.fd, this.writeOffset);
+    this.readPos = { ...committed };
+  }
+
+  static open(dir: string, options: { fsyncMs?: number; segmentBytes?: number } = {}): Spool {
+    mkdirSync(dir, { recursive: true });
+    const segments = listSegments(dir);
+    const checkpointFile = join(dir, 'checkpoint.json');
+    const committed: SpoolPosition = existsSync(checkpointFile) ? (JSON.parse(readFileSync(checkpointFile, 'utf8')) as SpoolPosition) : { segment: segments[0] ?? 0, offset: 0 };
+    const last = Math.max(committed.segment, ...segments);
+    const spool = new Spool(dir, last, committed, options.segmentBytes ?? SEGMENT_BYTES);
+    if (options.fsyncMs) spool.syncTimer = setInterval(() => spool.sync(), options.fsyncMs).unref();
+    return spool;
+  }
+
+  /** Appends one record; when this returns, the record survives the process. */
+  append(record: Uint8Array): void {
+    if (this.writeOffset >= this.segmentBytes) this.rotate();
+    const frame = Buffer.allocUnsafe(HEADER + record.length);
+    frame.writeUInt32LE(record.length, 0);
+    frame.writeUInt32LE(crc32(record), 4);
+    frame.set(record, HEADER);
+    writeSync(this.fd, frame, 0, frame.length, this.writeOffset);
+    this.writeOffset += frame.length;
+    this.dirty = true;
+  }
+
+  /** Up to max records after the read position (which then moves past them); commit(end) forgets them. */
+  read(max: number, maxBytes = 4 * 1024 * 1024): { records: Buffer[]; end: SpoolPosition } {
+    const records: Buffer[] = [];
+    let bytes = 0;
+    while (records.length < max && bytes < maxBytes) {
+      const { segment, offset } = this.readPos;
+      const length = segment === this.writeSegment ? this.writeOffset : segmentLength(this.dir, segment);
+      if (offset >= length) {
+        if (segment >= this.writeSegment) break;
+        this.readPos = { segment: segment + 1, offset: 0 };
+        continue;
+      }
+      const fd = segment === this.writeSegment ? this.fd : openSync(join(this.dir, segmentName(segment)), 'r');
+      try {
+        const chunk = Buffer.allocUnsafe(Math.min(length - offset, maxBytes));
+        const got = readSync(fd, chunk, 0, chunk.length, offset);
+        let at = 0;
+        while (at + HEADER <= got && records.length < max) {
+          const size = chunk.readUInt32LE(at);
+          if (at + HEADER + size > got) break;
+          records.push(Buffer.from(chunk.subarray(at + HEADER, at + HEADER + size)));
+          at += HEADER + size;
+          bytes += size;
+        }
+        if (at === 0) throw new Error(`spool record at ${segment}:${offset} is larger than ${maxBytes} bytes`);
+        this.readPos = { segment, offset: offset + at };
+      } finally {
+        if (fd !== this.fd) closeSync(fd);
+      }
+    }
+    return { records, end: { ...this.readPos } };
+  }
+
+  /** Everything before this position is stored for good: move the checkpoint, drop finished segments. */
+  commit(position: SpoolPosition): void {
+    const file = join(this.dir, 'checkpoint.json');
+    writeFileSync(`${file}.tmp`, JSON.stringify(position));
+    renameSync(`${file}.tmp`, file);
+    this.committed = position;
+    for (const segment of listSegments(this.dir)) {
+      if (segment < position.segment) rmSync(join(this.dir, segmentName(segment)), { force: true });
+    }
+  }
+
+  /** Read again from the last commit (after a failed batch). */
+  rewind(): void {
+    this.readPos = { ...this.committed };
+  }
+
+  /** Bytes appended but not yet committed. */
+  get backlogBytes(): number {
+    let total = 0;
+    for (let s = this.committed.segment; s <= this.writeSegment; s++) total += s === this.writeSegment ? this.writeOffset : segmentLength(this.dir, s);
+    return total - this.committed.offset;
+  }
+
+  sync(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    fsync(this.fd, () => undefined);
+  }
+
+  close(): void {
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    closeSync(this.fd);
+  }
+
+  private rotate(): void {
+    closeSync(this.fd);
+    this.writeSegment += 1;
+    this.fd = openSync(join(this.dir, segmentName(this.writeSegment)), 'a+');
+    this.writeOffset = 0;
+  }
+}
+
+function listSegments(dir: string): number[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{10}\.seg$/.test(f))
+    .map((f) => Number(f.slice(0, 10)))
+    .sort((a, b) => a - b);
+}
+
+function segmentLength(dir: string, segment: number): number {
+  const file = join(dir, segmentName(segment));
+  if (!existsSync(file)) return 0;
+  const fd = openSync(file, 'r');
+  try {
+    return fstatSync(fd).size;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The length of the segment's whole, checksummed records: a torn tail is left out. */
+function validLength(fd: number): number {
+  const size = fstatSync(fd).size;
+  const header = Buffer.allocUnsafe(HEADER);
+  let at = 0;
+  while (at + HEADER <= size) {
+    readSync(fd, header, 0, HEADER, at);
+    const length = header.readUInt32LE(0);
+    if (at + HEADER + length > size) break;
+    const body = Buffer.allocUnsafe(length);
+    readSync(fd, body, 0, length, at + HEADER);
+    if (crc32(body) !== header.readUInt32LE(4)) break;
+    at += HEADER + length;
+  }
+  return at;
+}
