@@ -49,7 +49,7 @@ describe(Spool.name, () => {
     first.append(Buffer.from('whole'));
     first.close();
     const [segment] = readdirSync(dir).filter((f) => f.endsWith('.seg'));
-    appendFileSync(join(dir, segment!), Buffer.from([50, 0, 0, 0, 1, 2, 3, 4, 65, 66])); // says 50 bytes, has 2
+    appendFileSync(join(dir, segment), Buffer.from([50, 0, 0, 0, 1, 2, 3, 4, 65, 66])); // says 50 bytes, has 2
 
     const again = Spool.open(dir);
     again.append(Buffer.from('next'));
