@@ -9,13 +9,14 @@ import { ConnectorsModule } from './feedback/connectors/connectors.module';
 import { FeedbackModule } from './feedback/feedback.module';
 import type { AppConfig } from './platform/config/app-config';
 import { PlatformModule } from './platform/platform.module';
+import { TelemetryModule } from './telemetry/telemetry.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), CatalogModule, AuthModule, FeedbackModule, ScheduleModule.forRoot(), ConnectorsModule],
+      imports: [PlatformModule.forRoot(config), CatalogModule, AuthModule, FeedbackModule, ScheduleModule.forRoot(), ConnectorsModule, TelemetryModule],
       providers: [ContractsBootSync, { provide: APP_PIPE, useClass: ZodValidationPipe }],
     };
   }

@@ -37,7 +37,7 @@ export class KioskRatingsSubscriber implements OnModuleInit {
   async handle(topic: string, payload: Buffer): Promise<void> {
     const [siteKey = '', zoneKey = '', deviceKey = ''] = topic.slice(this.config.mqttTopicPrefix.length + 1).split('/');
     const refuse = (reason: string, detail: string, tenant?: { clientId: string; siteId: string }) =>
-      this.deadLetters.record({ topic, payload, reason, detail, clientId: tenant?.clientId, siteId: tenant?.siteId });
+      this.deadLetters.record({ topic, payload, reason, detail, clientId: tenant?.clientId, siteId: tenant?.siteId, deviceRef: `${siteKey}.${deviceKey}` });
 
     const touchpoint = await this.catalog.kioskTouchpointOfDevice(siteKey, zoneKey, deviceKey);
     if (!touchpoint) return refuse('unknown_device', `no active device "${deviceKey}" declaring the rating signal beside a kiosk touchpoint in ${siteKey}/${zoneKey}`);

@@ -1,19 +1,6 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
-import { freePort, freshStorage, pollUntil, type Storage } from '../support/test-app';
-
-// These run the built service (`npm test` builds it first) as a person would: `node dist/src/main.js`.
-const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
-
-function run(env: Record<string, string | undefined>) {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', MQTT_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
-  return { child, exited, output: () => output };
-}
+import { healthy, runService as run } from '../support/service-process';
+import { freePort, freshStorage, type Storage } from '../support/test-app';
 
 describe('The service process', () => {
   let storage: Storage;
@@ -38,11 +25,8 @@ describe('The service process', () => {
     const port = await freePort();
     const sut = run({ DATA_DIR: storage.dataDir, DATABASE_URL: storage.databaseUrl, MQTT_URL: process.env.MQTT_URL, PORT: String(port), HOST: '127.0.0.1' });
     try {
-      const health = await pollUntil(async () => {
-        const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
-        return res?.status === 200 ? ((await res.json()) as { info: Record<string, { status: string }> }) : undefined;
-      }, 30_000, 200);
-      expect(health.info).toEqual({ database: { status: 'up' }, mqtt: { status: 'up' } });
+      const health = await healthy(port);
+      expect(health.info).toEqual({ database: { status: 'up' }, mqtt: { status: 'up', backlogBytes: 0 } });
     } finally {
       sut.child.kill('SIGTERM');
     }

@@ -44,6 +44,9 @@ const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, { message: 'expected topic levels without wildcards, like "xla/v1"' })
       .default('xla/v1'),
+    MQTT_SHARED_GROUP: optional(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'expected 1-64 letters, digits, "_" or "-"' })),
+    READINGS_RETENTION_DAYS: z.coerce.number({ message: 'expected a whole number of days' }).int().min(31).default(400),
+    READING_MAX_AGE_HOURS: z.coerce.number({ message: 'expected a number of hours' }).positive().default(168),
     MQTT_CLIENT_ID: optional(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'expected 1-64 letters, digits, "_" or "-"' })),
     DATA_DIR: z.string().min(1).default('./data'),
     CONTRACTS_DIR: z.string().min(1).default('./config/contracts'),
@@ -91,6 +94,12 @@ export class AppConfig {
   readonly mqttPort!: number;
   /** Topics are {prefix}/{siteKey}/{zoneKey}/{deviceKey}/{signal}. */
   readonly mqttTopicPrefix!: string;
+  /** When set, instances share the sensor stream through $share/<group>/… (each message to one of them). */
+  readonly mqttSharedGroup?: string;
+  /** Raw readings older than this are dropped a monthly partition at a time. */
+  readonly readingsRetentionDays!: number;
+  /** Oldest reading time accepted, relative to its arrival. */
+  readonly readingMaxAgeMs!: number;
   /** Set it for a persistent MQTT session (one id per instance); unset, each start is a clean session. */
   readonly mqttClientId?: string;
   readonly dataDir!: string;
@@ -135,6 +144,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     mqttPort: e.MQTT_PORT,
     mqttClientId: e.MQTT_CLIENT_ID,
     mqttTopicPrefix: e.MQTT_TOPIC_PREFIX,
+    mqttSharedGroup: e.MQTT_SHARED_GROUP,
+    readingMaxAgeMs: e.READING_MAX_AGE_HOURS * 3_600_000,
+    readingsRetentionDays: e.READINGS_RETENTION_DAYS,
     dataDir: e.DATA_DIR,
     contractsDir: e.CONTRACTS_DIR,
     adminApiKey: e.ADMIN_API_KEY,

@@ -17,6 +17,8 @@ export interface DeadLetter {
   detail?: string;
   clientId?: string | null;
   siteId?: string | null;
+  /** "siteKey.deviceKey" from the topic, when it names one. */
+  deviceRef?: string;
 }
 
 /** Refused MQTT messages, kept with their reason. A redelivered message is recorded once (by fingerprint). */
@@ -28,13 +30,30 @@ export class DeadLettersRepository {
   ) {}
 
   async record(letter: DeadLetter): Promise<void> {
-    const fingerprint = createHash('sha256').update(letter.topic).update('\0').update(letter.payload).digest('base64url');
-    const rows: unknown[] = await this.dataSource.query(
-      `INSERT INTO dead_letters (client_id, site_id, topic, payload, reason, detail, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (fingerprint) DO NOTHING RETURNING id`,
-      [letter.clientId ?? null, letter.siteId ?? null, letter.topic.slice(0, 512), printable(letter.payload), letter.reason, letter.detail?.slice(0, 1_000) ?? null, fingerprint],
+    await this.recordMany([letter]);
+  }
+
+  /** Records a batch in one statement; letters already recorded (a redelivery) are skipped and not counted again. */
+  async recordMany(letters: DeadLetter[]): Promise<void> {
+    if (!letters.length) return;
+    const rows = letters.map((l) => ({
+      client_id: l.clientId ?? null,
+      site_id: l.siteId ?? null,
+      topic: l.topic.slice(0, 512),
+      payload: printable(l.payload),
+      reason: l.reason,
+      detail: l.detail?.slice(0, 1_000) ?? null,
+      device_ref: l.deviceRef?.slice(0, 200) ?? null,
+      fingerprint: createHash('sha256').update(l.topic).update('\0').update(l.payload).digest('base64url'),
+    }));
+    const inserted: Array<{ reason: string }> = await this.dataSource.query(
+      `INSERT INTO dead_letters (client_id, site_id, topic, payload, reason, detail, device_ref, fingerprint)
+       SELECT DISTINCT ON (fingerprint) client_id, site_id, topic, payload, reason, detail, device_ref, fingerprint
+       FROM jsonb_to_recordset($1::jsonb) AS d(client_id uuid, site_id uuid, topic text, payload text, reason text, detail text, device_ref text, fingerprint text)
+       ON CONFLICT (fingerprint) DO NOTHING RETURNING reason`,
+      [JSON.stringify(rows)],
     );
-    if (rows.length) this.counter.inc({ reason: letter.reason });
+    for (const { reason } of inserted) this.counter.inc({ reason });
   }
 }
 

@@ -89,7 +89,7 @@ export class MqttService implements OnApplicationShutdown {
   private async dispatch(packet: IPublishPacket): Promise<void> {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     for (const { filter, handler } of this.routes) {
-      if (!matchTopic(filter, packet.topic)) continue;
+      if (!matchTopic(filter, packet.topic, true)) continue;
       for (let delay = 100; ; delay = Math.min(delay * 2, MAX_HANDLER_RETRY_MS)) {
         try {
           await handler(packet.topic, payload);

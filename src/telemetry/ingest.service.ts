@@ -1,0 +1,153 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { InjectMetric, makeCounterProvider, makeGaugeProvider } from '@willsoto/nestjs-prometheus';
+import { join } from 'node:path';
+import type { Counter, Gauge } from 'prom-client';
+import { Clock } from '../platform/clock';
+import { AppConfig } from '../platform/config/app-config';
+import { DeadLettersRepository, type DeadLetter } from '../platform/mqtt/dead-letters.repository';
+import { MqttBacklog } from '../platform/mqtt/mqtt-backlog';
+import { MqttService } from '../platform/mqtt/mqtt.service';
+import { decodeMessage } from './decoder';
+import { decodeRecord, encodeRecord } from './ingest-record';
+import { Spool } from './spool';
+import { TelemetryRepository, type KnownDevice, type ReadingRow } from './telemetry.repository';
+
+export const READINGS_COUNTER = 'xla_readings_stored_total';
+export const INGEST_BACKLOG_GAUGE = 'xla_ingest_backlog_bytes';
+export const ingestMetricProviders = [
+  makeCounterProvider({ name: READINGS_COUNTER, help: 'Sensor readings stored (redeliveries not counted)' }),
+  makeGaugeProvider({ name: INGEST_BACKLOG_GAUGE, help: 'Bytes of acknowledged MQTT messages not yet committed to the database' }),
+];
+
+const BATCH_MAX = 2_000;
+/** A reading waits at most this long for its batch. */
+const FLUSH_MS = 250;
+const MAX_RETRY_MS = 5_000;
+/** How often the device directory is read again (and at most how often an unknown device triggers a re-read). */
+const DIRECTORY_TTL_MS = 30_000;
+const DIRECTORY_MISS_MS = 5_000;
+
+/**
+ * Sensor ingest. mqtt.js hands over one message at a time and sends its PUBACK when we return, so we
+ * return as soon as the message is appended to the local spool (durable against a crash) and do the
+ * database work behind it: a single loop reads the spool in batches, decodes, stores readings and
+ * dead letters, and only then moves the spool's checkpoint. If PostgreSQL is away the spool grows
+ * on disk, memory stays bounded by one batch, and the loop retries with backoff.
+ */
+@Injectable()
+export class IngestService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(IngestService.name);
+  private spool!: Spool;
+  private devices = new Map<string, KnownDevice>();
+  private devicesReadAt = 0;
+  private stopping = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly mqtt: MqttService,
+    private readonly mqttBacklog: MqttBacklog,
+    private readonly telemetry: TelemetryRepository,
+    private readonly deadLetters: DeadLettersRepository,
+    private readonly clock: Clock,
+    @InjectMetric(READINGS_COUNTER) private readonly stored: Counter<string>,
+    @InjectMetric(INGEST_BACKLOG_GAUGE) private readonly backlog: Gauge<string>,
+  ) {}
+
+  onModuleInit(): void {
+    this.spool = Spool.open(join(this.config.dataDir, 'spool'), { fsyncMs: 50 });
+    this.mqttBacklog.register('telemetry', () => this.spool.backlogBytes);
+    const filter = `${this.config.mqttTopicPrefix}/+/+/+/+`;
+    this.mqtt.subscribe(this.config.mqttSharedGroup ? `$share/${this.config.mqttSharedGroup}/${filter}` : filter, (topic, payload) => this.accept(topic, payload));
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.spool.close();
+  }
+
+  /** Bytes acknowledged to the broker but not yet in the database. */
+  get backlogBytes(): number {
+    return this.spool.backlogBytes;
+  }
+
+  /** The MQTT handler: durable on return, so the PUBACK may go. Ratings have a subscriber of their own. */
+  private accept(topic: string, payload: Buffer): Promise<void> {
+    if (!topic.endsWith('/rating')) {
+      this.spool.append(encodeRecord({ topic, payload, receivedAt: this.clock.now() }));
+      this.wake?.();
+    }
+    return Promise.resolve();
+  }
+
+  private async run(): Promise<void> {
+    let delay = 100;
+    while (!this.stopping) {
+      const { records, end } = this.spool.read(BATCH_MAX);
+      this.backlog.set(this.spool.backlogBytes);
+      if (!records.length) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          setTimeout(resolve, FLUSH_MS).unref();
+        });
+        continue;
+      }
+      try {
+        await this.store(records.map(decodeRecord));
+        this.spool.commit(end);
+        delay = 100;
+      } catch (error) {
+        this.spool.rewind();
+        this.logger.warn(`Storing ${records.length} readings failed, retrying in ${delay} ms: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+        delay = Math.min(delay * 2, MAX_RETRY_MS);
+      }
+    }
+  }
+
+  private async store(records: ReturnType<typeof decodeRecord>[]): Promise<void> {
+    await this.refreshDevices(false);
+    const rows: ReadingRow[] = [];
+    const rejected: DeadLetter[] = [];
+    for (const record of records) {
+      // Times are judged against arrival, not now: a backlog replayed after an outage is still on time.
+      const decoded = decodeMessage(record.topic, record.payload, { prefix: this.config.mqttTopicPrefix, receivedAt: record.receivedAt, maxAgeMs: this.config.readingMaxAgeMs });
+      const path = decoded.device ? `${decoded.device.siteKey}/${decoded.device.zoneKey}/${decoded.device.deviceKey}` : undefined;
+      const deviceRef = decoded.device ? `${decoded.device.siteKey}.${decoded.device.deviceKey}` : undefined;
+      let device = path ? this.devices.get(path) : undefined;
+      if (path && !device && (await this.refreshDevices(true))) device = this.devices.get(path);
+      const refuse = (reason: string, detail: string) =>
+        rejected.push({ topic: record.topic, payload: record.payload, reason, detail, clientId: device?.clientId, siteId: device?.siteId, deviceRef });
+      if (!decoded.ok) {
+        refuse(decoded.reason, decoded.detail);
+        continue;
+      }
+      if (!device) {
+        refuse('unknown_device', `no active device "${decoded.device.deviceKey}" in ${decoded.device.siteKey}/${decoded.device.zoneKey}`);
+        continue;
+      }
+      const undeclared = decoded.readings.find((r) => !device.signals.includes(r.signal));
+      if (undeclared) {
+        refuse('undeclared_signal', `device ${deviceRef} does not declare the signal ${undeclared.signal} (it declares ${device.signals.join(', ')})`);
+        continue;
+      }
+      for (const reading of decoded.readings) rows.push({ device, signal: reading.signal, ts: reading.ts, value: reading.value, tag: reading.tag, receivedAt: record.receivedAt });
+    }
+    const fresh = await this.telemetry.insertReadings(rows);
+    if (rejected.length) await this.deadLetters.recordMany(rejected);
+    this.stored.inc(fresh);
+  }
+
+  /** Re-reads the device directory when it is old, or (forced) on an unknown device at most every few seconds. */
+  private async refreshDevices(force: boolean): Promise<boolean> {
+    const age = Date.now() - this.devicesReadAt;
+    if (age < (force ? DIRECTORY_MISS_MS : DIRECTORY_TTL_MS)) return false;
+    this.devices = await this.telemetry.devicesByTopicPath();
+    this.devicesReadAt = Date.now();
+    return true;
+  }
+}

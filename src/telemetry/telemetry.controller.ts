@@ -1,0 +1,26 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '../platform/access/roles';
+import { CurrentPrincipal, Roles } from '../platform/access/roles.decorator';
+import { ListDeadLettersDto, ListReadingsDto } from './telemetry-query.dto';
+import { TelemetryRepository } from './telemetry.repository';
+
+@ApiTags('telemetry')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class TelemetryController {
+  constructor(private readonly telemetry: TelemetryRepository) {}
+
+  /** Refused sensor and terminal messages with their reasons. */
+  @Roles('admin', 'fm_manager')
+  @Get('dead-letters')
+  deadLetters(@CurrentPrincipal() who: Principal, @Query() query: ListDeadLettersDto) {
+    return this.telemetry.listDeadLetters(who.clientId, query);
+  }
+
+  @Roles('admin', 'fm_manager', 'account_manager', 'client_viewer')
+  @Get('readings')
+  readings(@CurrentPrincipal() who: Principal, @Query() query: ListReadingsDto) {
+    return this.telemetry.listReadings(who.clientId, query);
+  }
+}

@@ -1,0 +1,164 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** A device as ingest needs it: where it is and what it may report. */
+export interface KnownDevice {
+  id: string;
+  clientId: string;
+  siteId: string;
+  zoneId: string;
+  signals: string[];
+}
+
+export interface ReadingRow {
+  device: KnownDevice;
+  signal: string;
+  ts: Date;
+  value: number;
+  tag?: string;
+  receivedAt: Date;
+}
+
+/**
+ * Telemetry storage. Raw SQL on purpose: a batch of readings goes in as one multi-row INSERT from a
+ * jsonb array (ON CONFLICT on the natural key makes redelivery and replay harmless).
+ */
+@Injectable()
+export class TelemetryRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Every active device, keyed "siteKey/zoneKey/deviceKey" as in topics. */
+  async devicesByTopicPath(): Promise<Map<string, KnownDevice>> {
+    const rows: Array<KnownDevice & { path: string }> = await this.dataSource.query(
+      `SELECT s.key || '/' || z.key || '/' || d.key AS path, d.id, d.client_id AS "clientId", d.site_id AS "siteId", d.zone_id AS "zoneId", d.signals
+       FROM devices d JOIN zones z ON z.id = d.zone_id JOIN sites s ON s.id = d.site_id
+       WHERE d.retired_at IS NULL AND z.retired_at IS NULL AND s.retired_at IS NULL`,
+    );
+    return new Map(rows.map(({ path, ...device }) => [path, device]));
+  }
+
+  /** Stores readings, skipping ones already stored; returns how many were new. Updates device health in the same statement. */
+  async insertReadings(rows: ReadingRow[]): Promise<number> {
+    if (!rows.length) return 0;
+    const result: Array<{ n: number }> = await this.dataSource.query(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(client_id uuid, site_id uuid, zone_id uuid, device_id uuid, signal text, ts timestamptz, value double precision, tag text, received_at timestamptz)
+       ), stored AS (
+         INSERT INTO readings (client_id, site_id, zone_id, device_id, signal, ts, value, tag, received_at)
+         SELECT DISTINCT ON (device_id, signal, ts) client_id, site_id, zone_id, device_id, signal, ts, value, tag, received_at FROM input
+         ORDER BY device_id, signal, ts
+         ON CONFLICT (device_id, signal, ts) DO NOTHING
+         RETURNING 1
+       ), health AS (
+         INSERT INTO device_health AS h (device_id, client_id, site_id, last_seen_at, last_battery, last_battery_at)
+         SELECT device_id, min(client_id::text)::uuid, min(site_id::text)::uuid, max(received_at),
+                (array_agg(value ORDER BY ts DESC) FILTER (WHERE signal = 'battery'))[1], max(ts) FILTER (WHERE signal = 'battery')
+         FROM input GROUP BY device_id
+         ON CONFLICT (device_id) DO UPDATE SET
+           last_seen_at = GREATEST(h.last_seen_at, excluded.last_seen_at),
+           last_battery = CASE WHEN excluded.last_battery_at > h.last_battery_at OR h.last_battery_at IS NULL THEN COALESCE(excluded.last_battery, h.last_battery) ELSE h.last_battery END,
+           last_battery_at = GREATEST(h.last_battery_at, excluded.last_battery_at)
+       )
+       SELECT count(*)::int AS n FROM stored`,
+      [
+        JSON.stringify(
+          rows.map((r) => ({
+            client_id: r.device.clientId,
+            site_id: r.device.siteId,
+            zone_id: r.device.zoneId,
+            device_id: r.device.id,
+            signal: r.signal,
+            ts: r.ts.toISOString(),
+            value: r.value,
+            tag: r.tag ?? null,
+            received_at: r.receivedAt.toISOString(),
+          })),
+        ),
+      ],
+    );
+    return result[0]?.n ?? 0;
+  }
+
+  /** Creates the monthly partitions of readings from this month to `monthsAhead` months on. */
+  async ensurePartitions(now: Date, monthsAhead: number): Promise<string[]> {
+    const created: string[] = [];
+    for (let i = 0; i <= monthsAhead; i++) {
+      const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + i, 1));
+      const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
+      const name = `readings_${from.getUTCFullYear()}_${String(from.getUTCMonth() + 1).padStart(2, '0')}`;
+      const exists: unknown[] = await this.dataSource.query(`SELECT 1 FROM pg_class WHERE relname = $1`, [name]);
+      if (exists.length) continue;
+      // Rows that landed in the default partition for this month move into the new one.
+      await this.dataSource.transaction(async (tx) => {
+        await tx.query(`CREATE TABLE ${name} (LIKE readings INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+        await tx.query(
+          `WITH moved AS (DELETE FROM readings_default WHERE ts >= $1 AND ts < $2 RETURNING *) INSERT INTO ${name} SELECT * FROM moved`,
+          [from.toISOString(), to.toISOString()],
+        );
+        await tx.query(`ALTER TABLE readings ATTACH PARTITION ${name} FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`);
+      });
+      created.push(name);
+    }
+    return created;
+  }
+
+  /** Drops monthly partitions that end before the cutoff; hourly aggregates are kept elsewhere. */
+  async dropPartitionsBefore(cutoff: Date): Promise<string[]> {
+    const rows: Array<{ name: string }> = await this.dataSource.query(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+       WHERE p.relname = 'readings' AND c.relname ~ '^readings_\\d{4}_\\d{2}$' ORDER BY 1`,
+    );
+    const dropped: string[] = [];
+    for (const { name } of rows) {
+      const [year, month] = name.slice('readings_'.length).split('_').map(Number) as [number, number];
+      if (Date.UTC(year, month, 1) <= cutoff.getTime()) {
+        await this.dataSource.query(`DROP TABLE ${name}`);
+        dropped.push(name);
+      }
+    }
+    return dropped;
+  }
+
+  /** Raw readings of one device ("siteKey.deviceKey"), newest first, within the caller's client. */
+  async listReadings(clientId: string | null, q: { device: string; signal?: string; from?: Date; to?: Date; page: number; limit: number }) {
+    const params: unknown[] = [q.device];
+    const where = [`s.key || '.' || d.key = $1`];
+    const bind = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (clientId) where.push(`r.client_id = ${bind(clientId)}`);
+    if (q.signal) where.push(`r.signal = ${bind(q.signal)}`);
+    if (q.from) where.push(`r.ts >= ${bind(q.from.toISOString())}`);
+    if (q.to) where.push(`r.ts < ${bind(q.to.toISOString())}`);
+    const items: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT r.signal, r.ts, r.value, r.tag, r.received_at AS "receivedAt"
+       FROM readings r JOIN devices d ON d.id = r.device_id JOIN sites s ON s.id = r.site_id
+       WHERE ${where.join(' AND ')} ORDER BY r.ts DESC, r.signal LIMIT ${bind(q.limit)} OFFSET ${bind((q.page - 1) * q.limit)}`,
+      params,
+    );
+    return { device: q.device, items, page: q.page, limit: q.limit };
+  }
+
+  async listDeadLetters(clientId: string | null, q: { reason?: string; device?: string; page: number; limit: number }) {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const bind = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    // A client sees the dead letters placed in its tenancy; messages no device could be found for are an admin matter.
+    if (clientId) where.push(`client_id = ${bind(clientId)}`);
+    if (q.reason) where.push(`reason = ${bind(q.reason)}`);
+    if (q.device) where.push(`device_ref = ${bind(q.device)}`);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const counted: Array<{ n: number }> = await this.dataSource.query(`SELECT count(*)::int AS n FROM dead_letters ${filter}`, params);
+    const items: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT topic, payload, reason, detail, device_ref AS device, received_at AS "receivedAt" FROM dead_letters ${filter}
+       ORDER BY received_at DESC, id DESC LIMIT ${bind(q.limit)} OFFSET ${bind((q.page - 1) * q.limit)}`,
+      params,
+    );
+    return { items, page: q.page, limit: q.limit, total: counted[0]?.n ?? 0 };
+  }
+}

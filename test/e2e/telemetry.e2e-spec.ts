@@ -1,0 +1,91 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { MqttService } from '../../src/platform/mqtt/mqtt.service';
+import { pollUntil, startTestApp, type TestApp } from '../support/test-app';
+
+describe('Sensor telemetry over MQTT', () => {
+  let sut: TestApp;
+  let sensor: MqttClient;
+  let soapTopic: (signal: string) => string;
+
+  beforeAll(async () => {
+    sut = await startTestApp();
+    soapTopic = (signal) => `${sut.config.mqttTopicPrefix}/alpha-hq/1f-restroom/alpha-1f-soap/${signal}`;
+    sensor = await mqtt.connectAsync(sut.app.get(MqttService).brokerUrl, { clientId: `sensor-${randomUUID()}`, protocolVersion: 4 });
+  });
+  afterAll(async () => {
+    await sensor.endAsync();
+    await sut.close();
+  });
+
+  const publish = (topic: string, payload: string) => sensor.publishAsync(topic, payload, { qos: 1 });
+  const readings = (signal: string) =>
+    sut.dataSource.query<Array<{ value: number; ts: Date }>>(
+      `SELECT r.value, r.ts FROM readings r JOIN devices d ON d.id = r.device_id WHERE d.key = 'alpha-1f-soap' AND r.signal = $1 ORDER BY r.ts`,
+      [signal],
+    );
+  const deadLetters = (reason: string) => sut.dataSource.query<Array<{ topic: string; detail: string; device_ref: string | null }>>('SELECT topic, detail, device_ref FROM dead_letters WHERE reason = $1', [reason]);
+
+  it('stores a JSON reading with its own time, and a bare number at its time of arrival', async () => {
+    const ts = new Date(Date.now() - 60_000);
+    await publish(soapTopic('soap_level'), JSON.stringify({ value: 42, ts: ts.toISOString() }));
+    const before = Date.now();
+    await publish(soapTopic('battery'), '87');
+    const soap = await pollUntil(async () => ((await readings('soap_level')).length ? readings('soap_level') : undefined));
+    expect(soap).toEqual([{ value: 42, ts }]);
+    const battery = await pollUntil(async () => ((await readings('battery')).length ? readings('battery') : undefined));
+    expect(battery[0]?.value).toBe(87);
+    expect(battery[0].ts.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+  });
+
+  it('stores a redelivered message once', async () => {
+    const payload = JSON.stringify({ value: 55, ts: Date.now() - 30_000 });
+    await publish(soapTopic('soap_level'), payload);
+    await publish(soapTopic('soap_level'), payload);
+    await pollUntil(async () => (await readings('soap_level')).some((r) => r.value === 55));
+    // A later message being stored proves the duplicate was handled, not still pending.
+    await publish(soapTopic('soap_level'), JSON.stringify({ value: 56, ts: Date.now() - 20_000 }));
+    await pollUntil(async () => (await readings('soap_level')).some((r) => r.value === 56));
+    expect((await readings('soap_level')).filter((r) => r.value === 55)).toHaveLength(1);
+  });
+
+  it('dead-letters an unknown device, an undeclared signal and a malformed payload, with the device and reason', async () => {
+    await publish(`${sut.config.mqttTopicPrefix}/alpha-hq/1f-restroom/ghost/soap_level`, '12');
+    await publish(soapTopic('co2'), '600');
+    await publish(soapTopic('soap_level'), '{"value":');
+    await pollUntil(async () => (await deadLetters('unknown_device')).length === 1 && (await deadLetters('undeclared_signal')).length === 1 && (await deadLetters('malformed')).length >= 1);
+    expect((await deadLetters('undeclared_signal'))[0]).toMatchObject({ device_ref: 'alpha-hq.alpha-1f-soap', detail: expect.stringContaining('co2') });
+  });
+
+  it('serves readings and dead letters to the right client only', async () => {
+    const alpha = await sut.keyFor('fm_manager', 'alpha');
+    const beta = await sut.keyFor('fm_manager', 'beta');
+    const mine = await request(sut.http).get('/api/v1/readings?device=alpha-hq.alpha-1f-soap&signal=soap_level').set('Authorization', `Bearer ${alpha}`);
+    expect(mine.status).toBe(200);
+    expect(mine.body.items.map((r: { value: number }) => r.value)).toEqual(expect.arrayContaining([42, 55, 56]));
+    const theirs = await request(sut.http).get('/api/v1/readings?device=alpha-hq.alpha-1f-soap').set('Authorization', `Bearer ${beta}`);
+    expect(theirs.body.items).toEqual([]);
+
+    const letters = await request(sut.http).get('/api/v1/dead-letters?reason=undeclared_signal').set('Authorization', `Bearer ${alpha}`);
+    expect(letters.body.items).toEqual([expect.objectContaining({ reason: 'undeclared_signal', device: 'alpha-hq.alpha-1f-soap' })]);
+    const betaLetters = await request(sut.http).get('/api/v1/dead-letters').set('Authorization', `Bearer ${beta}`);
+    expect(betaLetters.body.total).toBe(0);
+    const viewer = await sut.keyFor('client_viewer', 'alpha');
+    expect((await request(sut.http).get('/api/v1/dead-letters').set('Authorization', `Bearer ${viewer}`)).status).toBe(403);
+  });
+
+  it('keeps readings in monthly partitions made ahead of time', async () => {
+    const partitions = await sut.dataSource.query<Array<{ name: string }>>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'readings' ORDER BY 1`,
+    );
+    const month = (offset: number) => {
+      const d = new Date();
+      const m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1));
+      return `readings_${m.getUTCFullYear()}_${String(m.getUTCMonth() + 1).padStart(2, '0')}`;
+    };
+    expect(partitions.map((p) => p.name)).toEqual(expect.arrayContaining([month(0), month(1), month(2), 'readings_default']));
+    const [{ n }] = await sut.dataSource.query(`SELECT count(*)::int AS n FROM readings_default`);
+    expect(n).toBe(0);
+  });
+});
