@@ -1,0 +1,140 @@
+import { writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { ContractFileError, loadContractDirectory } from '../catalog/contract-file';
+import type { SiteSpec } from '../catalog/contract-file.schema';
+import { generatedContract, generatedContractYaml } from '../simulator/generated-contract';
+import { MqttPublisher } from '../simulator/mqtt-publisher';
+import { defaultSimStart, SimulatedClock } from '../simulator/simulated-clock';
+import { Simulation } from '../simulator/simulation';
+import { runSimulation } from '../simulator/simulator';
+
+const USAGE = `npm run simulate -- [options]
+  --sites N             simulate N sites: the first N of the contracts, or N generated ones when the contracts have fewer (default: all)
+  --rate R              messages per second in total (default 100)
+  --duration S          seconds to run, 0 until Ctrl-C (default 0)
+  --speed X             simulated time runs X times faster; a faster run replays the last 23 hours, then goes on live (default 1)
+  --start ISO           simulated start time (default: now, or 23 hours ago when --speed > 1)
+  --mqtt-url URL        broker (default MQTT_URL or mqtt://127.0.0.1:1883)
+  --prefix P            topic prefix (default MQTT_TOPIC_PREFIX or xla/v1)
+  --contracts DIR       contract YAML folder (default CONTRACTS_DIR or config/contracts)
+  --write-contract FILE write the generated contract there, for the service's CONTRACTS_DIR
+  --seed N              seed for a repeatable run (default: random, printed at the end)
+  --wait-for URL        wait until this URL answers 200 (e.g. the service's /health) before starting
+  --quiet               print nothing but errors`;
+
+class UsageError extends Error {}
+
+function numberFlag(name: string, raw: string | undefined, fallback: number, check: (n: number) => boolean, expected: string): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || !check(value)) throw new UsageError(`--${name}: expected ${expected}, got "${raw}"`);
+  return value;
+}
+
+function parse(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      sites: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      speed: { type: 'string' },
+      start: { type: 'string' },
+      'mqtt-url': { type: 'string' },
+      prefix: { type: 'string' },
+      contracts: { type: 'string' },
+      'write-contract': { type: 'string' },
+      seed: { type: 'string' },
+      'wait-for': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const start = values.start === undefined ? undefined : Date.parse(values.start);
+  if (start !== undefined && Number.isNaN(start)) throw new UsageError(`--start: expected an ISO 8601 time like 2026-11-23T06:00:00Z, got "${values.start}"`);
+  return {
+    help: values.help,
+    sites: values.sites === undefined ? undefined : numberFlag('sites', values.sites, 0, (n) => Number.isInteger(n) && n >= 1 && n <= 10_000, 'a whole number from 1 to 10000'),
+    rate: numberFlag('rate', values.rate, 100, (n) => n > 0, 'messages per second, more than 0'),
+    duration: numberFlag('duration', values.duration, 0, (n) => n >= 0, 'seconds, 0 or more'),
+    speed: numberFlag('speed', values.speed, 1, (n) => n > 0, 'a factor more than 0'),
+    seed: numberFlag('seed', values.seed, Math.floor(Math.random() * 2 ** 32), (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32, 'a whole number from 0 to 4294967295'),
+    start,
+    mqttUrl: values['mqtt-url'] ?? process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
+    prefix: (values.prefix ?? process.env.MQTT_TOPIC_PREFIX ?? 'xla/v1').replace(/\/+$/, ''),
+    contracts: values.contracts ?? process.env.CONTRACTS_DIR ?? 'config/contracts',
+    writeContract: values['write-contract'],
+    waitFor: values['wait-for'],
+    quiet: values.quiet,
+  };
+}
+
+/** The sites to simulate: from the contract files, or a generated contract when more are asked for. */
+function chooseSites(options: ReturnType<typeof parse>): { sites: SiteSpec[]; generated: boolean } {
+  const fromFiles = loadContractDirectory(options.contracts).flatMap((file) => file.spec.sites);
+  const wanted = options.sites ?? fromFiles.length;
+  if (wanted <= fromFiles.length && fromFiles.length > 0) {
+    if (options.writeContract) throw new UsageError(`--write-contract: the ${wanted} sites come from ${options.contracts}, nothing is generated (ask for more --sites than it has: ${fromFiles.length})`);
+    return { sites: fromFiles.slice(0, wanted), generated: false };
+  }
+  const contract = generatedContract(wanted);
+  if (options.writeContract) writeFileSync(options.writeContract, generatedContractYaml(wanted));
+  return { sites: contract.spec.sites, generated: true };
+}
+
+async function waitFor(url: string, stop: AbortSignal): Promise<void> {
+  while (!stop.aborted) {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
+    if (res?.status === 200) return;
+    await sleep(500);
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parse(process.argv.slice(2));
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const info = (line: string) => options.quiet || process.stderr.write(`${line}\n`);
+  const stop = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => (stop.signal.aborted ? process.exit(130) : stop.abort()));
+  }
+
+  const { sites, generated } = chooseSites(options);
+  if (generated && !options.writeContract) info(`Generated ${sites.length} sites the service does not know; add --write-contract <file> and put it in the service's CONTRACTS_DIR.`);
+  if (generated && options.writeContract) info(`Wrote the generated contract to ${options.writeContract}.`);
+  if (options.waitFor) await waitFor(options.waitFor, stop.signal);
+  if (stop.signal.aborted) return;
+
+  const publisher = await MqttPublisher.connect(options.mqttUrl);
+  const realStart = Date.now();
+  const simStart = options.start ?? defaultSimStart(realStart, options.speed);
+  const simulation = new Simulation(sites, { seed: options.seed, start: new Date(simStart), prefix: options.prefix });
+  info(`Simulating ${sites.length} sites (${simulation.deviceCount} devices) to ${options.mqttUrl} at ${options.rate} msg/s, speed ${options.speed}×, from ${new Date(simStart).toISOString()}. Ctrl-C stops.`);
+  try {
+    const summary = await runSimulation(simulation, publisher, {
+      rate: options.rate,
+      durationSeconds: options.duration,
+      clock: new SimulatedClock(realStart, simStart, options.speed),
+      now: Date.now,
+      sleep: (ms) => sleep(ms),
+      stop: stop.signal,
+    });
+    if (!options.quiet) process.stdout.write(`${JSON.stringify({ ...summary, sites: sites.length, devices: simulation.deviceCount, seed: options.seed })}\n`);
+  } finally {
+    await publisher.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    const known = error instanceof UsageError || error instanceof ContractFileError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    process.stderr.write(`simulate: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n${error instanceof UsageError ? `\n${USAGE}\n` : ''}`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);

@@ -1,0 +1,60 @@
+import type { Prng } from './prng';
+
+export type DispenserState = 'ok' | 'low' | 'empty';
+
+const LOW_LEVEL = 20;
+
+/** A soap or towel dispenser: its level (0–100 %) falls with every visit and is topped up at a cleaner's check-in. */
+export class Dispenser {
+  constructor(
+    private current: number,
+    /** Percent used by one visit, on average. */
+    private readonly perVisit: number,
+  ) {}
+
+  get level(): number {
+    return this.current;
+  }
+
+  get state(): DispenserState {
+    if (this.current <= 0) return 'empty';
+    return this.current < LOW_LEVEL ? 'low' : 'ok';
+  }
+
+  /** Visitors use it; each takes a little more or less than average. */
+  use(visits: number, prng: Prng): void {
+    if (visits <= 0) return;
+    this.current = Math.max(0, this.current - visits * this.perVisit * prng.between(0.6, 1.4));
+  }
+
+  refill(): void {
+    this.current = 100;
+  }
+}
+
+const FULL_LEVEL = 95;
+
+/** A waste bin: its fill (0–100 %) rises with visits and drops to zero when a cleaner empties it. */
+export class Bin {
+  constructor(
+    private current: number,
+    private readonly perVisit: number,
+  ) {}
+
+  get fill(): number {
+    return this.current;
+  }
+
+  get full(): boolean {
+    return this.current >= FULL_LEVEL;
+  }
+
+  use(visits: number, prng: Prng): void {
+    if (visits <= 0) return;
+    this.current = Math.min(100, this.current + visits * this.perVisit * prng.between(0.5, 1.5));
+  }
+
+  empty(): void {
+    this.current = 0;
+  }
+}

@@ -1,0 +1,140 @@
+import type { Signal } from '../catalog/catalog.types';
+import { Prng } from './prng';
+import { SimulatedClock } from './simulated-clock';
+import { Simulation } from './simulation';
+import { runSimulation, type Publisher } from './simulator';
+import { SiteModel } from './site-model';
+import { siteFactory } from './test-sites';
+import { generatedContract } from './generated-contract';
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Every field any message may carry; which ones a message has is checked by its keys. */
+interface Payload {
+  ts: string;
+  value: number;
+  score: number;
+  id: string;
+  tag: string;
+}
+
+/** A fake real-time clock whose sleep moves time on, and a publisher that records what it is given. */
+function harness() {
+  let now = Date.parse('2026-11-20T12:00:00Z'); // real time two days on, so the replayed Wednesday is never capped
+  const sent: Array<{ topic: string; payload: Payload }> = [];
+  const publisher: Publisher = {
+    publish: (topic, payload) => {
+      sent.push({ topic, payload: JSON.parse(payload) as Payload });
+      return Promise.resolve();
+    },
+  };
+  const sleep = async (ms: number) => {
+    now += ms;
+    await Promise.resolve();
+  };
+  return { sent, publisher, sleep, now: () => now };
+}
+
+async function simulate(options: { seed: number; rate: number; duration: number; speed: number; simStart: string; sites?: number }) {
+  const h = harness();
+  const sites = generatedContract(options.sites ?? 2).spec.sites;
+  const sut = new Simulation(sites, { seed: options.seed, start: new Date(options.simStart), prefix: 'xla/v1' });
+  const summary = await runSimulation(sut, h.publisher, {
+    rate: options.rate,
+    durationSeconds: options.duration,
+    clock: new SimulatedClock(h.now(), Date.parse(options.simStart), options.speed),
+    now: h.now,
+    sleep: h.sleep,
+  });
+  return { summary, sent: h.sent, sites };
+}
+
+describe(runSimulation.name, () => {
+  // Two generated sites (Stockholm, Copenhagen) through a Wednesday: 06:00 to 18:00 UTC in 60 real seconds.
+  const run = simulate({ seed: 42, rate: 500, duration: 60, speed: 720, simStart: '2026-11-18T06:00:00Z' });
+
+  it('sends the asked-for rate and counts what was acknowledged per signal', async () => {
+    const { summary, sent } = await run;
+    expect(summary.published).toBe(sent.length);
+    expect(summary.published).toBeGreaterThanOrEqual(500 * 60 - 500);
+    expect(summary.published).toBeLessThanOrEqual(500 * 60);
+    expect(Object.values(summary.perSignal).reduce((a, b) => a + b, 0)).toBe(summary.published);
+    expect(summary).toMatchObject({ failed: 0, simulatedFrom: '2026-11-18T06:00:00.000Z' });
+    expect(Date.parse(summary.simulatedTo)).toBeGreaterThan(Date.parse('2026-11-18T17:50:00Z'));
+  });
+
+  it('publishes only signals the device declares, on {prefix}/{site}/{zone}/{device}/{signal}, with well-formed payloads', async () => {
+    const { sent, sites } = await run;
+    const declared = new Map<string, Signal[]>();
+    for (const site of sites) for (const zone of site.zones) for (const d of zone.devices) declared.set(`xla/v1/${site.key}/${zone.key}/${d.key}`, d.signals);
+    const seen = new Set<string>();
+    // Checked in plain code and collected, so thirty thousand messages do not mean thirty thousand expect calls.
+    const problems: string[] = [];
+    const check = (ok: boolean, what: string, m: { topic: string; payload: unknown }) => ok || problems.push(`${what}: ${m.topic} ${JSON.stringify(m.payload)}`);
+    for (const m of sent) {
+      const { topic, payload } = m;
+      const signal = topic.split('/').pop() as Signal;
+      seen.add(signal);
+      check(declared.get(topic.slice(0, topic.lastIndexOf('/')))?.includes(signal) === true, 'undeclared signal', m);
+      check(ISO.test(payload.ts), 'ts', m);
+      if (signal === 'rating') {
+        check(Object.keys(payload).sort().join() === 'id,score,ts' && Number.isInteger(payload.score) && payload.score >= 1 && payload.score <= 4 && UUID.test(payload.id), 'rating', m);
+      } else if (signal === 'cleaning_checkin') {
+        check(Object.keys(payload).sort().join() === 'tag,ts,value' && payload.value === 1 && /^cleaner-/.test(payload.tag), 'check-in', m);
+      } else {
+        check(Object.keys(payload).sort().join() === 'ts,value' && Number.isFinite(payload.value), 'reading', m);
+        if (['soap_level', 'paper_level', 'bin_fill', 'humidity', 'battery'].includes(signal)) check(payload.value >= 0 && payload.value <= 100, 'percentage', m);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect([...seen].sort()).toEqual([...new Set([...declared.values()].flat())].sort());
+  });
+
+  it('keeps each people counter rising and gives every rating its own id', async () => {
+    const { sent } = await run;
+    const last = new Map<string, number>();
+    for (const { topic, payload } of sent.filter((m) => m.topic.endsWith('/people_count'))) {
+      expect(payload.value).toBeGreaterThanOrEqual(last.get(topic) ?? 0);
+      last.set(topic, payload.value);
+    }
+    const ids = sent.filter((m) => m.topic.endsWith('/rating')).map((m) => m.payload.id);
+    expect(ids.length).toBeGreaterThan(20);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('repeats exactly with the same seed, and differs with another', async () => {
+    const again = await simulate({ seed: 42, rate: 500, duration: 60, speed: 720, simStart: '2026-11-18T06:00:00Z' });
+    const other = await simulate({ seed: 43, rate: 500, duration: 60, speed: 720, simStart: '2026-11-18T06:00:00Z' });
+    expect(again.sent).toEqual((await run).sent);
+    expect(other.sent).not.toEqual((await run).sent);
+  });
+});
+
+describe(SiteModel.name, () => {
+  it('reports soap out to the kiosk: ratings sent while dispensers are empty are worse', () => {
+    const spec = siteFactory({ timeZone: 'Europe/Stockholm' });
+    const mean = (emptySoap: boolean) => {
+      const sut = new SiteModel(spec, new Prng(9), new Date('2026-11-18T08:00:00Z'));
+      const scores: number[] = [];
+      // Keep the restrooms dry by emptying their soap every minute (as if the refills never came).
+      for (let t = Date.parse('2026-11-18T08:01:00Z'); t <= Date.parse('2026-11-18T14:00:00Z'); t += 60_000) {
+        if (emptySoap) for (const zone of sut.zones) zone.soap?.use(10_000, new Prng(1));
+        else for (const zone of sut.zones) zone.soap?.refill();
+        scores.push(...sut.advance(new Date(t)).filter((e) => e.signal === 'rating').map((e) => e.payload.score as number));
+      }
+      expect(scores.length).toBeGreaterThan(30);
+      return scores.reduce((a, b) => a + b, 0) / scores.length;
+    };
+    expect(mean(true)).toBeLessThan(mean(false) - 0.8);
+  });
+});
+
+describe(SimulatedClock.name, () => {
+  it('runs faster than real time but never ahead of it when started in the past', () => {
+    const real = Date.parse('2026-11-22T12:00:00Z');
+    const sut = new SimulatedClock(real, real - 23 * 3_600_000, 144);
+    expect(sut.at(real + 60_000).getTime()).toBe(real - 23 * 3_600_000 + 144 * 60_000);
+    expect(sut.at(real + 3_600_000).getTime()).toBe(real + 3_600_000);
+  });
+});

@@ -1,0 +1,86 @@
+import type { Signal } from '../catalog/catalog.types';
+import type { SimulatedClock } from './simulated-clock';
+import type { Simulation } from './simulation';
+
+/** Where messages go: the MQTT adapter in real runs, an array in tests. Resolves once the broker has them (QoS 1). */
+export interface Publisher {
+  publish(topic: string, payload: string): Promise<void>;
+}
+
+export interface RunOptions {
+  /** Messages per second in total. */
+  rate: number;
+  /** Real seconds to run; 0 runs until `stop` aborts. */
+  durationSeconds: number;
+  clock: SimulatedClock;
+  /** Real time in epoch ms. */
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  stop?: AbortSignal;
+  /** Messages sent but not yet acknowledged, at most. */
+  maxInFlight?: number;
+}
+
+export interface RunSummary {
+  published: number;
+  failed: number;
+  perSignal: Partial<Record<Signal, number>>;
+  elapsedSeconds: number;
+  achievedRate: number;
+  simulatedFrom: string;
+  simulatedTo: string;
+}
+
+const TICK_MS = 10;
+const DRAIN_MS = 5_000;
+
+/** Sends the simulation's messages at `rate` per second until the duration is up or `stop` aborts, then waits for acknowledgements. */
+export async function runSimulation(simulation: Simulation, publisher: Publisher, options: RunOptions): Promise<RunSummary> {
+  const maxInFlight = options.maxInFlight ?? 1_000;
+  const started = options.now();
+  const perSignal: Partial<Record<Signal, number>> = {};
+  let sent = 0;
+  let published = 0;
+  let failed = 0;
+  let firstError: Error | undefined;
+  const simulatedFrom = options.clock.at(started);
+  let simulatedTo = simulatedFrom;
+
+  const stopped = () => options.stop?.aborted === true || (options.durationSeconds > 0 && options.now() - started >= options.durationSeconds * 1000);
+  while (!stopped()) {
+    const now = options.now();
+    const budget = Math.min(Math.floor(((now - started) / 1000) * options.rate) - sent, maxInFlight - (sent - published - failed));
+    if (budget > 0) {
+      simulatedTo = options.clock.at(now);
+      simulation.advance(simulatedTo);
+      for (const message of simulation.take(budget)) {
+        sent++;
+        publisher.publish(message.topic, message.payload).then(
+          () => {
+            published++;
+            perSignal[message.signal] = (perSignal[message.signal] ?? 0) + 1;
+          },
+          (error: Error) => {
+            failed++;
+            firstError ??= error;
+          },
+        );
+      }
+    }
+    await options.sleep(TICK_MS);
+  }
+  const drainUntil = options.now() + DRAIN_MS;
+  while (published + failed < sent && options.now() < drainUntil) await options.sleep(TICK_MS);
+  if (firstError && published === 0) throw firstError;
+
+  const elapsedSeconds = (options.now() - started) / 1000;
+  return {
+    published,
+    failed,
+    perSignal,
+    elapsedSeconds: Math.round(elapsedSeconds * 1000) / 1000,
+    achievedRate: elapsedSeconds > 0 ? Math.round((published / elapsedSeconds) * 10) / 10 : 0,
+    simulatedFrom: simulatedFrom.toISOString(),
+    simulatedTo: simulatedTo.toISOString(),
+  };
+}

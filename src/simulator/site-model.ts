@@ -1,0 +1,223 @@
+import type { Scale, Signal, ZoneType } from '../catalog/catalog.types';
+import type { DeviceSpec, SiteSpec, ZoneSpec } from '../catalog/contract-file.schema';
+import { AirModel } from './air';
+import { CleaningCrew } from './cleaner';
+import { Bin, Dispenser } from './dispenser';
+import { occupancy } from './occupancy';
+import type { Prng } from './prng';
+import { drawMood, scoreOnScale, type SiteCondition } from './ratings';
+
+/** Signals that are events (sent when something happens) rather than periodic readings. */
+export const EVENT_SIGNALS: ReadonlySet<Signal> = new Set(['rating', 'cleaning_checkin']);
+
+/** A message a device sends because something happened: a kiosk press or a cleaner's check-in. */
+export interface DeviceEvent {
+  zoneKey: string;
+  deviceKey: string;
+  signal: 'rating' | 'cleaning_checkin';
+  at: Date;
+  payload: Record<string, unknown>;
+}
+
+interface ZoneProfile {
+  /** Visits (or entries) per hour when the site is at its busiest. */
+  peakVisitsPerHour: number;
+  /** CO2 the room reaches when busy for a while. */
+  peakCo2: number;
+  soapPerVisit?: number;
+  paperPerVisit?: number;
+  binPerVisit: number;
+}
+
+const PROFILES: Record<ZoneType, ZoneProfile> = {
+  restroom: { peakVisitsPerHour: 40, peakCo2: 650, soapPerVisit: 0.3, paperPerVisit: 0.45, binPerVisit: 0.35 },
+  kitchen: { peakVisitsPerHour: 30, peakCo2: 900, soapPerVisit: 0.15, paperPerVisit: 0.25, binPerVisit: 0.5 },
+  meeting_room: { peakVisitsPerHour: 6, peakCo2: 1500, binPerVisit: 0.1 },
+  open_office: { peakVisitsPerHour: 40, peakCo2: 1000, binPerVisit: 0.05 },
+  entrance: { peakVisitsPerHour: 250, peakCo2: 600, binPerVisit: 0.02 },
+  other: { peakVisitsPerHour: 10, peakCo2: 700, binPerVisit: 0.1 },
+};
+
+/** Share of the people passing a kiosk who press a face. */
+const PRESS_PROBABILITY = 0.06;
+/** Longest simulated step: cleaners, air and dispensers are advanced at least this finely. */
+const MAX_STEP_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+interface ZoneState {
+  spec: ZoneSpec;
+  profile: ZoneProfile;
+  busyness: number;
+  visitsTotal: number;
+  soap?: Dispenser;
+  paper?: Dispenser;
+  bin: Bin;
+  air: AirModel;
+  kioskScale: Scale;
+}
+
+interface DeviceState {
+  counterOffset: number;
+  reportedVisits: number;
+  batteryStart: number;
+  batteryDrainPerDay: number;
+  leaking: boolean;
+}
+
+/** One site in motion: its zones' visits, dispensers, bins and air, its cleaning crew and its kiosks. */
+export class SiteModel {
+  readonly zones: ZoneState[];
+  readonly crew: CleaningCrew;
+  private readonly devices = new Map<string, DeviceState>();
+  private time: Date;
+
+  constructor(
+    readonly spec: SiteSpec,
+    private readonly prng: Prng,
+    private readonly start: Date,
+  ) {
+    this.time = start;
+    this.zones = spec.zones.map((zone) => {
+      const profile = PROFILES[zone.type];
+      return {
+        spec: zone,
+        profile,
+        busyness: prng.between(0.6, 1.6),
+        visitsTotal: 0,
+        soap: profile.soapPerVisit ? new Dispenser(prng.between(40, 100), profile.soapPerVisit) : undefined,
+        paper: profile.paperPerVisit ? new Dispenser(prng.between(40, 100), profile.paperPerVisit) : undefined,
+        bin: new Bin(prng.between(0, 40), profile.binPerVisit),
+        air: new AirModel(profile.peakCo2),
+        kioskScale: zone.touchpoints.find((t) => t.kind === 'kiosk')?.scale ?? 'smiley4',
+      };
+    });
+    for (const zone of spec.zones) {
+      for (const device of zone.devices) {
+        this.devices.set(device.key, {
+          counterOffset: prng.int(0, 1_000_000),
+          reportedVisits: 0,
+          batteryStart: prng.between(60, 100),
+          batteryDrainPerDay: prng.between(0.05, 0.4),
+          leaking: false,
+        });
+      }
+    }
+    const tags = [1, 2].map((n) => `cleaner-${spec.key}-${n}`);
+    this.crew = new CleaningCrew(spec, spec.zones.length, tags, prng);
+  }
+
+  get now(): Date {
+    return this.time;
+  }
+
+  /** What occupants see: the shares of restroom dispensers that are empty and of bins that are full. */
+  condition(): SiteCondition {
+    const withSoap = this.zones.filter((z) => z.spec.type === 'restroom' && z.soap);
+    const withPaper = this.zones.filter((z) => z.spec.type === 'restroom' && z.paper);
+    const withBins = this.zones.filter((z) => z.spec.type === 'restroom' || z.spec.type === 'kitchen');
+    const share = (zones: ZoneState[], bad: (z: ZoneState) => boolean) => (zones.length ? zones.filter(bad).length / zones.length : 0);
+    return {
+      soapOut: share(withSoap, (z) => z.soap!.state === 'empty'),
+      paperOut: share(withPaper, (z) => z.paper!.state === 'empty'),
+      binsFull: share(withBins, (z) => z.bin.full),
+    };
+  }
+
+  /** Moves the site forward to `to`, returning what its kiosks and check-in tags sent meanwhile. */
+  advance(to: Date): DeviceEvent[] {
+    const events: DeviceEvent[] = [];
+    while (this.time < to) {
+      const next = new Date(Math.min(to.getTime(), this.time.getTime() + MAX_STEP_MS));
+      this.step(this.time, next, events);
+      this.time = next;
+    }
+    return events.sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
+
+  /** The value a device reports for a periodic signal now. */
+  read(zoneIndex: number, device: DeviceSpec, signal: Signal): number {
+    const zone = this.zones[zoneIndex];
+    const state = this.devices.get(device.key)!;
+    const occ = zone.air.occupancy;
+    const noise = (sd: number) => this.prng.normal(0, sd);
+    switch (signal) {
+      case 'people_count':
+        return (state.counterOffset + Math.floor(zone.visitsTotal)) >>> 0;
+      case 'visits': {
+        const total = Math.floor(zone.visitsTotal);
+        const visits = total - state.reportedVisits;
+        state.reportedVisits = total;
+        return visits;
+      }
+      case 'soap_level':
+        return Math.round(zone.soap?.level ?? 100);
+      case 'paper_level':
+        return Math.round(zone.paper?.level ?? 100);
+      case 'bin_fill':
+        return Math.round(zone.bin.fill);
+      case 'co2':
+        return Math.max(380, Math.round(zone.air.co2 + noise(8)));
+      case 'temperature':
+        return round1(21 + 1.8 * occ + noise(0.15));
+      case 'humidity':
+        return round1(clamp(32 + 8 * occ + noise(0.5), 0, 100));
+      case 'tvoc':
+        return Math.max(0, Math.round(80 + 350 * occ + noise(10)));
+      case 'pm2_5':
+        return round1(4 + 8 * occ + Math.abs(noise(1)));
+      case 'noise_db':
+        return round1(35 + 22 * occ + noise(1.5));
+      case 'battery': {
+        const days = (this.time.getTime() - this.start.getTime()) / DAY_MS;
+        return Math.round(clamp(state.batteryStart - state.batteryDrainPerDay * days, 5, 100));
+      }
+      case 'leak':
+        // A leak now and then, fixed after a few readings.
+        state.leaking = state.leaking ? !this.prng.chance(0.3) : this.prng.chance(0.0005);
+        return state.leaking ? 1 : 0;
+      default:
+        throw new Error(`${signal} is an event, not a reading`);
+    }
+  }
+
+  private step(from: Date, to: Date, events: DeviceEvent[]): void {
+    const seconds = (to.getTime() - from.getTime()) / 1000;
+    const siteOccupancy = occupancy(to, this.spec);
+    const condition = this.condition();
+    for (const zone of this.zones) {
+      const level = Math.min(1, siteOccupancy * zone.busyness);
+      const visits = this.prng.poisson((zone.profile.peakVisitsPerHour * zone.busyness * siteOccupancy * seconds) / 3600);
+      zone.visitsTotal += visits;
+      zone.soap?.use(visits, this.prng);
+      zone.paper?.use(visits, this.prng);
+      zone.bin.use(visits, this.prng);
+      zone.air.step(seconds, level);
+      for (const device of zone.spec.devices) {
+        if (!device.signals.includes('rating')) continue;
+        for (let n = this.prng.poisson(visits * PRESS_PROBABILITY); n > 0; n--) {
+          const at = new Date(from.getTime() + this.prng.next() * (to.getTime() - from.getTime()));
+          const score = scoreOnScale(drawMood(this.prng, condition), zone.kioskScale);
+          events.push({ zoneKey: zone.spec.key, deviceKey: device.key, signal: 'rating', at, payload: { score, ts: at.toISOString(), id: this.prng.uuid() } });
+        }
+      }
+    }
+    for (const checkIn of this.crew.step(from, to)) {
+      const zone = this.zones[checkIn.zoneIndex];
+      zone.soap?.refill();
+      zone.paper?.refill();
+      zone.bin.empty();
+      for (const device of zone.spec.devices) {
+        if (!device.signals.includes('cleaning_checkin')) continue;
+        events.push({ zoneKey: zone.spec.key, deviceKey: device.key, signal: 'cleaning_checkin', at: checkIn.at, payload: { value: 1, ts: checkIn.at.toISOString(), tag: checkIn.tag } });
+      }
+    }
+  }
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+function clamp(n: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, n));
+}

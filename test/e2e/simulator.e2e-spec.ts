@@ -1,0 +1,108 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Signal } from '../../src/catalog/catalog.types';
+import { loadContractDirectory, parseContractFile } from '../../src/catalog/contract-file';
+import { EmbeddedBroker } from '../../src/platform/mqtt/embedded-broker';
+import { pollUntil } from '../support/test-app';
+
+const ROOT = join(__dirname, '..', '..');
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** Runs `npm run simulate -- …` as a person would (from the TypeScript source, through tsx). */
+async function simulate(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'simulate.ts'), ...args], { cwd: ROOT, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+/** A Wednesday at least two days back, 05:30 UTC: a working morning in Scandinavia that the service still accepts ratings for. */
+function recentWednesdayMorning(): string {
+  const now = new Date();
+  const back = ((now.getUTCDay() - 3 + 7) % 7) + 7;
+  const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - back, 5, 30));
+  return day.toISOString();
+}
+
+describe('npm run simulate', () => {
+  let broker: EmbeddedBroker | undefined;
+  let url: string;
+  let listener: MqttClient;
+  const prefix = `test-${Math.random().toString(36).slice(2, 10)}/xla/v1`;
+  const received: Array<{ topic: string; payload: string }> = [];
+
+  beforeAll(async () => {
+    if (process.env.MQTT_URL) url = process.env.MQTT_URL;
+    else {
+      broker = await EmbeddedBroker.start('127.0.0.1', 0);
+      url = `mqtt://127.0.0.1:${broker.port}`;
+    }
+    listener = await mqtt.connectAsync(url, { protocolVersion: 4, clean: true });
+    listener.on('message', (topic, payload) => received.push({ topic, payload: payload.toString() }));
+    await listener.subscribeAsync(`${prefix}/#`, { qos: 1 });
+  });
+  afterAll(async () => {
+    await listener.endAsync();
+    await broker?.stop();
+  });
+
+  it('publishes well-formed readings, check-ins and kiosk ratings of the demo contract, only for declared signals, and sums them up', async () => {
+    const run = await simulate(['--mqtt-url', url, '--prefix', prefix, '--rate', '300', '--duration', '3', '--speed', '7200', '--start', recentWednesdayMorning(), '--seed', '1']);
+    expect(run).toMatchObject({ code: 0 });
+    const summary = JSON.parse(run.stdout.trim().split('\n').pop()!);
+    expect(summary).toMatchObject({ failed: 0, sites: 3, devices: 109, seed: 1 });
+    expect(summary.published).toBeGreaterThan(600);
+    await pollUntil(() => Promise.resolve(received.length >= summary.published));
+
+    const declared = new Map<string, Signal[]>();
+    for (const { spec } of loadContractDirectory(join(ROOT, 'config', 'contracts'))) {
+      for (const site of spec.sites) for (const zone of site.zones) for (const d of zone.devices) declared.set(`${prefix}/${site.key}/${zone.key}/${d.key}`, d.signals);
+    }
+    const counts: Record<string, number> = {};
+    const problems: string[] = [];
+    for (const { topic, payload } of received) {
+      const signal = topic.split('/').pop() as Signal;
+      counts[signal] = (counts[signal] ?? 0) + 1;
+      if (!declared.get(topic.slice(0, topic.lastIndexOf('/')))?.includes(signal)) problems.push(`undeclared: ${topic}`);
+      const body = JSON.parse(payload);
+      const keys = Object.keys(body).sort().join();
+      const ok =
+        signal === 'rating'
+          ? keys === 'id,score,ts' && [1, 2, 3, 4].includes(body.score)
+          : signal === 'cleaning_checkin'
+            ? keys === 'tag,ts,value' && body.value === 1 && typeof body.tag === 'string'
+            : keys === 'ts,value' && Number.isFinite(body.value);
+      if (!ok || !ISO.test(body.ts) || Date.parse(body.ts) > Date.now()) problems.push(`malformed: ${topic} ${payload}`);
+    }
+    expect(problems).toEqual([]);
+    expect(counts).toEqual(summary.perSignal);
+    expect(counts.rating).toBeGreaterThan(0);
+    expect(counts.cleaning_checkin).toBeGreaterThan(0);
+    expect(counts.people_count).toBeGreaterThan(0);
+  });
+
+  it('generates more sites than the contracts have and writes a contract the service can load', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xla-sim-'));
+    try {
+      const file = join(dir, 'simulated.yaml');
+      const run = await simulate(['--mqtt-url', url, '--prefix', `${prefix}-gen`, '--sites', '12', '--write-contract', file, '--rate', '50', '--duration', '1', '--quiet']);
+      expect(run).toMatchObject({ code: 0, stdout: '' });
+      expect(parseContractFile(file, readFileSync(file, 'utf8')).spec.sites).toHaveLength(12);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops with code 2 and names a bad flag', async () => {
+    const run = await simulate(['--rate', 'fast']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--rate: expected messages per second, more than 0, got "fast"');
+  });
+});
