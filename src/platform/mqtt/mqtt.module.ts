@@ -1,14 +1,15 @@
-import { Global, Module, OnModuleInit } from '@nestjs/common';
+import { Global, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { DeadLettersRepository, deadLettersCounterProvider } from './dead-letters.repository';
 import { MqttBacklog } from './mqtt-backlog';
 import { MqttService } from './mqtt.service';
 
 @Global()
 @Module({ providers: [MqttService, MqttBacklog, DeadLettersRepository, deadLettersCounterProvider], exports: [MqttService, MqttBacklog, DeadLettersRepository] })
-export class MqttModule implements OnModuleInit {
+export class MqttModule implements OnApplicationBootstrap {
   constructor(private readonly mqtt: MqttService) {}
 
-  async onModuleInit(): Promise<void> {
+  /** After every module's onModuleInit, so all subscriptions are known before a persistent session delivers its queue. */
+  async onApplicationBootstrap(): Promise<void> {
     await this.mqtt.start();
   }
 }

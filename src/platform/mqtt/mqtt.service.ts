@@ -9,6 +9,7 @@ const MIN_RECONNECT_MS = 1_000;
 const MAX_RECONNECT_MS = 30_000;
 const FIRST_CONNECT_WAIT_MS = 3_000;
 const MAX_HANDLER_RETRY_MS = 5_000;
+const SESSION_EXPIRY_S = 7 * 24 * 3600;
 
 /**
  * Handles one message. Resolving acknowledges it (PUBACK), so resolve only once it is durable or
@@ -52,7 +53,9 @@ export class MqttService implements OnApplicationShutdown {
       connectTimeout: 5_000,
     };
     const protocolVersion = await this.probeProtocolVersion(base);
-    const client = mqtt.connect(this.brokerUrl, { ...base, protocolVersion });
+    // MQTT 5 ends a session at disconnect unless told to keep it: keep a persistent one for a week.
+    const session = this.config.mqttClientId && protocolVersion === 5 ? { properties: { sessionExpiryInterval: SESSION_EXPIRY_S } } : {};
+    const client = mqtt.connect(this.brokerUrl, { ...base, ...session, protocolVersion });
     client.handleMessage = (packet, done) => void this.dispatch(packet).then(() => done(), done);
     client.on('connect', () => {
       client.options.reconnectPeriod = MIN_RECONNECT_MS;
@@ -88,8 +91,9 @@ export class MqttService implements OnApplicationShutdown {
 
   private async dispatch(packet: IPublishPacket): Promise<void> {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    for (const { filter, handler } of this.routes) {
-      if (!matchTopic(filter, packet.topic, true)) continue;
+    const routes = this.routes.filter(({ filter }) => matchTopic(filter, packet.topic, true));
+    if (!routes.length) this.logger.warn(`No handler for ${packet.topic}; acknowledged and dropped`);
+    for (const { handler } of routes) {
       for (let delay = 100; ; delay = Math.min(delay * 2, MAX_HANDLER_RETRY_MS)) {
         try {
           await handler(packet.topic, payload);
@@ -107,7 +111,8 @@ export class MqttService implements OnApplicationShutdown {
   /** MQTT 5 when the broker accepts it; aedes and older brokers refuse it with "unacceptable protocol version". */
   private async probeProtocolVersion(base: IClientOptions): Promise<4 | 5> {
     try {
-      const probe = await mqtt.connectAsync(this.brokerUrl, { ...base, protocolVersion: 5, reconnectPeriod: 0, clean: true });
+      // A client id of its own: a clean session under ours would wipe the persistent session the broker keeps for us.
+      const probe = await mqtt.connectAsync(this.brokerUrl, { ...base, clientId: `${base.clientId}-probe`, protocolVersion: 5, reconnectPeriod: 0, clean: true });
       await probe.endAsync();
       return 5;
     } catch (err) {
