@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../platform/access/roles.decorator';
 import type { Principal } from '../platform/access/roles';
 import { CatalogService } from './catalog.service';
-import { ListCatalogDto } from './list-catalog.dto';
+import { ListCatalogDto, ListDevicesDto } from './list-catalog.dto';
 
 const READERS = ['admin', 'fm_manager', 'account_manager', 'client_viewer'] as const;
 
@@ -66,7 +66,7 @@ export class CatalogController {
   }
 
   @Get('devices')
-  listDevices(@CurrentPrincipal() who: Principal, @Query() query: ListCatalogDto) {
+  listDevices(@CurrentPrincipal() who: Principal, @Query() query: ListDevicesDto) {
     return this.catalog.list('devices', who, query);
   }
 

@@ -8,6 +8,8 @@ export type CatalogKind = 'clients' | 'contracts' | 'sites' | 'zones' | 'touchpo
 export interface CatalogFilter {
   contract?: string;
   site?: string;
+  /** Devices only: online or offline by their last message (device_health, kept by telemetry ingest). */
+  status?: 'online' | 'offline';
 }
 
 export interface Page<T> {
@@ -25,6 +27,9 @@ interface KindQuery {
   order: string;
   filters: Partial<Record<keyof CatalogFilter, string>>;
 }
+
+/** A device is offline when silent for three times its expected interval (or never heard from). */
+const DEVICE_STATUS = `CASE WHEN h.last_seen_at >= now() - make_interval(secs => 3 * x.expected_interval_s) THEN 'online' ELSE 'offline' END`;
 
 const FROM_SITE = `JOIN sites s ON s.id = x.site_id JOIN contracts k ON k.id = s.contract_id`;
 
@@ -73,12 +78,13 @@ const KINDS: Record<CatalogKind, KindQuery> = {
   },
   devices: {
     select: `SELECT s.key || '.' || x.key AS ref, x.key, x.model, x.signals, x.expected_interval_s AS "expectedIntervalS", z.key AS "zoneKey",
-                    s.key || '.' || z.key AS "zoneRef", s.key AS "siteKey", k.key AS "contractKey"
-             FROM devices x JOIN zones z ON z.id = x.zone_id ${FROM_SITE}`,
+                    s.key || '.' || z.key AS "zoneRef", s.key AS "siteKey", k.key AS "contractKey",
+                    h.last_seen_at AS "lastSeenAt", h.last_battery AS "lastBattery", ${DEVICE_STATUS} AS status
+             FROM devices x JOIN zones z ON z.id = x.zone_id ${FROM_SITE} LEFT JOIN device_health h ON h.device_id = x.id`,
     clientColumn: 'x.client_id',
     keyMatch: `s.key || '.' || x.key = $1`,
     order: 's.key, x.key',
-    filters: { contract: 'k.key = $?', site: 's.key = $?' },
+    filters: { contract: 'k.key = $?', site: 's.key = $?', status: `${DEVICE_STATUS} = $?` },
   },
 };
 

@@ -18,7 +18,7 @@ export class CatalogService {
   constructor(private readonly catalog: CatalogRepository) {}
 
   list(kind: CatalogKind, who: Principal, query: CatalogFilter & { page: number; limit: number }): Promise<Page<Record<string, unknown>>> {
-    return this.catalog.list(kind, who.clientId, { contract: query.contract, site: query.site }, query.page, query.limit);
+    return this.catalog.list(kind, who.clientId, { contract: query.contract, site: query.site, status: query.status }, query.page, query.limit);
   }
 
   /** Another client's resource is "not found", never "forbidden": its existence is not revealed. */

@@ -9,3 +9,8 @@ export const listCatalogSchema = z.strictObject({
 });
 
 export class ListCatalogDto extends createZodDto(listCatalogSchema) {}
+
+export const listDevicesSchema = listCatalogSchema.extend({
+  status: z.enum(['online', 'offline']).optional().describe('offline: silent for three times its expected interval, or never heard from'),
+});
+export class ListDevicesDto extends createZodDto(listDevicesSchema) {}

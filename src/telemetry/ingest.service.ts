@@ -7,6 +7,8 @@ import { AppConfig } from '../platform/config/app-config';
 import { DeadLettersRepository, type DeadLetter } from '../platform/mqtt/dead-letters.repository';
 import { MqttBacklog } from '../platform/mqtt/mqtt-backlog';
 import { MqttService } from '../platform/mqtt/mqtt.service';
+import { LRUCache } from 'lru-cache';
+import { counterDelta } from './counter';
 import { decodeMessage } from './decoder';
 import { decodeRecord, encodeRecord } from './ingest-record';
 import { Spool } from './spool';
@@ -20,6 +22,7 @@ export const ingestMetricProviders = [
 ];
 
 const BATCH_MAX = 2_000;
+const COUNTER_SIGNAL = 'people_count';
 /** A reading waits at most this long for its batch. */
 const FLUSH_MS = 250;
 const MAX_RETRY_MS = 5_000;
@@ -40,6 +43,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   private spool!: Spool;
   private devices = new Map<string, KnownDevice>();
   private devicesReadAt = 0;
+  private readonly lastCounter = new LRUCache<string, number>({ max: 100_000 });
   private stopping = false;
   private loop?: Promise<void>;
   private wake?: () => void;
@@ -135,11 +139,31 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
         refuse('undeclared_signal', `device ${deviceRef} does not declare the signal ${undeclared.signal} (it declares ${device.signals.join(', ')})`);
         continue;
       }
-      for (const reading of decoded.readings) rows.push({ device, signal: reading.signal, ts: reading.ts, value: reading.value, tag: reading.tag, receivedAt: record.receivedAt });
+      for (const reading of decoded.readings) rows.push({ device, signal: reading.signal, ts: reading.ts, value: reading.value, tag: reading.tag, receivedAt: record.receivedAt, increment: reading.value });
     }
+    const counters = await this.countIncrements(rows);
     const fresh = await this.telemetry.insertReadings(rows);
+    for (const [deviceId, value] of counters) this.lastCounter.set(deviceId, value);
     if (rejected.length) await this.deadLetters.recordMany(rejected);
     this.stored.inc(fresh);
+  }
+
+  /**
+   * people_count is a running counter: its hourly sum is the increments, with resets and wrap-around
+   * (counterDelta). Returns each device's last value, applied only once the batch is stored.
+   */
+  private async countIncrements(rows: ReadingRow[]): Promise<Map<string, number>> {
+    const counted = rows.filter((r) => r.signal === COUNTER_SIGNAL).sort((a, b) => a.ts.getTime() - b.ts.getTime());
+    const last = new Map<string, number>();
+    if (!counted.length) return last;
+    const unknown = [...new Set(counted.map((r) => r.device.id))].filter((id) => !this.lastCounter.has(id));
+    for (const [id, value] of await this.telemetry.lastCounterValues(unknown, COUNTER_SIGNAL)) this.lastCounter.set(id, value);
+    for (const row of counted) {
+      const previous = last.get(row.device.id) ?? this.lastCounter.get(row.device.id);
+      row.increment = counterDelta(previous, row.value);
+      last.set(row.device.id, row.value);
+    }
+    return last;
   }
 
   /** Re-reads the device directory when it is old, or (forced) on an unknown device at most every few seconds. */

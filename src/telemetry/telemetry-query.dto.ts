@@ -1,6 +1,7 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { listCatalogSchema } from '../catalog/list-catalog.dto';
+import { TELEMETRY_SIGNALS } from './signals';
 
 const time = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
 
@@ -18,3 +19,15 @@ export const listReadingsSchema = listCatalogSchema.omit({ contract: true, site:
   limit: z.coerce.number().int().min(1).max(5_000).default(500),
 });
 export class ListReadingsDto extends createZodDto(listReadingsSchema) {}
+
+export const hourlySchema = z.strictObject({
+  from: time.optional().describe('hours at or after (ISO 8601)'),
+  to: time.optional().describe('hours before (ISO 8601)'),
+});
+export class HourlyQueryDto extends createZodDto(hourlySchema) {}
+
+export const hourlyParamsSchema = z.strictObject({
+  zone: z.string().min(1).describe('siteKey.zoneKey'),
+  signal: z.enum(TELEMETRY_SIGNALS as [string, ...string[]], { message: `expected one of ${TELEMETRY_SIGNALS.join(', ')}` }),
+});
+export class HourlyParamsDto extends createZodDto(hourlyParamsSchema) {}

@@ -1,8 +1,8 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../platform/access/roles';
 import { CurrentPrincipal, Roles } from '../platform/access/roles.decorator';
-import { ListDeadLettersDto, ListReadingsDto } from './telemetry-query.dto';
+import { HourlyParamsDto, HourlyQueryDto, ListDeadLettersDto, ListReadingsDto } from './telemetry-query.dto';
 import { TelemetryRepository } from './telemetry.repository';
 
 @ApiTags('telemetry')
@@ -22,5 +22,12 @@ export class TelemetryController {
   @Get('readings')
   readings(@CurrentPrincipal() who: Principal, @Query() query: ListReadingsDto) {
     return this.telemetry.listReadings(who.clientId, query);
+  }
+
+  /** Hourly count, sum, min, max and mean of a signal in a zone ("siteKey.zoneKey"); for people_count the sum is people. */
+  @Roles('admin', 'fm_manager', 'account_manager', 'client_viewer')
+  @Get('zones/:zone/signals/:signal/hourly')
+  hourly(@CurrentPrincipal() who: Principal, @Param() params: HourlyParamsDto, @Query() query: HourlyQueryDto) {
+    return this.telemetry.hourly(who.clientId, { ...params, ...query });
   }
 }

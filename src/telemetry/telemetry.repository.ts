@@ -18,6 +18,8 @@ export interface ReadingRow {
   value: number;
   tag?: string;
   receivedAt: Date;
+  /** What the hourly sum adds: the value itself, or for a counter the increment since its previous reading. */
+  increment: number;
 }
 
 /**
@@ -43,13 +45,23 @@ export class TelemetryRepository {
     if (!rows.length) return 0;
     const result: Array<{ n: number }> = await this.dataSource.query(
       `WITH input AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(client_id uuid, site_id uuid, zone_id uuid, device_id uuid, signal text, ts timestamptz, value double precision, tag text, received_at timestamptz)
+         SELECT DISTINCT ON (device_id, signal, ts) *
+         FROM jsonb_to_recordset($1::jsonb) AS r(client_id uuid, site_id uuid, zone_id uuid, device_id uuid, signal text, ts timestamptz, value double precision,
+                                                tag text, received_at timestamptz, increment double precision)
+         ORDER BY device_id, signal, ts
        ), stored AS (
          INSERT INTO readings (client_id, site_id, zone_id, device_id, signal, ts, value, tag, received_at)
-         SELECT DISTINCT ON (device_id, signal, ts) client_id, site_id, zone_id, device_id, signal, ts, value, tag, received_at FROM input
-         ORDER BY device_id, signal, ts
+         SELECT client_id, site_id, zone_id, device_id, signal, ts, value, tag, received_at FROM input
          ON CONFLICT (device_id, signal, ts) DO NOTHING
-         RETURNING 1
+         RETURNING device_id, signal, ts
+       ), hourly AS (
+         -- Only rows stored now are added, so a redelivery never counts twice and late data lands in its own hour.
+         INSERT INTO readings_hourly AS h (client_id, site_id, zone_id, signal, hour, n, sum, min, max)
+         SELECT i.client_id, i.site_id, i.zone_id, i.signal, date_trunc('hour', i.ts, 'UTC'), count(*), sum(i.increment), min(i.value), max(i.value)
+         FROM stored s JOIN input i USING (device_id, signal, ts)
+         GROUP BY 1, 2, 3, 4, 5
+         ON CONFLICT (zone_id, signal, hour) DO UPDATE SET
+           n = h.n + excluded.n, sum = h.sum + excluded.sum, min = LEAST(h.min, excluded.min), max = GREATEST(h.max, excluded.max)
        ), health AS (
          INSERT INTO device_health AS h (device_id, client_id, site_id, last_seen_at, last_battery, last_battery_at)
          SELECT device_id, min(client_id::text)::uuid, min(site_id::text)::uuid, max(received_at),
@@ -73,6 +85,7 @@ export class TelemetryRepository {
             value: r.value,
             tag: r.tag ?? null,
             received_at: r.receivedAt.toISOString(),
+            increment: r.increment,
           })),
         ),
       ],
@@ -160,5 +173,36 @@ export class TelemetryRepository {
       params,
     );
     return { items, page: q.page, limit: q.limit, total: counted[0]?.n ?? 0 };
+  }
+
+  /** The latest stored value of a counter signal per device, to continue counting after a restart. */
+  async lastCounterValues(deviceIds: string[], signal: string): Promise<Map<string, number>> {
+    if (!deviceIds.length) return new Map();
+    const rows: Array<{ device_id: string; value: number }> = await this.dataSource.query(
+      `SELECT d.id AS device_id, l.value FROM jsonb_array_elements_text($1::jsonb) AS d(id)
+       CROSS JOIN LATERAL (SELECT value FROM readings WHERE device_id = d.id::uuid AND signal = $2 ORDER BY ts DESC LIMIT 1) l`,
+      [JSON.stringify(deviceIds), signal],
+    );
+    return new Map(rows.map((r) => [r.device_id, Number(r.value)]));
+  }
+
+  /** Hourly aggregates of one zone ("siteKey.zoneKey") and signal, within the caller's client. */
+  async hourly(clientId: string | null, q: { zone: string; signal: string; from?: Date; to?: Date }) {
+    const params: unknown[] = [q.zone, q.signal];
+    const where = [`s.key || '.' || z.key = $1`, 'h.signal = $2'];
+    const bind = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (clientId) where.push(`h.client_id = ${bind(clientId)}`);
+    if (q.from) where.push(`h.hour >= ${bind(q.from.toISOString())}`);
+    if (q.to) where.push(`h.hour < ${bind(q.to.toISOString())}`);
+    const items: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT h.hour, h.n, h.sum, h.min, h.max, h.sum / h.n AS avg
+       FROM readings_hourly h JOIN zones z ON z.id = h.zone_id JOIN sites s ON s.id = h.site_id
+       WHERE ${where.join(' AND ')} ORDER BY h.hour LIMIT 10000`,
+      params,
+    );
+    return { zone: q.zone, signal: q.signal, items };
   }
 }

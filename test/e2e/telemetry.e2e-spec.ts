@@ -88,4 +88,52 @@ describe('Sensor telemetry over MQTT', () => {
     const [{ n }] = await sut.dataSource.query(`SELECT count(*)::int AS n FROM readings_default`);
     expect(n).toBe(0);
   });
+
+  it('keeps hourly aggregates per zone and signal, counting people from a counter through a reset', async () => {
+    const base = Math.floor((Date.now() - 3 * 3_600_000) / 3_600_000) * 3_600_000; // an hour of its own, well inside the age limit
+    const counter = `${sut.config.mqttTopicPrefix}/alpha-hq/1f-restroom/alpha-1f-counter/people_count`;
+    // 100 → 130 → 150, then the counter resets to 0 and goes on to 20: 50 + 20 people.
+    const values = [100, 130, 150, 0, 20];
+    for (const [i, value] of values.entries()) await publish(counter, JSON.stringify({ value, ts: base + (i + 1) * 60_000 }));
+    for (const [i, value] of [40, 60, 20].entries()) await publish(soapTopic('soap_level'), JSON.stringify({ value, ts: base + (i + 1) * 60_000 }));
+
+    const admin = await sut.keyFor('fm_manager', 'alpha');
+    const from = encodeURIComponent(new Date(base).toISOString());
+    const to = encodeURIComponent(new Date(base + 3_600_000).toISOString());
+    const people = await pollUntil(async () => {
+      const res = await request(sut.http).get(`/api/v1/zones/alpha-hq.1f-restroom/signals/people_count/hourly?from=${from}&to=${to}`).set('Authorization', `Bearer ${admin}`);
+      const items = (res.body as { items?: Array<Record<string, unknown>> }).items;
+      return items?.[0]?.n === values.length ? items : undefined;
+    });
+    expect(people).toEqual([{ hour: new Date(base).toISOString(), n: 5, sum: 70, min: 0, max: 150, avg: 14 }]);
+    const soap = await pollUntil(async () => {
+      const res = await request(sut.http).get(`/api/v1/zones/alpha-hq.1f-restroom/signals/soap_level/hourly?from=${from}&to=${to}`).set('Authorization', `Bearer ${admin}`);
+      const items = (res.body as { items?: Array<Record<string, unknown>> }).items;
+      return items?.[0]?.n === 3 ? items : undefined;
+    });
+    expect(soap[0]).toMatchObject({ n: 3, sum: 120, min: 20, max: 60, avg: 40 });
+
+    // A redelivered reading changes nothing.
+    await publish(counter, JSON.stringify({ value: 150, ts: base + 3 * 60_000 }));
+    await publish(soapTopic('soap_level'), JSON.stringify({ value: 61, ts: Date.now() - 1_000 }));
+    await pollUntil(async () => (await readings('soap_level')).some((r) => r.value === 61));
+    const again = await request(sut.http).get(`/api/v1/zones/alpha-hq.1f-restroom/signals/people_count/hourly?from=${from}&to=${to}`).set('Authorization', `Bearer ${admin}`);
+    expect(again.body.items[0]).toMatchObject({ n: 5, sum: 70 });
+
+    const unknown = await request(sut.http).get('/api/v1/zones/alpha-hq.1f-restroom/signals/rating/hourly').set('Authorization', `Bearer ${admin}`);
+    expect(unknown.status).toBe(400);
+    const beta = await sut.keyFor('fm_manager', 'beta');
+    const foreign = await request(sut.http).get(`/api/v1/zones/alpha-hq.1f-restroom/signals/people_count/hourly?from=${from}&to=${to}`).set('Authorization', `Bearer ${beta}`);
+    expect(foreign.body.items).toEqual([]);
+  });
+
+  it('tells online devices from offline ones by their last message and expected interval', async () => {
+    const admin = await sut.keyFor('admin');
+    const online = await request(sut.http).get('/api/v1/devices?status=online&limit=200').set('Authorization', `Bearer ${admin}`);
+    expect(online.body.items.map((d: { ref: string }) => d.ref).sort()).toEqual(['alpha-hq.alpha-1f-counter', 'alpha-hq.alpha-1f-soap']);
+    expect(online.body.items.find((d: { ref: string }) => d.ref === 'alpha-hq.alpha-1f-soap')).toMatchObject({ status: 'online', lastBattery: 87, lastSeenAt: expect.any(String) });
+    const offline = await request(sut.http).get('/api/v1/devices?status=offline&limit=200').set('Authorization', `Bearer ${admin}`);
+    expect(offline.body.items.map((d: { ref: string }) => d.ref)).toEqual(expect.arrayContaining(['beta-hq.beta-1f-soap', 'alpha-branch.alpha-branch-kiosk-1']));
+    expect(offline.body.items.every((d: { status: string; lastSeenAt: unknown }) => d.status === 'offline')).toBe(true);
+  });
 });

@@ -1,0 +1,29 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class ReadingsHourly1764000000001 implements MigrationInterface {
+  name = 'ReadingsHourly1764000000001';
+
+  public async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      -- Hourly aggregates per zone and signal (UTC hours), maintained as readings are stored and kept
+      -- past raw retention. For people_count, sum is the number of people (counter increments).
+      CREATE TABLE readings_hourly (
+        client_id uuid NOT NULL REFERENCES clients(id),
+        site_id uuid NOT NULL REFERENCES sites(id),
+        zone_id uuid NOT NULL REFERENCES zones(id),
+        signal text NOT NULL,
+        hour timestamptz NOT NULL,
+        n integer NOT NULL,
+        sum double precision NOT NULL,
+        min double precision NOT NULL,
+        max double precision NOT NULL,
+        PRIMARY KEY (zone_id, signal, hour)
+      );
+      CREATE INDEX ix_readings_hourly_client_site_hour ON readings_hourly (client_id, site_id, hour);
+    `);
+  }
+
+  public async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE readings_hourly`);
+  }
+}
