@@ -1,0 +1,230 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { join } from 'node:path';
+import { EmbeddedBroker } from '../../src/platform/mqtt/embedded-broker';
+import { startMosquitto } from '../support/mosquitto';
+import { healthy, runService } from '../support/service-process';
+import { FIXTURE_CONTRACTS, freePort, freshStorage, pollUntil, type Storage } from '../support/test-app';
+import { readFileSync } from 'node:fs';
+import { startTcpProxy } from '../support/tcp-proxy';
+
+const TOTAL = 3_000;
+const ADMIN_KEY = `admin-${randomUUID()}`;
+
+/** Counts stored soap readings: over SQL on the server, or by opening the embedded database once the service has stopped. */
+async function countReadings(storage: Storage): Promise<{ n: number; distinct: number }> {
+  const sql = `SELECT count(*)::int AS n, count(DISTINCT ts)::int AS distinct FROM readings WHERE signal = 'soap_level'`;
+  if (storage.databaseUrl) {
+    const client = new Client({ connectionString: storage.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query<{ n: number; distinct: number }>(sql)).rows[0];
+    } finally {
+      await client.end();
+    }
+  }
+  const db = await PGlite.create(join(storage.dataDir, 'pglite'));
+  try {
+    return (await db.query<{ n: number; distinct: number }>(sql)).rows[0];
+  } finally {
+    await db.close();
+  }
+}
+
+describe('Sensor ingest through a crash', () => {
+  let storage: Storage;
+  let broker: EmbeddedBroker | undefined;
+  let mosquitto: Awaited<ReturnType<typeof startMosquitto>> | undefined;
+  let brokerUrl: string;
+  let sensor: MqttClient;
+
+  beforeAll(async () => {
+    storage = await freshStorage();
+    // The broker must outlive the service: with real servers (CI) a Mosquitto of the test's own with the
+    // project's configuration (the machine's keeps the defaults, which drop queued QoS 1 messages past 1000),
+    // otherwise an aedes of the test's own.
+    if (process.env.MQTT_URL) {
+      mosquitto = await startMosquitto();
+      brokerUrl = mosquitto.url;
+    } else {
+      broker = await EmbeddedBroker.start('127.0.0.1', 0);
+      brokerUrl = `mqtt://127.0.0.1:${broker.port}`;
+    }
+    sensor = await mqtt.connectAsync(brokerUrl, { clientId: `sensor-${randomUUID()}`, protocolVersion: 4 });
+  });
+  afterAll(async () => {
+    await sensor.endAsync();
+    await broker?.stop();
+    await mosquitto?.stop();
+    await storage.drop();
+  });
+
+  it('stores every message exactly once when the service is killed (SIGKILL) in the middle of a stream and started again', async () => {
+    const port = await freePort();
+    const prefix = `crash-${randomUUID().slice(0, 8)}/xla/v1`;
+    const env = {
+      DATA_DIR: storage.dataDir,
+      DATABASE_URL: storage.databaseUrl,
+      MQTT_URL: brokerUrl,
+      // A persistent session: the broker keeps what is published while the service is down.
+      MQTT_CLIENT_ID: `xla-crash-${randomUUID().slice(0, 8)}`,
+      MQTT_TOPIC_PREFIX: prefix,
+      CONTRACTS_DIR: FIXTURE_CONTRACTS,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_API_KEY: ADMIN_KEY,
+    };
+    const topic = `${prefix}/alpha-hq/1f-restroom/alpha-1f-soap/soap_level`;
+    const t0 = Date.now() - 3_600_000;
+    const publish = (i: number) => sensor.publishAsync(topic, JSON.stringify({ value: i % 101, ts: t0 + i * 1_000 }), { qos: 1 });
+
+    const first = runService(env);
+    await healthy(port);
+    const sends: Array<Promise<unknown>> = [];
+    for (let i = 0; i < TOTAL / 2; i++) sends.push(publish(i));
+    await Promise.all(sends.splice(0));
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+
+    for (let i = TOTAL / 2; i < TOTAL; i++) sends.push(publish(i)); // queued by the broker for the persistent session
+    await Promise.all(sends);
+
+    const second = runService(env);
+    try {
+      await healthy(port);
+      await pollUntil(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/api/v1/readings?device=alpha-hq.alpha-1f-soap&signal=soap_level&limit=5000`, { headers: { Authorization: `Bearer ${ADMIN_KEY}` } });
+          const body = (await res.json()) as { items: unknown[] };
+          return body.items.length >= TOTAL ? true : undefined;
+        },
+        60_000,
+        250,
+      );
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
+    await expect(countReadings(storage)).resolves.toEqual({ n: TOTAL, distinct: TOTAL });
+  });
+});
+
+// A database outage and a second instance need database and broker servers: these run in the CI pass
+// against the real PostgreSQL, each with a Mosquitto of its own started with the project's configuration.
+const withServers: (name: string, fn: () => Promise<void>, timeout?: number) => void = process.env.DATABASE_URL && process.env.MQTT_URL ? it : () => undefined;
+
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+async function stored(databaseUrl: string): Promise<{ n: number; distinct: number }> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<{ n: number; distinct: number }>(`SELECT count(*)::int AS n, count(DISTINCT (device_id, ts))::int AS distinct FROM readings WHERE signal = 'soap_level'`)).rows[0];
+  } finally {
+    await client.end();
+  }
+}
+
+describe('Sensor ingest under failure', () => {
+  let storage: Storage;
+  let mosquitto: Awaited<ReturnType<typeof startMosquitto>>;
+  let sensor: MqttClient;
+  const prefix = `resilience-${randomUUID().slice(0, 8)}/xla/v1`;
+  const topic = `${prefix}/alpha-hq/1f-restroom/alpha-1f-soap/soap_level`;
+  let t0: number;
+  let sent = 0;
+  const publishMany = async (count: number) => {
+    const sends: Array<Promise<unknown>> = [];
+    for (let i = 0; i < count; i++, sent++) sends.push(sensor.publishAsync(topic, JSON.stringify({ value: sent % 101, ts: t0 + sent * 100 }), { qos: 1 }));
+    await Promise.all(sends);
+  };
+
+  beforeEach(async () => {
+    if (!process.env.DATABASE_URL || !process.env.MQTT_URL) return;
+    storage = await freshStorage();
+    mosquitto = await startMosquitto();
+    sensor = await mqtt.connectAsync(mosquitto.url, { clientId: `sensor-${randomUUID()}`, protocolVersion: 4 });
+    t0 = Date.now() - 3_600_000;
+    sent = 0;
+  });
+  afterEach(async () => {
+    if (!process.env.DATABASE_URL || !process.env.MQTT_URL) return;
+    await sensor.endAsync();
+    await mosquitto.stop();
+    await storage.drop();
+  });
+
+  const serviceEnv = (overrides: Record<string, string>) => ({
+    DATA_DIR: storage.dataDir,
+    DATABASE_URL: storage.databaseUrl,
+    MQTT_URL: mosquitto.url,
+    MQTT_TOPIC_PREFIX: prefix,
+    CONTRACTS_DIR: FIXTURE_CONTRACTS,
+    HOST: '127.0.0.1',
+    ...overrides,
+  });
+
+  withServers(
+    'stores everything exactly once after PostgreSQL is away for ten seconds mid-stream, with memory bounded meanwhile',
+    async () => {
+      const url = new URL(storage.databaseUrl!);
+      const proxy = await startTcpProxy(url.hostname, Number(url.port || 5432));
+      url.port = String(proxy.port);
+      const port = await freePort();
+      const service = runService(serviceEnv({ DATABASE_URL: url.toString(), MQTT_CLIENT_ID: `xla-outage-${randomUUID().slice(0, 8)}`, PORT: String(port) }));
+      try {
+        await healthy(port);
+        await publishMany(2_000);
+        await proxy.cut();
+        const rssAtCut = rssMb(service.child.pid!);
+        const outageEnds = Date.now() + 10_000;
+        let peak = rssAtCut;
+        while (Date.now() < outageEnds) {
+          await publishMany(2_000); // acknowledged into the spool while the database is away
+          peak = Math.max(peak, rssMb(service.child.pid!));
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        const backlog = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json() as Promise<{ details?: { mqtt?: { backlogBytes?: number } } }>);
+        expect(backlog.details?.mqtt?.backlogBytes).toBeGreaterThan(0);
+        await proxy.restore();
+        await pollUntil(async () => (await stored(storage.databaseUrl!)).n >= sent, 60_000, 250);
+        await expect(stored(storage.databaseUrl!)).resolves.toEqual({ n: sent, distinct: sent });
+        // Tens of thousands of messages arrived during the outage; they waited on disk, not in memory.
+        expect(peak - rssAtCut).toBeLessThan(64);
+        expect(service.child.exitCode).toBeNull();
+      } finally {
+        service.child.kill('SIGTERM');
+        await service.exited;
+        await proxy.stop();
+      }
+    },
+    120_000,
+  );
+
+  withServers(
+    'splits the stream between two instances of a shared subscription and stores each message exactly once',
+    async () => {
+      const ports = [await freePort(), await freePort()];
+      const instances = ports.map((port, i) =>
+        runService(serviceEnv({ PORT: String(port), DATA_DIR: `${storage.dataDir}/instance-${i}`, MQTT_SHARED_GROUP: 'ingest', MQTT_CLIENT_ID: `xla-shared-${i}-${randomUUID().slice(0, 6)}` })),
+      );
+      try {
+        for (const port of ports) await healthy(port);
+        await publishMany(4_000);
+        await pollUntil(async () => (await stored(storage.databaseUrl!)).n >= sent, 60_000, 250);
+        await expect(stored(storage.databaseUrl!)).resolves.toEqual({ n: sent, distinct: sent });
+        // Both took part: each counted some of the readings it stored.
+        for (const port of ports) {
+          const metrics = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+          expect(Number(/^xla_readings_stored_total (\d+)/m.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
+        }
+      } finally {
+        for (const instance of instances) instance.child.kill('SIGTERM');
+        await Promise.all(instances.map((i) => i.exited));
+      }
+    },
+    120_000,
+  );
+});
