@@ -2,6 +2,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { MqttService } from '../../src/platform/mqtt/mqtt.service';
+import { TelemetryRepository } from '../../src/telemetry/telemetry.repository';
 import { pollUntil, startTestApp, type TestApp } from '../support/test-app';
 
 describe('Sensor telemetry over MQTT', () => {
@@ -135,5 +136,23 @@ describe('Sensor telemetry over MQTT', () => {
     const offline = await request(sut.http).get('/api/v1/devices?status=offline&limit=200').set('Authorization', `Bearer ${admin}`);
     expect(offline.body.items.map((d: { ref: string }) => d.ref)).toEqual(expect.arrayContaining(['beta-hq.beta-1f-soap', 'alpha-branch.alpha-branch-kiosk-1']));
     expect(offline.body.items.every((d: { status: string; lastSeenAt: unknown }) => d.status === 'offline')).toBe(true);
+  });
+
+  it('drops raw readings a month at a time past retention, keeping their hourly aggregates', async () => {
+    const repository = sut.app.get(TelemetryRepository);
+    const longAgo = new Date(Date.UTC(2024, 0, 15));
+    await repository.ensurePartitions(longAgo, 0);
+    const [device] = await sut.dataSource.query<Array<{ id: string; client_id: string; site_id: string; zone_id: string }>>(`SELECT id, client_id, site_id, zone_id FROM devices WHERE key = 'alpha-1f-soap'`);
+    await repository.insertReadings([
+      { device: { id: device.id, clientId: device.client_id, siteId: device.site_id, zoneId: device.zone_id, signals: ['soap_level'] }, signal: 'soap_level', ts: longAgo, value: 33, receivedAt: longAgo, increment: 33 },
+    ]);
+    const month = `SELECT count(*)::int AS n FROM readings WHERE ts >= '2024-01-01' AND ts < '2024-02-01'`;
+    await expect(sut.dataSource.query(month)).resolves.toEqual([{ n: 1 }]);
+
+    const dropped = await repository.dropPartitionsBefore(new Date(Date.UTC(2024, 6, 1)));
+    expect(dropped).toEqual(['readings_2024_01']);
+    await expect(sut.dataSource.query(month)).resolves.toEqual([{ n: 0 }]);
+    const hourly = await sut.dataSource.query(`SELECT n, sum FROM readings_hourly WHERE hour = '2024-01-15T00:00:00Z' AND signal = 'soap_level'`);
+    expect(hourly).toEqual([{ n: 1, sum: 33 }]);
   });
 });
