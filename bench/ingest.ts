@@ -1,0 +1,818 @@
+/**
+ * npm run bench:ingest [-- --messages 200000 --warmup 5000 --publishers 4 --window 1000 --log-level warn --cpu-prof]
+ *
+ * Sensor ingest end to end: N readings published with QoS 1, as fast as the broker acknowledges
+ * them, to a Mosquitto of the bench's own (the project's config/mosquitto/mosquitto.conf on a free
+ * port), measured twice in the same run with the same messages: (a) the baseline, a bare mqtt.js
+ * subscriber that only counts them, from the first publish to the last message received; (b) the
+ * service, from the first publish to the moment the readings table of a fresh PostgreSQL database
+ * holds all N rows (count(*) polled every 100 ms). Prints one JSON line.
+ *
+ * Layout: as bench/ratings.ts. This file is the driver (publishers, polling, run by tsx) and,
+ * compiled by swc into a temporary folder (dist/ is left alone), also the two subscribers, each in a
+ * child process of its own so the publishers never share an event loop with the subscriber under
+ * test. Both subscribers use a persistent MQTT 5 session (a fixed client id, as the service runs in
+ * production), so the broker queues for them the same way. They get distinct topic prefixes, so
+ * neither sees the other's messages.
+ *
+ * Messages: `{prefix}/{site}/{zone}/{device}/{signal}` with `{"value": v, "ts": <epoch ms>}` (and
+ * the staff tag for cleaning_checkin), spread round-robin over every declared (device, signal) pair
+ * of the contracts (rating excepted: it is not a telemetry signal), values inside the plausibility
+ * ranges, people_count a rising counter. Each pair's readings are 1 s apart (less if N is large),
+ * ending a few seconds before the run, so every message is a distinct reading (device, signal, ts).
+ * A warm-up (its own older time window) runs first on each subscriber: it proves the subscription is
+ * in place, lets V8 compile the hot paths and the service read its device directory.
+ *
+ * Figures: `published` is the measured messages the broker acknowledged (PUBACK); `stored` the rows
+ * of the measured time window; `duplicates` = count(*) - count(DISTINCT (device_id, signal, ts)) over
+ * it (0 by the primary key, checked anyway); `peak_rss_mb` the service child's VmHWM (whole life,
+ * start-up included). Extras: phase times, the publishers' own rate, dead letters, the spool backlog
+ * at the end, CPU of the service, the broker, the service's PostgreSQL backends and the whole
+ * machine, and the service's ingest counters (batches, time in spool append, decode, insert).
+ *
+ * Options, as flags or environment (flags win): --messages/BENCH_MESSAGES (N), --warmup/BENCH_WARMUP
+ * (messages; 0 skips it), --publishers/BENCH_PUBLISHERS (publishing connections), --window/BENCH_WINDOW
+ * (unacknowledged publishes per connection), --log-level/BENCH_LOG_LEVEL (the service's LOG_LEVEL; its
+ * output is discarded), --contracts/BENCH_CONTRACTS_DIR, --cpu-prof (a V8 CPU profile of the service's
+ * measured phase; its path is printed on stderr), --stall/BENCH_STALL_S (give up when nothing moved
+ * for that long; default 30).
+ * DATABASE_URL names the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test);
+ * BENCH_KEEP_DB=1 keeps the bench's database. BENCH_MOSQUITTO names the broker binary (default
+ * /usr/sbin/mosquitto). The project config queues at most 1,000,000 messages per session: keep
+ * N + warm-up below that, or the broker drops what the service cannot take fast enough.
+ */
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import mqtt, { type MqttClient } from 'mqtt';
+import { Client } from 'pg';
+
+const ROOT = resolve(__dirname, '..');
+const MOSQUITTO_CONFIG = join(ROOT, 'config', 'mosquitto', 'mosquitto.conf');
+const QUEUE_LIMIT = 1_000_000;
+
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes. */
+const wallMs = () => performance.timeOrigin + performance.now();
+
+type Role = 'service' | 'baseline';
+type ToChild = { type: 'stats-reset' } | { type: 'stats' } | { type: 'expect'; count: number } | { type: 'stop' };
+interface Timing {
+  n: number;
+  ms: number;
+}
+interface ChildStats {
+  cpuMs: number;
+  wallMs: number;
+  received: number;
+  loopDelayP50Ms: number;
+  loopDelayP99Ms: number;
+  heapUsedMb: number;
+  /** The heap after a full collection: what is really kept, as opposed to garbage not yet collected. */
+  heapLiveMb: number;
+  /** Service only: the ingest path, by stage. */
+  ingest?: {
+    append: Timing;
+    batches: number;
+    rows: number;
+    maxBatch: number;
+    /** Spool read + decode + insert + dead letters + checkpoint, per batch. */
+    read: Timing;
+    store: Timing;
+    insert: Timing;
+    deadLetters: Timing;
+    commit: Timing;
+    queries: Record<string, Timing>;
+    backlogBytes: number;
+  };
+}
+type FromChild =
+  | { type: 'ready' }
+  | ({ type: 'stats' } & ChildStats)
+  /** The subscriber saw the expected count (baseline): when the last of them arrived. */
+  | { type: 'reached'; at: number }
+  | { type: 'failed'; message: string };
+
+// ---------------------------------------------------------------- subscribers (child processes)
+
+/** Heap in use after a forced full GC (at the end of the measured phase only: the collection itself takes a while). */
+function liveHeapMb(): number {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+async function subscribe(role: Role): Promise<void> {
+  const send = (message: FromChild) => process.send?.(message);
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  const timing = (): Timing => ({ n: 0, ms: 0 });
+  const freshIngest = () => ({
+    append: timing(),
+    batches: 0,
+    rows: 0,
+    maxBatch: 0,
+    read: timing(),
+    store: timing(),
+    insert: timing(),
+    deadLetters: timing(),
+    commit: timing(),
+    queries: {} as Record<string, Timing>,
+    backlogBytes: 0,
+  });
+  const fresh = () => ({ cpu: process.cpuUsage(), at: performance.now(), received: 0, ingest: freshIngest() });
+  let stats = fresh();
+  let expected = Infinity;
+  let close: () => Promise<void>;
+  let backlogBytes = () => 0;
+
+  /** Wraps prototype[name] so its calls (sync or async) add to the timing picked by `into`. */
+  const instrument = (prototype: object, name: string, into: () => Timing, after?: (args: unknown[]) => void) => {
+    const target = prototype as Record<string, (...args: unknown[]) => unknown>;
+    const original = target[name];
+    if (typeof original !== 'function') throw new Error(`bench: ${name} is not a method to instrument`);
+    target[name] = function (this: unknown, ...args: unknown[]) {
+      const start = performance.now();
+      const done = () => {
+        const t = into();
+        t.n += 1;
+        t.ms += performance.now() - start;
+        after?.(args);
+      };
+      const result = original.apply(this, args);
+      if (result instanceof Promise) return result.finally(done);
+      done();
+      return result;
+    };
+  };
+
+  if (role === 'baseline') {
+    const client = await mqtt.connectAsync(process.env.BENCH_MQTT_URL!, {
+      clientId: process.env.BENCH_CLIENT_ID,
+      clean: false,
+      protocolVersion: 5,
+      properties: { sessionExpiryInterval: 3600 },
+      reconnectPeriod: 0,
+    });
+    client.on('message', () => {
+      stats.received += 1;
+      if (stats.received === expected) send({ type: 'reached', at: wallMs() });
+    });
+    await client.subscribeAsync(`${process.env.BENCH_TOPIC_PREFIX}/#`, { qos: 1 });
+    close = () => client.endAsync();
+  } else {
+    await import('reflect-metadata');
+    const { createApp } = await import('../src/app');
+    const { loadConfig } = await import('../src/platform/config/app-config');
+    const { Spool } = await import('../src/telemetry/spool');
+    const { IngestService } = await import('../src/telemetry/ingest.service');
+    const { TelemetryRepository } = await import('../src/telemetry/telemetry.repository');
+    const { DeadLettersRepository } = await import('../src/platform/mqtt/dead-letters.repository');
+    // Bench-only instrumentation of the ingest path, without touching the service.
+    instrument(Spool.prototype, 'append', () => stats.ingest.append, () => (stats.received += 1));
+    instrument(Spool.prototype, 'read', () => stats.ingest.read);
+    instrument(Spool.prototype, 'commit', () => stats.ingest.commit);
+    instrument(IngestService.prototype, 'store', () => stats.ingest.store, (args) => {
+      const n = (args[0] as unknown[]).length;
+      stats.ingest.batches += 1;
+      stats.ingest.maxBatch = Math.max(stats.ingest.maxBatch, n);
+    });
+    instrument(TelemetryRepository.prototype, 'insertReadings', () => stats.ingest.insert, (args) => (stats.ingest.rows += (args[0] as unknown[]).length));
+    instrument(DeadLettersRepository.prototype, 'recordMany', () => stats.ingest.deadLetters);
+    const { PostgresQueryRunner } = await import('typeorm/driver/postgres/PostgresQueryRunner');
+    const query = PostgresQueryRunner.prototype.query;
+    PostgresQueryRunner.prototype.query = async function (this: InstanceType<typeof PostgresQueryRunner>, ...args: Parameters<typeof query>) {
+      const start = performance.now();
+      try {
+        return (await query.apply(this, args)) as unknown;
+      } finally {
+        const label = args[0].replace(/--[^\n]*/g, ' ').trim().split(/\s+/).slice(0, 3).join(' ').slice(0, 40);
+        const entry = (stats.ingest.queries[label] ??= timing());
+        entry.n += 1;
+        entry.ms += performance.now() - start;
+      }
+    } as typeof query;
+    const app = await createApp(loadConfig(process.env), { bufferLogs: false });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const ingest = app.get(IngestService);
+    backlogBytes = () => ingest.backlogBytes;
+    close = () => app.close();
+  }
+
+  // --cpu-prof: a V8 profile of the measured phase only (from stats-reset to stats).
+  const profileTo = process.env.BENCH_CPU_PROFILE;
+  const profiler = profileTo ? new Session() : undefined;
+  profiler?.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) => profiler?.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+
+  process.on('message', (message: ToChild) => {
+    if (message.type === 'stats-reset') {
+      stats = fresh();
+      loopDelay.reset();
+      if (profiler) void post('Profiler.enable').then(() => post('Profiler.start'));
+    } else if (message.type === 'expect') {
+      expected = message.count;
+      if (stats.received >= expected) send({ type: 'reached', at: wallMs() });
+    } else if (message.type === 'stats') {
+      const cpu = process.cpuUsage(stats.cpu);
+      const reply: FromChild = {
+        type: 'stats',
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        wallMs: performance.now() - stats.at,
+        received: stats.received,
+        loopDelayP50Ms: loopDelay.percentile(50) / 1e6,
+        loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+        heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,
+        heapLiveMb: liveHeapMb(),
+        ...(role === 'service' ? { ingest: { ...stats.ingest, backlogBytes: backlogBytes() } } : {}),
+      };
+      if (!profiler || !profileTo) send(reply);
+      else
+        void post('Profiler.stop').then((result) => {
+          writeFileSync(profileTo, JSON.stringify((result as { profile: unknown }).profile));
+          send(reply);
+        });
+    } else if (message.type === 'stop') {
+      void close().finally(() => process.exit(0));
+    }
+  });
+  send({ type: 'ready' });
+}
+
+// ---------------------------------------------------------------- driver
+
+interface Options {
+  messages: number;
+  warmup: number;
+  publishers: number;
+  window: number;
+  logLevel: string;
+  contractsDir: string;
+  cpuProf: boolean;
+  stallMs: number;
+  databaseUrl: string;
+  mosquitto: string;
+}
+
+function options(): Options {
+  const { values } = parseArgs({
+    options: {
+      messages: { type: 'string' },
+      warmup: { type: 'string' },
+      publishers: { type: 'string' },
+      window: { type: 'string' },
+      'log-level': { type: 'string' },
+      contracts: { type: 'string' },
+      'cpu-prof': { type: 'boolean' },
+      stall: { type: 'string' },
+    },
+  });
+  const env = process.env;
+  const num = (flag: string | undefined, fromEnv: string | undefined, fallback: number, name: string, min = 0) => {
+    const value = Number(flag ?? fromEnv ?? fallback);
+    if (!Number.isInteger(value) || value < min) throw new Error(`${name}: expected a whole number of at least ${min}, got "${flag ?? fromEnv}"`);
+    return value;
+  };
+  return {
+    messages: num(values.messages, env.BENCH_MESSAGES, 200_000, 'messages', 1),
+    warmup: num(values.warmup, env.BENCH_WARMUP, 5_000, 'warmup'),
+    publishers: num(values.publishers, env.BENCH_PUBLISHERS, 4, 'publishers', 1),
+    window: num(values.window, env.BENCH_WINDOW, 1_000, 'window', 1),
+    logLevel: values['log-level'] ?? env.BENCH_LOG_LEVEL ?? 'warn',
+    contractsDir: resolve(values.contracts ?? env.BENCH_CONTRACTS_DIR ?? join(ROOT, 'config', 'contracts')),
+    cpuProf: values['cpu-prof'] ?? false,
+    stallMs: 1000 * num(values.stall, env.BENCH_STALL_S, 30, 'stall', 1),
+    databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
+    mosquitto: env.BENCH_MOSQUITTO || '/usr/sbin/mosquitto',
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Mosquitto with the project's configuration on a free port, as test/support/mosquitto.ts starts it. */
+async function startMosquitto(binary: string, dir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const config = readFileSync(MOSQUITTO_CONFIG, 'utf8')
+    .replace(/^listener .*$/m, `listener ${port} 127.0.0.1`)
+    .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`)
+    .concat('\nuser root\n');
+  writeFileSync(join(dir, 'mosquitto.conf'), config);
+  const child: ChildProcess = spawn(binary, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const url = `mqtt://127.0.0.1:${port}`;
+  for (let deadline = Date.now() + 10_000; ; ) {
+    const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 500 }).catch(() => undefined);
+    if (client) {
+      await client.endAsync();
+      break;
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`mosquitto (${binary}) did not come up on port ${port}`);
+    await sleep(100);
+  }
+  return {
+    url,
+    pid: child.pid!,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** A subscriber child: forked from the compiled copy of this file, answering over IPC. */
+class Subscriber {
+  private constructor(private readonly child: ChildProcess) {}
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  static start(compiled: string, role: Role, env: Record<string, string>): Promise<Subscriber> {
+    const child = fork(compiled, ['--role', role], {
+      env: { ...process.env, ...env, NODE_PATH: join(ROOT, 'node_modules') },
+      execArgv: [],
+      // The service's logs are discarded (the cost of writing them is kept); its errors are shown.
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    return new Promise((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`${role} exited with code ${code} before it was ready`)));
+      child.once('message', (message: FromChild) => {
+        if (message.type === 'ready') resolve(new Subscriber(child));
+        else reject(new Error(`${role}: ${message.type === 'failed' ? message.message : 'unexpected message'}`));
+      });
+    });
+  }
+
+  resetStats(): void {
+    this.child.send({ type: 'stats-reset' } satisfies ToChild);
+  }
+
+  /** Resolves with the time the subscriber had received `count` messages since the last reset. */
+  reached(count: number): Promise<number> {
+    return new Promise((resolve) => {
+      const onMessage = (message: FromChild) => {
+        if (message.type !== 'reached') return;
+        this.child.off('message', onMessage);
+        resolve(message.at);
+      };
+      this.child.on('message', onMessage);
+      this.child.send({ type: 'expect', count } satisfies ToChild);
+    });
+  }
+
+  stats(): Promise<ChildStats> {
+    return new Promise((resolve) => {
+      const onMessage = (message: FromChild) => {
+        if (message.type !== 'stats') return;
+        this.child.off('message', onMessage);
+        resolve(message);
+      };
+      this.child.on('message', onMessage);
+      this.child.send({ type: 'stats' } satisfies ToChild);
+    });
+  }
+
+  stop(): Promise<void> {
+    if (this.child.exitCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+      this.child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.child.send({ type: 'stop' } satisfies ToChild);
+    });
+  }
+}
+
+// ---------------------------------------------------------------- messages
+
+interface Pair {
+  path: string;
+  signal: string;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+/** A plausible value for the k-th reading of a pair (inside SIGNAL_SPECS ranges). */
+function valueOf(signal: string, k: number, pair: number): number {
+  const wave = (k * 7919 + pair * 104_729) % 1000; // 0..999, deterministic, spread
+  switch (signal) {
+    case 'people_count':
+      return 1000 * pair + 3 * k + (wave % 3); // a rising counter
+    case 'visits':
+      return wave % 25;
+    case 'soap_level':
+    case 'paper_level':
+    case 'bin_fill':
+    case 'battery':
+      return round1(wave / 10);
+    case 'humidity':
+      return round1(30 + (wave * 40) / 1000);
+    case 'co2':
+      return round1(400 + (wave * 1600) / 1000);
+    case 'temperature':
+      return round1(18 + (wave * 8) / 1000);
+    case 'pm2_5':
+      return round1((wave * 50) / 1000);
+    case 'tvoc':
+      return wave;
+    case 'noise_db':
+      return round1(30 + (wave * 50) / 1000);
+    case 'leak':
+      return 0;
+    case 'cleaning_checkin':
+      return 1;
+    default:
+      throw new Error(`bench: no plausible values for signal ${signal}`);
+  }
+}
+
+/**
+ * The i-th message of a phase: pairs round-robin, the k-th reading of a pair at end - (rounds - k) × step.
+ * Warm-up and measured phases get windows of their own (end), so their rows never collide.
+ */
+function messageAt(pairs: Pair[], prefix: string, i: number, end: number, rounds: number, stepMs: number): [string, string] {
+  const p = i % pairs.length;
+  const k = Math.floor(i / pairs.length);
+  const { path, signal } = pairs[p];
+  const ts = end - (rounds - k) * stepMs;
+  const tag = signal === 'cleaning_checkin' ? `,"tag":"staff-${k % 40}"` : '';
+  return [`${prefix}/${path}/${signal}`, `{"value":${valueOf(signal, k, p)},"ts":${ts}${tag}}`];
+}
+
+interface Phase {
+  count: number;
+  end: number;
+  rounds: number;
+  stepMs: number;
+}
+
+/** Time windows: the measured one ends 5 s ago; the warm-up's ends before it starts. At most 100 h back in all. */
+function phases(pairs: number, measured: number, warmup: number): { measured: Phase; warmup: Phase } {
+  const roundsM = Math.ceil(measured / pairs);
+  const roundsW = Math.ceil(warmup / pairs);
+  const stepMs = Math.max(1, Math.min(1000, Math.floor((100 * 3600_000) / (roundsM + roundsW + 1))));
+  const end = Date.now() - 5_000;
+  return {
+    measured: { count: measured, end, rounds: roundsM, stepMs },
+    warmup: { count: warmup, end: end - roundsM * stepMs, rounds: roundsW, stepMs },
+  };
+}
+
+interface Published {
+  acked: number;
+  failed: number;
+  firstAt: number;
+  lastAckAt: number;
+}
+
+/** Publishes a phase with QoS 1 over the publisher connections, each keeping `window` publishes unacknowledged. */
+async function publish(clients: MqttClient[], window: number, phase: Phase, message: (i: number) => [string, string]): Promise<Published> {
+  const out: Published = { acked: 0, failed: 0, firstAt: wallMs(), lastAckAt: 0 };
+  await Promise.all(
+    clients.map(
+      (client, c) =>
+        new Promise<void>((resolve) => {
+          let next = c;
+          let inFlight = 0;
+          const pump = () => {
+            while (inFlight < window && next < phase.count) {
+              const [topic, payload] = message(next);
+              next += clients.length;
+              inFlight += 1;
+              client.publish(topic, payload, { qos: 1 }, (error) => {
+                inFlight -= 1;
+                if (error) out.failed += 1;
+                else out.acked += 1;
+                out.lastAckAt = wallMs();
+                pump();
+              });
+            }
+            if (inFlight === 0 && next >= phase.count) resolve();
+          };
+          pump();
+        }),
+    ),
+  );
+  return out;
+}
+
+// ---------------------------------------------------------------- measuring helpers
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** CPU ms of a process so far, from /proc (Linux); 0 when unreadable. */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** A field of /proc/<pid>/status in MB (VmRSS, VmHWM); 0 when unreadable. */
+function procStatusMb(pid: number, field: string): number {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Share of all cores busy, from /proc/stat (Linux); undefined elsewhere. */
+function cpuTicks(): { busy: number; total: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    return { busy: total - fields[3] - (fields[4] ?? 0), total };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU of the processes measured around one phase: the service or baseline child, the broker, PostgreSQL backends. */
+class CpuMeter {
+  private readonly start: Map<number, number>;
+  private readonly ticks = cpuTicks();
+  private readonly at = performance.now();
+  private readonly driver = process.cpuUsage();
+
+  constructor(private readonly groups: Record<string, number[]>) {
+    this.start = new Map(Object.values(groups).flat().map((pid) => [pid, processCpuMs(pid)]));
+  }
+
+  /** Processes that appeared during the phase (a pool connection opened late, say): all their CPU is the phase's. */
+  add(group: string, pids: number[]): void {
+    for (const pid of pids) {
+      if (this.start.has(pid)) continue;
+      this.start.set(pid, 0);
+      this.groups[group].push(pid);
+    }
+  }
+
+  /** Percent of one core per group, plus the driver and the whole machine (percent of all cores). */
+  read(): Record<string, number | null> {
+    const wall = performance.now() - this.at;
+    const out: Record<string, number | null> = {};
+    for (const [name, pids] of Object.entries(this.groups)) {
+      out[`${name}_cpu_pct`] = round((100 * pids.reduce((sum, pid) => sum + processCpuMs(pid) - (this.start.get(pid) ?? 0), 0)) / wall);
+    }
+    const driver = process.cpuUsage(this.driver);
+    out.driver_cpu_pct = round((100 * (driver.user + driver.system)) / 1000 / wall);
+    const after = cpuTicks();
+    out.machine_busy_pct = this.ticks && after ? round((100 * (after.busy - this.ticks.busy)) / (after.total - this.ticks.total)) : null;
+    return out;
+  }
+}
+
+/** Polls `count` every 100 ms until it reaches `target` or stops moving for stallMs; returns when it got there. */
+async function pollCount(count: () => Promise<number>, target: number, stallMs: number, onSample?: () => void): Promise<{ n: number; at: number; polls: number }> {
+  let last = -1;
+  let movedAt = Date.now();
+  for (let polls = 1; ; polls++) {
+    const n = await count();
+    const at = wallMs();
+    onSample?.();
+    if (n >= target) return { n, at, polls };
+    if (n !== last) [last, movedAt] = [n, Date.now()];
+    else if (Date.now() - movedAt > stallMs) return { n, at: NaN, polls };
+    await sleep(100);
+  }
+}
+
+async function connectPublishers(url: string, n: number): Promise<MqttClient[]> {
+  return Promise.all(Array.from({ length: n }, () => mqtt.connectAsync(url, { reconnectPeriod: 0, clean: true })));
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const opts = options();
+  if (opts.messages + opts.warmup > QUEUE_LIMIT) {
+    process.stderr.write(`bench:ingest: ${opts.messages + opts.warmup} messages exceed the broker's queue of ${QUEUE_LIMIT} per session; a slow subscriber will lose some\n`);
+  }
+  const work = mkdtempSync(join(tmpdir(), 'xla-bench-'));
+  const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const dbName = `xla_bench_${run}`;
+  const dbUrl = new URL(opts.databaseUrl);
+  dbUrl.pathname = `/${dbName}`;
+  const children: Subscriber[] = [];
+  let broker: Awaited<ReturnType<typeof startMosquitto>> | undefined;
+  let publishers: MqttClient[] = [];
+  let db: Client | undefined;
+  let created = false;
+  try {
+    // Compile the service (and this file) with swc into the scratch folder; dist/ is left alone.
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', 'migrations', 'bench', '-d', join(work, 'out'), '--config-file', '.swcrc', '--quiet'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const compiled = join(work, 'out', 'bench', 'ingest.js');
+    const brokerDir = join(work, 'mosquitto');
+    mkdirSync(brokerDir);
+    broker = await startMosquitto(opts.mosquitto, brokerDir);
+
+    const admin = new Client({ connectionString: opts.databaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    created = true;
+    await admin.end();
+
+    // The service first: it loads the contracts, whose devices and signals the messages are for.
+    const servicePrefix = `bench-${run}/svc`;
+    const service = await Subscriber.start(compiled, 'service', {
+      DATABASE_URL: dbUrl.toString(),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: join(work, 'data'),
+      CONTRACTS_DIR: opts.contractsDir,
+      LOG_LEVEL: opts.logLevel,
+      MQTT_URL: broker.url,
+      MQTT_CLIENT_ID: `xla-bench-${run}`,
+      MQTT_TOPIC_PREFIX: servicePrefix,
+      ...(opts.cpuProf ? { BENCH_CPU_PROFILE: join(work, 'service.cpuprofile') } : {}),
+    });
+    children.push(service);
+    db = new Client({ connectionString: dbUrl.toString() });
+    await db.connect();
+    const { rows: devices } = await db.query<{ path: string; signals: string[] }>(
+      `SELECT s.key || '/' || z.key || '/' || d.key AS path, d.signals
+       FROM devices d JOIN zones z ON z.id = d.zone_id JOIN sites s ON s.id = d.site_id
+       WHERE d.retired_at IS NULL AND z.retired_at IS NULL AND s.retired_at IS NULL ORDER BY 1`,
+    );
+    const pairs: Pair[] = devices.flatMap(({ path, signals }) => signals.filter((s) => s !== 'rating').map((signal) => ({ path, signal })));
+    if (!pairs.length) throw new Error(`no devices with telemetry signals in ${opts.contractsDir}`);
+    const windows = phases(pairs.length, opts.messages, opts.warmup);
+    const messages = (prefix: string, phase: Phase) => (i: number) => messageAt(pairs, prefix, i, phase.end, phase.rounds, phase.stepMs);
+    publishers = await connectPublishers(broker.url, opts.publishers);
+
+    // (a) Baseline: a bare mqtt.js subscriber that counts, same messages under a prefix of its own.
+    const basePrefix = `bench-${run}/base`;
+    const baseline = await Subscriber.start(compiled, 'baseline', { BENCH_MQTT_URL: broker.url, BENCH_CLIENT_ID: `xla-bench-${run}-base`, BENCH_TOPIC_PREFIX: basePrefix });
+    children.push(baseline);
+    if (opts.warmup > 0) {
+      const warmed = baseline.reached(opts.warmup);
+      await publish(publishers, opts.window, windows.warmup, messages(basePrefix, windows.warmup));
+      await warmed;
+    }
+    baseline.resetStats();
+    const baseMeter = new CpuMeter({ baseline: [baseline.pid], broker: [broker.pid] });
+    const baseReached = baseline.reached(opts.messages);
+    const basePublished = await publish(publishers, opts.window, windows.measured, messages(basePrefix, windows.measured));
+    // Give up on the baseline's count when nothing more arrives (it is NaN then, and so are its rates).
+    let baseTimer: NodeJS.Timeout | undefined;
+    const baseLastAt = await Promise.race([baseReached, new Promise<number>((resolve) => (baseTimer = setTimeout(() => resolve(NaN), opts.stallMs)))]);
+    clearTimeout(baseTimer);
+    const baseCpu = baseMeter.read();
+    const baseStats = await baseline.stats();
+    const basePeakRss = procStatusMb(baseline.pid, 'VmHWM');
+    await baseline.stop();
+
+    // (b) The service: the same messages under its prefix, until the readings table holds them all.
+    const measuredFrom = new Date(windows.measured.end - windows.measured.rounds * windows.measured.stepMs).toISOString();
+    const countWindow = async (from: string | null) =>
+      Number((await db!.query<{ n: string }>('SELECT count(*) AS n FROM readings WHERE $1::timestamptz IS NULL OR ts >= $1', [from])).rows[0].n);
+    // The subscription is in place once a message gets through: the first warm-up message, again until one is stored.
+    const warmupMessages = messages(servicePrefix, windows.warmup);
+    if (opts.warmup > 0) {
+      const [topic, payload] = warmupMessages(0);
+      for (let tries = 0; (await countWindow(null)) === 0; tries++) {
+        if (tries > 100) throw new Error('the service stored nothing of the warm-up in 20 s');
+        await publishers[0].publishAsync(topic, payload, { qos: 1 });
+        await sleep(200);
+      }
+      await publish(publishers, opts.window, windows.warmup, warmupMessages);
+      const warmed = await pollCount(() => countWindow(null), opts.warmup, opts.stallMs);
+      if (Number.isNaN(warmed.at)) throw new Error(`the service stored ${warmed.n} of ${opts.warmup} warm-up readings`);
+    }
+    const backendPids = async () =>
+      (await db!.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [dbName])).rows.map((r) => r.pid);
+    service.resetStats();
+    const rssStart = procStatusMb(service.pid, 'VmRSS');
+    let rssMax = rssStart;
+    const meter = new CpuMeter({ service: [service.pid], broker: [broker.pid], db: await backendPids() });
+    const stored = pollCount(() => countWindow(measuredFrom), opts.messages, opts.stallMs, () => (rssMax = Math.max(rssMax, procStatusMb(service.pid, 'VmRSS'))));
+    const published = await publish(publishers, opts.window, windows.measured, messages(servicePrefix, windows.measured));
+    const reached = await stored;
+    meter.add('db', await backendPids());
+    const serviceCpu = meter.read();
+    const serviceStats = await service.stats();
+    const peakRss = procStatusMb(service.pid, 'VmHWM');
+    const { rows: check } = await db.query<{ n: string; distinct_keys: string }>(
+      'SELECT count(*) AS n, count(DISTINCT (device_id, signal, ts)) AS distinct_keys FROM readings WHERE ts >= $1',
+      [measuredFrom],
+    );
+    const { rows: dead } = await db.query<{ n: string }>('SELECT count(*) AS n FROM dead_letters');
+
+    const baseSeconds = (baseLastAt - basePublished.firstAt) / 1000;
+    const serviceSeconds = (reached.at - published.firstAt) / 1000;
+    const baselinePerS = opts.messages / baseSeconds;
+    const servicePerS = opts.messages / serviceSeconds;
+    const storedRows = Number(check[0].n);
+    const duplicates = storedRows - Number(check[0].distinct_keys);
+    const ingest = serviceStats.ingest!;
+    const avg = (t: Timing, digits = 1) => (t.n ? round(t.ms / t.n, digits) : 0);
+    const perMsgUs = (ms: number) => round((1000 * ms) / Math.max(1, serviceStats.received), 2);
+    const out = {
+      baseline_msgs_per_s: Number.isFinite(baselinePerS) ? Math.round(baselinePerS) : null,
+      service_msgs_per_s: Number.isFinite(servicePerS) ? Math.round(servicePerS) : null,
+      ratio: Number.isFinite(servicePerS / baselinePerS) ? round(servicePerS / baselinePerS, 3) : null,
+      published: published.acked,
+      stored: storedRows,
+      duplicates,
+      peak_rss_mb: round(peakRss),
+      target_met: servicePerS >= 20_000 && servicePerS / baselinePerS >= 0.6 && storedRows === published.acked && duplicates === 0 && peakRss <= 300,
+      // Extras.
+      messages: opts.messages,
+      publish_failed: published.failed,
+      baseline_received: baseStats.received,
+      baseline_s: round(baseSeconds, 2),
+      service_s: round(serviceSeconds, 2),
+      // How fast the broker took the messages (last PUBACK), in each phase.
+      publish_msgs_per_s: Math.round(opts.messages / ((published.lastAckAt - published.firstAt) / 1000)),
+      baseline_publish_msgs_per_s: Math.round(opts.messages / ((basePublished.lastAckAt - basePublished.firstAt) / 1000)),
+      // Seconds the service needed after the last message was acknowledged by the broker.
+      service_tail_s: round((reached.at - published.lastAckAt) / 1000, 2),
+      dead_letters: Number(dead[0].n),
+      backlog_bytes_at_end: ingest.backlogBytes,
+      rss_at_start_mb: round(rssStart),
+      rss_max_sampled_mb: round(rssMax),
+      heap_used_mb_at_end: round(serviceStats.heapUsedMb),
+      heap_live_mb_at_end: round(serviceStats.heapLiveMb),
+      baseline_peak_rss_mb: round(basePeakRss),
+      ...serviceCpu,
+      baseline_cpu_pct: baseCpu.baseline_cpu_pct,
+      baseline_broker_cpu_pct: baseCpu.broker_cpu_pct,
+      // CPU time per message, steadier than rates on a shared machine.
+      service_cpu_us_per_msg: perMsgUs(serviceStats.cpuMs),
+      baseline_cpu_us_per_msg: round((1000 * baseStats.cpuMs) / Math.max(1, baseStats.received), 2),
+      service_loop_delay_p99_ms: round(serviceStats.loopDelayP99Ms),
+      batches: ingest.batches,
+      avg_batch: ingest.batches ? round(ingest.rows / ingest.batches) : 0,
+      max_batch: ingest.maxBatch,
+      // Wall time per message in the MQTT handler's spool append (synchronous, on the event loop).
+      append_us_per_msg: perMsgUs(ingest.append.ms),
+      // Per batch: spool read, store (decode + insert + dead letters), of which insert, then the checkpoint.
+      read_ms_per_batch: avg(ingest.read, 2),
+      store_ms_per_batch: avg(ingest.store),
+      insert_ms_per_batch: avg(ingest.insert),
+      decode_etc_ms_per_batch: ingest.store.n ? round((ingest.store.ms - ingest.insert.ms - ingest.deadLetters.ms) / ingest.store.n) : 0,
+      commit_ms_per_batch: avg(ingest.commit, 2),
+      query_avg_ms: Object.fromEntries(Object.entries(ingest.queries).map(([label, q]) => [label, `${q.n}× ${round(q.ms / q.n)}`])),
+      db_count_polls: reached.polls,
+      publishers: opts.publishers,
+      window: opts.window,
+      pairs: pairs.length,
+      warmup: opts.warmup,
+      log_level: opts.logLevel,
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    if (opts.cpuProf) process.stderr.write(`CPU profile of the service's measured phase: ${join(work, 'service.cpuprofile')}\n`);
+  } finally {
+    await db?.end().catch(() => undefined);
+    await Promise.all(publishers.map((p) => p.endAsync().catch(() => undefined)));
+    for (const child of children) await child.stop();
+    await broker?.stop();
+    if (created && process.env.BENCH_KEEP_DB) {
+      process.stderr.write(`kept the database: ${dbUrl.toString()}\n`);
+    } else if (created) {
+      const admin = new Client({ connectionString: opts.databaseUrl });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await admin.end();
+    }
+    if (opts.cpuProf) rmSync(join(work, 'out'), { recursive: true, force: true });
+    else rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const roleAt = process.argv.indexOf('--role');
+if (roleAt >= 0) {
+  subscribe(process.argv[roleAt + 1] as Role).catch((error: unknown) => {
+    process.send?.({ type: 'failed', message: String((error as Error)?.stack ?? error) } satisfies FromChild);
+    process.exit(1);
+  });
+} else {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench:ingest failed: ${String((error as Error)?.stack ?? error)}\n`);
+    process.exit(1);
+  });
+}
