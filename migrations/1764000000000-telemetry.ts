@@ -21,8 +21,7 @@ export class Telemetry1764000000000 implements MigrationInterface {
         PRIMARY KEY (device_id, signal, ts)
       ) PARTITION BY RANGE (ts);
       CREATE TABLE readings_default PARTITION OF readings DEFAULT;
-      CREATE INDEX ix_readings_client_site_ts ON readings (client_id, site_id, ts);
-      CREATE INDEX ix_readings_zone_signal_ts ON readings (zone_id, signal, ts);
+      -- No further index: reads go by device (the key) or to the hourly aggregates, and every index costs ingest.
 
       -- Per device: when it was last heard from, and its battery.
       CREATE TABLE device_health (

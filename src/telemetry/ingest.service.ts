@@ -11,7 +11,7 @@ import { LRUCache } from 'lru-cache';
 import { counterDelta } from './counter';
 import { decodeMessage } from './decoder';
 import { decodeRecord, encodeRecord } from './ingest-record';
-import { Spool } from './spool';
+import { Spool, type SpoolPosition } from './spool';
 import { TelemetryRepository, type KnownDevice, type ReadingRow } from './telemetry.repository';
 
 export const READINGS_COUNTER = 'xla_readings_stored_total';
@@ -23,6 +23,8 @@ export const ingestMetricProviders = [
 
 const BATCH_MAX = 2_000;
 const COUNTER_SIGNAL = 'people_count';
+/** Batches in flight at once: one being stored while the next is prepared and sent. */
+const PIPELINE_DEPTH = 2;
 /** A reading waits at most this long for its batch. */
 const FLUSH_MS = 250;
 const MAX_RETRY_MS = 5_000;
@@ -88,12 +90,30 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     return Promise.resolve();
   }
 
+  /**
+   * Reads the spool in batches and keeps up to two in flight: while PostgreSQL stores one, the next
+   * is decoded and sent. The checkpoint moves in spool order, only past batches that are stored.
+   */
   private async run(): Promise<void> {
+    const inFlight: Array<{ end: SpoolPosition; done: Promise<void> }> = [];
+    // Batches are prepared one after another (counters count in spool order); only the writes overlap.
+    let prepared: Promise<unknown> = Promise.resolve();
     let delay = 100;
-    while (!this.stopping) {
-      const { records, end } = this.spool.read(BATCH_MAX);
-      this.backlog.set(this.spool.backlogBytes);
-      if (!records.length) {
+    while (!this.stopping || inFlight.length) {
+      if (!this.stopping && inFlight.length < PIPELINE_DEPTH) {
+        const { records, end } = this.spool.read(BATCH_MAX);
+        this.backlog.set(this.spool.backlogBytes);
+        if (records.length) {
+          const batch = prepared.then(() => this.prepare(records.map(decodeRecord)));
+          prepared = batch.catch(() => undefined);
+          const done = batch.then((b) => this.write(b));
+          done.catch(() => undefined); // settled below, in order
+          inFlight.push({ end, done });
+          continue;
+        }
+      }
+      const head = inFlight[0];
+      if (!head) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           setTimeout(resolve, FLUSH_MS).unref();
@@ -101,19 +121,25 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
         continue;
       }
       try {
-        await this.store(records.map(decodeRecord));
-        this.spool.commit(end);
+        await head.done;
+        this.spool.commit(head.end);
+        inFlight.shift();
         delay = 100;
       } catch (error) {
+        await Promise.allSettled(inFlight.map((f) => f.done));
+        this.logger.warn(`Storing readings failed, retrying from the last checkpoint in ${delay} ms: ${(error as Error).message}`);
+        inFlight.length = 0;
+        prepared = Promise.resolve();
         this.spool.rewind();
-        this.logger.warn(`Storing ${records.length} readings failed, retrying in ${delay} ms: ${(error as Error).message}`);
+        this.lastCounter.clear(); // counters continue from what is stored
         await new Promise((resolve) => setTimeout(resolve, delay).unref());
         delay = Math.min(delay * 2, MAX_RETRY_MS);
       }
     }
   }
 
-  private async store(records: ReturnType<typeof decodeRecord>[]): Promise<void> {
+  /** Decodes a batch, checks each message against the device directory, and counts counter increments in spool order. */
+  private async prepare(records: ReturnType<typeof decodeRecord>[]): Promise<{ rows: ReadingRow[]; rejected: DeadLetter[] }> {
     await this.refreshDevices(false);
     const rows: ReadingRow[] = [];
     const rejected: DeadLetter[] = [];
@@ -141,29 +167,28 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
       }
       for (const reading of decoded.readings) rows.push({ device, signal: reading.signal, ts: reading.ts, value: reading.value, tag: reading.tag, receivedAt: record.receivedAt, increment: reading.value });
     }
-    const counters = await this.countIncrements(rows);
-    const fresh = await this.telemetry.insertReadings(rows);
-    for (const [deviceId, value] of counters) this.lastCounter.set(deviceId, value);
-    if (rejected.length) await this.deadLetters.recordMany(rejected);
+    await this.countIncrements(rows);
+    return { rows, rejected };
+  }
+
+  private async write({ rows, rejected }: { rows: ReadingRow[]; rejected: DeadLetter[] }): Promise<void> {
+    const [fresh] = await Promise.all([this.telemetry.insertReadings(rows), this.deadLetters.recordMany(rejected)]);
     this.stored.inc(fresh);
   }
 
   /**
    * people_count is a running counter: its hourly sum is the increments, with resets and wrap-around
-   * (counterDelta). Returns each device's last value, applied only once the batch is stored.
+   * (counterDelta), counted in spool order as batches are prepared; a failed batch clears the memory.
    */
-  private async countIncrements(rows: ReadingRow[]): Promise<Map<string, number>> {
+  private async countIncrements(rows: ReadingRow[]): Promise<void> {
     const counted = rows.filter((r) => r.signal === COUNTER_SIGNAL).sort((a, b) => a.ts.getTime() - b.ts.getTime());
-    const last = new Map<string, number>();
-    if (!counted.length) return last;
+    if (!counted.length) return;
     const unknown = [...new Set(counted.map((r) => r.device.id))].filter((id) => !this.lastCounter.has(id));
     for (const [id, value] of await this.telemetry.lastCounterValues(unknown, COUNTER_SIGNAL)) this.lastCounter.set(id, value);
     for (const row of counted) {
-      const previous = last.get(row.device.id) ?? this.lastCounter.get(row.device.id);
-      row.increment = counterDelta(previous, row.value);
-      last.set(row.device.id, row.value);
+      row.increment = counterDelta(this.lastCounter.get(row.device.id), row.value);
+      this.lastCounter.set(row.device.id, row.value);
     }
-    return last;
   }
 
   /** Re-reads the device directory when it is old, or (forced) on an unknown device at most every few seconds. */

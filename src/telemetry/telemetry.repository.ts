@@ -60,13 +60,14 @@ export class TelemetryRepository {
          SELECT i.client_id, i.site_id, i.zone_id, i.signal, date_trunc('hour', i.ts, 'UTC'), count(*), sum(i.increment), min(i.value), max(i.value)
          FROM stored s JOIN input i USING (device_id, signal, ts)
          GROUP BY 1, 2, 3, 4, 5
+         ORDER BY 3, 4, 5 -- one lock order for every batch, so two batches in flight cannot deadlock
          ON CONFLICT (zone_id, signal, hour) DO UPDATE SET
            n = h.n + excluded.n, sum = h.sum + excluded.sum, min = LEAST(h.min, excluded.min), max = GREATEST(h.max, excluded.max)
        ), health AS (
          INSERT INTO device_health AS h (device_id, client_id, site_id, last_seen_at, last_battery, last_battery_at)
          SELECT device_id, min(client_id::text)::uuid, min(site_id::text)::uuid, max(received_at),
                 (array_agg(value ORDER BY ts DESC) FILTER (WHERE signal = 'battery'))[1], max(ts) FILTER (WHERE signal = 'battery')
-         FROM input GROUP BY device_id
+         FROM input GROUP BY device_id ORDER BY device_id
          ON CONFLICT (device_id) DO UPDATE SET
            last_seen_at = GREATEST(h.last_seen_at, excluded.last_seen_at),
            last_battery = CASE WHEN excluded.last_battery_at > h.last_battery_at OR h.last_battery_at IS NULL THEN COALESCE(excluded.last_battery, h.last_battery) ELSE h.last_battery END,

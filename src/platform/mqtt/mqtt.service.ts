@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import matchTopic from 'mqtt-match';
+import { LRUCache } from 'lru-cache';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { EmbeddedBroker } from './embedded-broker';
@@ -27,6 +28,8 @@ export class MqttService implements OnApplicationShutdown {
   private client?: MqttClient;
   private broker?: EmbeddedBroker;
   private readonly routes: Array<{ filter: string; handler: MessageHandler }> = [];
+  // Topics repeat (one per device and signal): match each against the filters once.
+  private readonly routesByTopic = new LRUCache<string, Array<{ filter: string; handler: MessageHandler }>>({ max: 50_000 });
   private stopping = false;
 
   constructor(private readonly config: AppConfig) {}
@@ -80,6 +83,7 @@ export class MqttService implements OnApplicationShutdown {
   /** Subscribes with QoS 1 (again after every reconnect); the handler's promise decides the PUBACK. */
   subscribe(filter: string, handler: MessageHandler): void {
     this.routes.push({ filter, handler });
+    this.routesByTopic.clear();
     if (this.client?.connected) this.client.subscribe(filter, { qos: 1 });
   }
 
@@ -91,7 +95,11 @@ export class MqttService implements OnApplicationShutdown {
 
   private async dispatch(packet: IPublishPacket): Promise<void> {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    const routes = this.routes.filter(({ filter }) => matchTopic(filter, packet.topic, true));
+    let routes = this.routesByTopic.get(packet.topic);
+    if (!routes) {
+      routes = this.routes.filter(({ filter }) => matchTopic(filter, packet.topic, true));
+      this.routesByTopic.set(packet.topic, routes);
+    }
     if (!routes.length) this.logger.warn(`No handler for ${packet.topic}; acknowledged and dropped`);
     for (const { handler } of routes) {
       for (let delay = 100; ; delay = Math.min(delay * 2, MAX_HANDLER_RETRY_MS)) {
