@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import { healthy, runService as run } from '../support/service-process';
 import { freePort, freshStorage, type Storage } from '../support/test-app';
 
+// Each test starts the built service, on embedded PGlite a matter of seconds; give a busy machine room.
+jest.setTimeout(120_000);
+
 describe('The service process', () => {
   let storage: Storage;
   beforeEach(async () => {
