@@ -45,10 +45,12 @@ export class TelemetryRepository {
     if (!rows.length) return 0;
     const result: Array<{ n: number }> = await this.dataSource.query(
       `WITH input AS (
-         SELECT DISTINCT ON (device_id, signal, ts) *
-         FROM jsonb_to_recordset($1::jsonb) AS r(client_id uuid, site_id uuid, zone_id uuid, device_id uuid, signal text, ts timestamptz, value double precision,
-                                                tag text, received_at timestamptz, increment double precision)
-         ORDER BY device_id, signal, ts
+         -- Short keys and the device alone per row: its client, site and zone come from the catalog here, not over the wire.
+         SELECT DISTINCT ON (r.d, r.s, r.t) d.client_id, d.site_id, d.zone_id, r.d AS device_id, r.s AS signal, r.t AS ts, r.v AS value, r.g AS tag,
+                r.r AS received_at, r.i AS increment
+         FROM jsonb_to_recordset($1::jsonb) AS r(d uuid, s text, t timestamptz, v double precision, g text, r timestamptz, i double precision)
+         JOIN devices d ON d.id = r.d
+         ORDER BY r.d, r.s, r.t
        ), stored AS (
          INSERT INTO readings (client_id, site_id, zone_id, device_id, signal, ts, value, tag, received_at)
          SELECT client_id, site_id, zone_id, device_id, signal, ts, value, tag, received_at FROM input
@@ -76,18 +78,7 @@ export class TelemetryRepository {
        SELECT count(*)::int AS n FROM stored`,
       [
         JSON.stringify(
-          rows.map((r) => ({
-            client_id: r.device.clientId,
-            site_id: r.device.siteId,
-            zone_id: r.device.zoneId,
-            device_id: r.device.id,
-            signal: r.signal,
-            ts: r.ts.toISOString(),
-            value: r.value,
-            tag: r.tag ?? null,
-            received_at: r.receivedAt.toISOString(),
-            increment: r.increment,
-          })),
+          rows.map((r) => ({ d: r.device.id, s: r.signal, t: r.ts.toISOString(), v: r.value, g: r.tag ?? null, r: r.receivedAt.toISOString(), i: r.increment })),
         ),
       ],
     );
