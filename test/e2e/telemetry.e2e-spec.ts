@@ -40,6 +40,26 @@ describe('Sensor telemetry over MQTT', () => {
     expect(battery[0].ts.getTime()).toBeGreaterThanOrEqual(before - 1_000);
   });
 
+  it('stores a SenML pack with base name, time and unit as one reading per record', async () => {
+    const bt = Math.floor(Date.now() / 1000) - 600;
+    const pack = [
+      { bn: 'urn:dev:xla:alpha-1f-soap:', bt, bu: '%', n: 'soap_level', v: 71 },
+      { n: 'soap_level', t: 60, v: 0.7, u: '/' },
+      { n: 'battery', t: 60, v: 91 },
+    ];
+    await publish(`${sut.config.mqttTopicPrefix}/alpha-hq/1f-restroom/alpha-1f-soap/senml`, JSON.stringify(pack));
+    const packTimes = [bt * 1000, (bt + 60) * 1000];
+    const soap = await pollUntil(async () => {
+      const rows = (await readings('soap_level')).filter((r) => packTimes.includes(r.ts.getTime()));
+      return rows.length === 2 ? rows : undefined;
+    });
+    expect(soap).toEqual([
+      { value: 71, ts: new Date(bt * 1000) },
+      { value: 70, ts: new Date((bt + 60) * 1000) },
+    ]);
+    expect((await readings('battery')).some((r) => r.value === 91 && r.ts.getTime() === (bt + 60) * 1000)).toBe(true);
+  });
+
   it('stores a redelivered message once', async () => {
     const payload = JSON.stringify({ value: 55, ts: Date.now() - 30_000 });
     await publish(soapTopic('soap_level'), payload);
