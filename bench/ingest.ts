@@ -41,7 +41,7 @@
  * /usr/sbin/mosquitto). The project config queues at most 1,000,000 messages per session: keep
  * N + warm-up below that, or the broker drops what the service cannot take fast enough.
  */
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { createServer, type AddressInfo } from 'node:net';
@@ -53,8 +53,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import mqtt, { type MqttClient } from 'mqtt';
 import { Client } from 'pg';
+import { cpuTicks, forkRole, ROOT, round, stopChild } from './support';
 
-const ROOT = resolve(__dirname, '..');
 const MOSQUITTO_CONFIG = join(ROOT, 'config', 'mosquitto', 'mosquitto.conf');
 const QUEUE_LIMIT = 1_000_000;
 
@@ -341,19 +341,7 @@ class Subscriber {
   }
 
   static start(compiled: string, role: Role, env: Record<string, string>): Promise<Subscriber> {
-    const child = fork(compiled, ['--role', role], {
-      env: { ...process.env, ...env, NODE_PATH: join(ROOT, 'node_modules') },
-      execArgv: [],
-      // The service's logs are discarded (the cost of writing them is kept); its errors are shown.
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
-    return new Promise((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`${role} exited with code ${code} before it was ready`)));
-      child.once('message', (message: FromChild) => {
-        if (message.type === 'ready') resolve(new Subscriber(child));
-        else reject(new Error(`${role}: ${message.type === 'failed' ? message.message : 'unexpected message'}`));
-      });
-    });
+    return forkRole<FromChild>(compiled, role, env, 'ready').then(({ child }) => new Subscriber(child));
   }
 
   resetStats(): void {
@@ -386,15 +374,7 @@ class Subscriber {
   }
 
   stop(): Promise<void> {
-    if (this.child.exitCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
-      this.child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.child.send({ type: 'stop' } satisfies ToChild);
-    });
+    return stopChild(this.child);
   }
 }
 
@@ -513,7 +493,6 @@ async function publish(clients: MqttClient[], window: number, phase: Phase, mess
 // ---------------------------------------------------------------- measuring helpers
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /** CPU ms of a process so far, from /proc (Linux); 0 when unreadable. */
@@ -534,17 +513,6 @@ function procStatusMb(pid: number, field: string): number {
     return match ? Number(match[1]) / 1024 : 0;
   } catch {
     return 0;
-  }
-}
-
-/** Share of all cores busy, from /proc/stat (Linux); undefined elsewhere. */
-function cpuTicks(): { busy: number; total: number } | undefined {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const total = fields.reduce((a, b) => a + b, 0);
-    return { busy: total - fields[3] - (fields[4] ?? 0), total };
-  } catch {
-    return undefined;
   }
 }
 

@@ -30,17 +30,17 @@
  * MQTT: an embedded broker on a free port unless BENCH_MQTT_URL names one.
  */
 import autocannon from 'autocannon';
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { cpuTicks, forkRole, ROOT, round, stopChild } from './support';
 
-const ROOT = resolve(__dirname, '..');
 const ROUTE = '/api/v1/ratings';
 const SCORES: Record<string, number[]> = { smiley5: [1, 2, 3, 4, 5], smiley4: [1, 2, 3, 4], nps11: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] };
 
@@ -203,19 +203,7 @@ class Server {
   ) {}
 
   static start(compiled: string, role: Role, env: Record<string, string>): Promise<Server> {
-    const child = fork(compiled, ['--role', role], {
-      env: { ...process.env, ...env, NODE_PATH: join(ROOT, 'node_modules') },
-      execArgv: [],
-      // The service's logs are discarded (the cost of writing them is kept); its errors are shown.
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
-    return new Promise((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`${role} server exited with code ${code} before listening`)));
-      child.once('message', (message: FromChild) => {
-        if (message.type === 'listening') resolve(new Server(child, message.port));
-        else reject(new Error(`${role} server: ${message.type === 'failed' ? message.message : 'unexpected message'}`));
-      });
-    });
+    return forkRole<FromChild & { type: 'listening'; port: number }>(compiled, role, env, 'listening', `${role} server`).then(({ child, ready }) => new Server(child, ready.port));
   }
 
   resetStats(): void {
@@ -232,15 +220,7 @@ class Server {
   }
 
   stop(): Promise<void> {
-    if (this.child.exitCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
-      this.child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.child.send({ type: 'stop' } satisfies ToChild);
-    });
+    return stopChild(this.child);
   }
 }
 
@@ -255,17 +235,6 @@ interface Measured {
   /** CPU time of this (driver) process, to see whether autocannon itself was the limit. */
   driverCpuMs: number;
   machineBusy?: number;
-}
-
-/** Share of all cores busy, from /proc/stat (Linux); undefined elsewhere. */
-function cpuTicks(): { busy: number; total: number } | undefined {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const total = fields.reduce((a, b) => a + b, 0);
-    return { busy: total - fields[3] - (fields[4] ?? 0), total };
-  } catch {
-    return undefined;
-  }
 }
 
 async function measure(port: number, touchpoints: Touchpoint[], seconds: number, opts: Options): Promise<Measured> {
@@ -323,7 +292,6 @@ async function settledCount(db: Client): Promise<number> {
   return last;
 }
 
-const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 function statusCounts(result: autocannon.Result): Record<string, number> {
   const counts: Record<string, number> = {};
