@@ -110,7 +110,7 @@ export class MqttService implements OnApplicationShutdown {
           // Unacknowledged, the message comes back with the session; holding it stalls this stream, which is the backpressure we want.
           if (this.stopping) throw err;
           this.logger.warn(`Handling ${packet.topic} failed, retrying in ${delay} ms: ${(err as Error).message}`);
-          await new Promise((r) => setTimeout(r, delay));
+          await new Promise((r) => setTimeout(r, delay).unref());
         }
       }
     }
