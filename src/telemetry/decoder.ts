@@ -95,15 +95,16 @@ function decode(topic: string, payload: Uint8Array, ctx: DecodeContext): Decoded
 /** Splits a topic into the device and its last level (a signal name or `senml`), or says what is wrong with it. */
 export function parseTopic(topic: string, prefix: string): { device: DeviceRef; level: string } | { detail: string } {
   const base = prefix.replace(/\/+$/, '');
-  const expected = `expected ${base ? `${base}/` : ''}{siteKey}/{zoneKey}/{deviceKey}/{signal}, got ${quote(String(topic), 120)}`;
-  if (typeof topic !== 'string') return { detail: expected };
-  if (base && !topic.startsWith(`${base}/`)) return { detail: expected };
+  // Built only for a bad topic: this runs for every message.
+  const expected = () => `expected ${base ? `${base}/` : ''}{siteKey}/{zoneKey}/{deviceKey}/{signal}, got ${quote(String(topic), 120)}`;
+  if (typeof topic !== 'string') return { detail: expected() };
+  if (base && !topic.startsWith(`${base}/`)) return { detail: expected() };
   const levels = topic.slice(base ? base.length + 1 : 0).split('/');
-  if (levels.length !== 4) return { detail: expected };
+  if (levels.length !== 4) return { detail: expected() };
   const [siteKey, zoneKey, deviceKey, level] = levels as [string, string, string, string];
   const badKey = [siteKey, zoneKey, deviceKey].find((k) => !KEY.test(k) || k.length > KEY_MAX);
-  if (badKey !== undefined) return { detail: `${quote(badKey)} is not a key (lower-case letters, digits and single dashes); ${expected}` };
-  if (level === '') return { detail: expected };
+  if (badKey !== undefined) return { detail: `${quote(badKey)} is not a key (lower-case letters, digits and single dashes); ${expected()}` };
+  if (level === '') return { detail: expected() };
   return { device: { siteKey, zoneKey, deviceKey }, level };
 }
 
@@ -264,14 +265,14 @@ function checkTime(tsMs: number, ctx: DecodeContext): Reject | undefined {
   if (!Number.isFinite(tsMs)) return reject('malformed', 'the time is beyond what can be stored');
   const arrival = ctx.receivedAt.getTime();
   const maxFutureMs = ctx.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS;
-  const iso = new Date(tsMs).toISOString();
+  const iso = () => new Date(tsMs).toISOString();
   if (tsMs - arrival > maxFutureMs) {
     const hint = tsMs > 1e14 ? ' (a time in the wrong unit? SenML times are seconds, a JSON ts milliseconds)' : '';
-    return reject('future_timestamp', `ts ${iso} is ${duration(tsMs - arrival)} ahead of arrival; clock skew up to ${duration(maxFutureMs)} is accepted${hint}`);
+    return reject('future_timestamp', `ts ${iso()} is ${duration(tsMs - arrival)} ahead of arrival; clock skew up to ${duration(maxFutureMs)} is accepted${hint}`);
   }
   if (arrival - tsMs > ctx.maxAgeMs) {
     const hint = tsMs < 1e11 && tsMs > 0 ? ' (epoch seconds where milliseconds were due?)' : '';
-    return reject('stale_timestamp', `ts ${iso} is ${duration(arrival - tsMs)} old at arrival; at most ${duration(ctx.maxAgeMs)} is accepted${hint}`);
+    return reject('stale_timestamp', `ts ${iso()} is ${duration(arrival - tsMs)} old at arrival; at most ${duration(ctx.maxAgeMs)} is accepted${hint}`);
   }
   return undefined;
 }
