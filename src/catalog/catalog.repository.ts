@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { SqlParams, whereAll } from '../platform/database/sql-params';
 import type { TouchpointView } from './catalog.types';
 
 export type CatalogKind = 'clients' | 'contracts' | 'sites' | 'zones' | 'touchpoints' | 'devices';
@@ -97,21 +98,17 @@ export class CatalogRepository {
 
   async list(kind: CatalogKind, clientId: string | null, filter: CatalogFilter, page: number, limit: number): Promise<Page<Record<string, unknown>>> {
     const q = KINDS[kind];
-    const params: unknown[] = [];
+    const sql = new SqlParams();
     const where: string[] = [];
-    const bind = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (clientId) where.push(`${q.clientColumn} = ${bind(clientId)}`);
+    if (clientId) where.push(`${q.clientColumn} = ${sql.bind(clientId)}`);
     if (RETIRABLE.has(kind)) where.push('x.retired_at IS NULL');
     for (const [name, condition] of Object.entries(q.filters) as Array<[keyof CatalogFilter, string]>) {
       const value = filter[name];
-      if (value !== undefined) where.push(condition.replace('$?', bind(value)));
+      if (value !== undefined) where.push(condition.replace('$?', sql.bind(value)));
     }
-    const base = `${q.select} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
-    const counted: Array<{ n: string }> = await this.dataSource.query(`SELECT count(*) AS n FROM (${base}) q`, params);
-    const items: Array<Record<string, unknown>> = await this.dataSource.query(`${base} ORDER BY ${q.order} LIMIT ${bind(limit)} OFFSET ${bind((page - 1) * limit)}`, params);
+    const base = `${q.select} ${whereAll(where)}`;
+    const counted: Array<{ n: string }> = await this.dataSource.query(`SELECT count(*) AS n FROM (${base}) q`, [...sql.values]);
+    const items: Array<Record<string, unknown>> = await this.dataSource.query(`${base} ORDER BY ${q.order} LIMIT ${sql.bind(limit)} OFFSET ${sql.bind((page - 1) * limit)}`, sql.values);
     return { items, page, limit, total: Number(counted[0]?.n ?? 0) };
   }
 
@@ -129,27 +126,23 @@ export class CatalogRepository {
 
   /** Active touchpoints with their zone and site, for the rating pages, posters and kiosk terminals. */
   async findTouchpoints(match: { token?: string; key?: string; siteKey?: string; deviceRef?: [string, string, string] }, clientId: string | null): Promise<TouchpointView[]> {
-    const params: unknown[] = [];
+    const sql = new SqlParams();
     const where = ['x.retired_at IS NULL', 'z.retired_at IS NULL', 's.retired_at IS NULL'];
-    const bind = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (match.token !== undefined) where.push(`x.token = ${bind(match.token)}`);
-    if (match.key !== undefined) where.push(`x.key = ${bind(match.key)}`);
-    if (match.siteKey !== undefined) where.push(`s.key = ${bind(match.siteKey)}`);
+    if (match.token !== undefined) where.push(`x.token = ${sql.bind(match.token)}`);
+    if (match.key !== undefined) where.push(`x.key = ${sql.bind(match.key)}`);
+    if (match.siteKey !== undefined) where.push(`s.key = ${sql.bind(match.siteKey)}`);
     if (match.deviceRef) {
       const [siteKey, zoneKey, deviceKey] = match.deviceRef;
-      where.push(`x.kind = 'kiosk' AND s.key = ${bind(siteKey)} AND z.key = ${bind(zoneKey)}`);
-      where.push(`EXISTS (SELECT 1 FROM devices d WHERE d.zone_id = z.id AND d.key = ${bind(deviceKey)} AND d.retired_at IS NULL AND d.signals ? 'rating')`);
+      where.push(`x.kind = 'kiosk' AND s.key = ${sql.bind(siteKey)} AND z.key = ${sql.bind(zoneKey)}`);
+      where.push(`EXISTS (SELECT 1 FROM devices d WHERE d.zone_id = z.id AND d.key = ${sql.bind(deviceKey)} AND d.retired_at IS NULL AND d.signals ? 'rating')`);
     }
-    if (clientId) where.push(`x.client_id = ${bind(clientId)}`);
+    if (clientId) where.push(`x.client_id = ${sql.bind(clientId)}`);
     return this.dataSource.query(
       `SELECT x.id, x.client_id AS "clientId", x.site_id AS "siteId", x.zone_id AS "zoneId", x.key, x.token, x.kind, x.scale, x.reason_sets AS "reasonSets",
               z.name AS "zoneName", z.type AS "zoneType", s.key AS "siteKey", s.name AS "siteName", s.language, s.country
        FROM touchpoints x JOIN zones z ON z.id = x.zone_id JOIN sites s ON s.id = x.site_id
        WHERE ${where.join(' AND ')} ORDER BY z.floor NULLS LAST, z.key, x.key`,
-      params,
+      sql.values,
     );
   }
 

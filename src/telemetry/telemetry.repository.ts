@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { SqlParams, whereAll } from '../platform/database/sql-params';
 
 /** A device as ingest needs it: where it is and what it may report. */
 export interface KnownDevice {
@@ -127,42 +128,34 @@ export class TelemetryRepository {
 
   /** Raw readings of one device ("siteKey.deviceKey"), newest first, within the caller's client. */
   async listReadings(clientId: string | null, q: { device: string; signal?: string; from?: Date; to?: Date; page: number; limit: number }) {
-    const params: unknown[] = [q.device];
+    const sql = new SqlParams(q.device);
     const where = [`s.key || '.' || d.key = $1`];
-    const bind = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (clientId) where.push(`r.client_id = ${bind(clientId)}`);
-    if (q.signal) where.push(`r.signal = ${bind(q.signal)}`);
-    if (q.from) where.push(`r.ts >= ${bind(q.from.toISOString())}`);
-    if (q.to) where.push(`r.ts < ${bind(q.to.toISOString())}`);
+    if (clientId) where.push(`r.client_id = ${sql.bind(clientId)}`);
+    if (q.signal) where.push(`r.signal = ${sql.bind(q.signal)}`);
+    if (q.from) where.push(`r.ts >= ${sql.bind(q.from.toISOString())}`);
+    if (q.to) where.push(`r.ts < ${sql.bind(q.to.toISOString())}`);
     const items: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT r.signal, r.ts, r.value, r.tag, r.received_at AS "receivedAt"
        FROM readings r JOIN devices d ON d.id = r.device_id JOIN sites s ON s.id = r.site_id
-       WHERE ${where.join(' AND ')} ORDER BY r.ts DESC, r.signal LIMIT ${bind(q.limit)} OFFSET ${bind((q.page - 1) * q.limit)}`,
-      params,
+       ${whereAll(where)} ORDER BY r.ts DESC, r.signal LIMIT ${sql.bind(q.limit)} OFFSET ${sql.bind((q.page - 1) * q.limit)}`,
+      sql.values,
     );
     return { device: q.device, items, page: q.page, limit: q.limit };
   }
 
   async listDeadLetters(clientId: string | null, q: { reason?: string; device?: string; page: number; limit: number }) {
-    const params: unknown[] = [];
+    const sql = new SqlParams();
     const where: string[] = [];
-    const bind = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
     // A client sees the dead letters placed in its tenancy; messages no device could be found for are an admin matter.
-    if (clientId) where.push(`client_id = ${bind(clientId)}`);
-    if (q.reason) where.push(`reason = ${bind(q.reason)}`);
-    if (q.device) where.push(`device_ref = ${bind(q.device)}`);
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const counted: Array<{ n: number }> = await this.dataSource.query(`SELECT count(*)::int AS n FROM dead_letters ${filter}`, params);
+    if (clientId) where.push(`client_id = ${sql.bind(clientId)}`);
+    if (q.reason) where.push(`reason = ${sql.bind(q.reason)}`);
+    if (q.device) where.push(`device_ref = ${sql.bind(q.device)}`);
+    const filter = whereAll(where);
+    const counted: Array<{ n: number }> = await this.dataSource.query(`SELECT count(*)::int AS n FROM dead_letters ${filter}`, [...sql.values]);
     const items: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT topic, payload, reason, detail, device_ref AS device, received_at AS "receivedAt" FROM dead_letters ${filter}
-       ORDER BY received_at DESC, id DESC LIMIT ${bind(q.limit)} OFFSET ${bind((q.page - 1) * q.limit)}`,
-      params,
+       ORDER BY received_at DESC, id DESC LIMIT ${sql.bind(q.limit)} OFFSET ${sql.bind((q.page - 1) * q.limit)}`,
+      sql.values,
     );
     return { items, page: q.page, limit: q.limit, total: counted[0]?.n ?? 0 };
   }
@@ -180,20 +173,16 @@ export class TelemetryRepository {
 
   /** Hourly aggregates of one zone ("siteKey.zoneKey") and signal, within the caller's client. */
   async hourly(clientId: string | null, q: { zone: string; signal: string; from?: Date; to?: Date }) {
-    const params: unknown[] = [q.zone, q.signal];
+    const sql = new SqlParams(q.zone, q.signal);
     const where = [`s.key || '.' || z.key = $1`, 'h.signal = $2'];
-    const bind = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (clientId) where.push(`h.client_id = ${bind(clientId)}`);
-    if (q.from) where.push(`h.hour >= ${bind(q.from.toISOString())}`);
-    if (q.to) where.push(`h.hour < ${bind(q.to.toISOString())}`);
+    if (clientId) where.push(`h.client_id = ${sql.bind(clientId)}`);
+    if (q.from) where.push(`h.hour >= ${sql.bind(q.from.toISOString())}`);
+    if (q.to) where.push(`h.hour < ${sql.bind(q.to.toISOString())}`);
     const items: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT h.hour, h.n, h.sum, h.min, h.max, h.sum / h.n AS avg
        FROM readings_hourly h JOIN zones z ON z.id = h.zone_id JOIN sites s ON s.id = h.site_id
-       WHERE ${where.join(' AND ')} ORDER BY h.hour LIMIT 10000`,
-      params,
+       ${whereAll(where)} ORDER BY h.hour LIMIT 10000`,
+      sql.values,
     );
     return { zone: q.zone, signal: q.signal, items };
   }
