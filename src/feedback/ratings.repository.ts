@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { SqlParams, whereAll } from '../platform/database/sql-params';
 import type { TouchpointKind } from '../catalog/catalog.types';
 import type { RatingOrigin } from './feedback.types';
 import { judgeRating, type ExclusionReason, type MisusePolicy, type RatingEvent } from './misuse-filter';
@@ -81,8 +82,8 @@ function toStored(row: StoredRow, created: boolean): StoredRating {
 }
 
 /**
- * Ratings storage. The write path is raw SQL over jsonb_to_recordset because it commits a whole
- * group of submissions in one transaction: look up retries, judge misuse, insert the rest.
+ * Ratings storage. The write path is raw SQL over jsonb_to_recordset because it stores a whole group
+ * of submissions at once: read the misuse history, judge, insert the rest in one statement.
  */
 @Injectable()
 export class RatingsRepository {
@@ -193,25 +194,21 @@ export class RatingsRepository {
   }
 
   async list(filter: RatingListFilter): Promise<{ items: Array<Record<string, unknown>>; total: number }> {
-    const params: unknown[] = [];
+    const sql = new SqlParams();
     const where: string[] = [];
-    const bind = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (filter.clientId) where.push(`r.client_id = ${bind(filter.clientId)}`);
-    if (filter.touchpoint) where.push(`t.key = ${bind(filter.touchpoint)}`);
-    if (filter.site) where.push(`s.key = ${bind(filter.site)}`);
-    if (filter.from) where.push(`r.rated_at >= ${bind(filter.from.toISOString())}`);
-    if (filter.to) where.push(`r.rated_at < ${bind(filter.to.toISOString())}`);
+    if (filter.clientId) where.push(`r.client_id = ${sql.bind(filter.clientId)}`);
+    if (filter.touchpoint) where.push(`t.key = ${sql.bind(filter.touchpoint)}`);
+    if (filter.site) where.push(`s.key = ${sql.bind(filter.site)}`);
+    if (filter.from) where.push(`r.rated_at >= ${sql.bind(filter.from.toISOString())}`);
+    if (filter.to) where.push(`r.rated_at < ${sql.bind(filter.to.toISOString())}`);
     const base = `FROM ratings r JOIN touchpoints t ON t.id = r.touchpoint_id JOIN zones z ON z.id = r.zone_id JOIN sites s ON s.id = r.site_id
-                  ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
-    const counted: Array<{ n: string }> = await this.dataSource.query(`SELECT count(*) AS n ${base}`, params);
+                  ${whereAll(where)}`;
+    const counted: Array<{ n: string }> = await this.dataSource.query(`SELECT count(*) AS n ${base}`, [...sql.values]);
     const items: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT r.submission_id AS id, t.key AS touchpoint, s.key AS site, s.key || '.' || z.key AS zone, r.origin, r.score, r.polarity, r.reasons, r.comment,
               r.excluded_reason IS NOT NULL AS excluded, r.excluded_reason AS "excludedReason", r.rated_at AS "ratedAt", r.received_at AS "receivedAt"
-       ${base} ORDER BY r.rated_at DESC, r.id LIMIT ${bind(filter.limit)} OFFSET ${bind((filter.page - 1) * filter.limit)}`,
-      params,
+       ${base} ORDER BY r.rated_at DESC, r.id LIMIT ${sql.bind(filter.limit)} OFFSET ${sql.bind((filter.page - 1) * filter.limit)}`,
+      sql.values,
     );
     return { items, total: Number(counted[0]?.n ?? 0) };
   }
@@ -230,12 +227,16 @@ export class RatingsRepository {
    * ratings of the past day (no more than the daily cap can matter); per kiosk, its presses just before.
    */
   private async judge(fresh: NewRating[], policy: MisusePolicy): Promise<Array<ExclusionReason | undefined>> {
-    if (!fresh.length) return [];
-    const times = fresh.map((r) => r.ratedAt.getTime());
+    const verdicts = new Array<ExclusionReason | undefined>(fresh.length);
+    // Imported ratings were taken, and filtered, by the system they come from; one connector is not one occupant.
+    const judged = fresh.filter((r) => r.origin !== 'connector');
+    if (!judged.length) return verdicts;
+    const times = judged.map((r) => r.ratedAt.getTime());
     const earliest = Math.min(...times);
     const latest = Math.max(...times);
-    const qrSources = [...new Set(fresh.filter((r) => r.touchpointKind !== 'kiosk').map((r) => r.sourceHash))];
-    const kiosks = [...new Set(fresh.filter((r) => r.touchpointKind === 'kiosk').map((r) => r.touchpointId))];
+    const keep = Math.max(policy.dailyCap, policy.burstMax);
+    const qrSources = [...new Set(judged.filter((r) => r.touchpointKind !== 'kiosk').map((r) => r.sourceHash))];
+    const kiosks = [...new Set(judged.filter((r) => r.touchpointKind === 'kiosk').map((r) => r.touchpointId))];
     const rows: Array<{ touchpoint_id: string; submission_id: string; source_hash: string; rated_at: Date | string }> = await this.dataSource.query(
       `SELECT p.touchpoint_id, p.submission_id, p.source_hash, p.rated_at
        FROM jsonb_array_elements_text($1::jsonb) AS h(source)
@@ -252,12 +253,11 @@ export class RatingsRepository {
         new Date(earliest - DAY_MS).toISOString(),
         new Date(latest).toISOString(),
         new Date(earliest - policy.kioskRepeatMs).toISOString(),
-        Math.max(policy.dailyCap, policy.burstMax),
+        keep,
       ],
     );
     // Group by what the filter compares (a QR source, or a kiosk) and keep only the latest few of each:
     // older ones cannot change a verdict once the cap is reached, and this keeps a big batch linear.
-    const keep = Math.max(policy.dailyCap, policy.burstMax);
     const groups = new Map<string, RatingEvent[]>();
     const groupOf = (e: { kind: TouchpointKind; touchpointId: string; source: string }) => (e.kind === 'kiosk' ? `k:${e.touchpointId}` : `s:${e.source}`);
     const kioskIds = new Set(kiosks);
@@ -272,11 +272,9 @@ export class RatingsRepository {
       group.push(event);
       groups.set(groupOf(event), group);
     }
-    const order = fresh.map((_, i) => i).sort((a, b) => times[a] - times[b]);
-    const verdicts = new Array<ExclusionReason | undefined>(fresh.length);
+    const order = fresh.map((_, i) => i).sort((a, b) => fresh[a].ratedAt.getTime() - fresh[b].ratedAt.getTime());
     for (const i of order) {
       const r = fresh[i];
-      // Imported ratings were taken, and filtered, by the system they come from; one connector is not one occupant.
       // A retry of a stored rating is answered from its row; judging it again would count it twice.
       if (r.origin === 'connector' || seen.has(keyOf(r.touchpointId, r.submissionId))) continue;
       const event: RatingEvent = { touchpointId: r.touchpointId, kind: r.touchpointKind, source: r.sourceHash, at: r.ratedAt };
