@@ -83,7 +83,7 @@ export class RatingsService implements OnModuleInit {
     if (errors.length) throw new DomainException(ErrorCode.Validation, 'The rating is not valid.', errors);
 
     const origin: RatingOrigin = ctx.origin === 'qr' || ctx.origin === 'kiosk' ? tp.kind : ctx.origin;
-    const comment = input.comment?.trim() ? scrubPersonalData(input.comment.trim(), tp.country as CountryCode) : null;
+    const comment = scrubbedComment(input.comment, tp);
     const reasons = input.reasons ?? [];
     const saved = await this.writer.push({
       clientId: tp.clientId,
@@ -119,7 +119,7 @@ export class RatingsService implements OnModuleInit {
     if (errors.length) throw new DomainException(ErrorCode.Validation, 'The follow-up answer is not valid.', errors);
     const now = this.clock.now();
     const reasons = input.reasons ?? [];
-    const comment = input.comment?.trim() ? scrubPersonalData(input.comment.trim(), tp.country as CountryCode) : null;
+    const comment = scrubbedComment(input.comment, tp);
     const updated = await this.ratings.addFollowUp(tp.id, id, reasons, comment, new Date(now.getTime() - FOLLOW_UP_WINDOW_MS), now);
     if (updated) return this.receipt(tp, updated);
 
@@ -148,7 +148,7 @@ export class RatingsService implements OnModuleInit {
       touchpointId: tp.id,
       submissionId: id,
       category: input.category,
-      comment: input.comment?.trim() ? scrubPersonalData(input.comment.trim(), tp.country as CountryCode) : null,
+      comment: scrubbedComment(input.comment, tp),
       reportedAt: now,
       sourceHash: this.hashOf(ctx.source, now),
     });
@@ -177,6 +177,12 @@ export class RatingsService implements OnModuleInit {
       ratedAt: saved.ratedAt.toISOString(),
     };
   }
+}
+
+/** A comment as stored: trimmed, scrubbed of personal data with the site's country, or null when empty. */
+function scrubbedComment(comment: string | undefined, tp: TouchpointView): string | null {
+  const text = comment?.trim();
+  return text ? scrubPersonalData(text, tp.country as CountryCode) : null;
 }
 
 function sameAnswers(a: readonly string[], b: readonly string[]): boolean {
