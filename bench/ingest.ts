@@ -41,10 +41,9 @@
  * /usr/sbin/mosquitto). The project config queues at most 1,000,000 messages per session: keep
  * N + warm-up below that, or the broker drops what the service cannot take fast enough.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -53,9 +52,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import mqtt, { type MqttClient } from 'mqtt';
 import { Client } from 'pg';
-import { cpuTicks, forkRole, ROOT, round, stopChild } from './support';
+import { cpuTicks, forkRole, ROOT, round, startMosquitto, stopChild } from './support';
 
-const MOSQUITTO_CONFIG = join(ROOT, 'config', 'mosquitto', 'mosquitto.conf');
 const QUEUE_LIMIT = 1_000_000;
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes. */
@@ -174,6 +172,7 @@ async function subscribe(role: Role): Promise<void> {
     const { IngestService } = await import('../src/telemetry/ingest.service');
     const { TelemetryRepository } = await import('../src/telemetry/telemetry.repository');
     const { DeadLettersRepository } = await import('../src/platform/mqtt/dead-letters.repository');
+    const { MqttBacklog } = await import('../src/platform/mqtt/mqtt-backlog');
     // Bench-only instrumentation of the ingest path, without touching the service.
     instrument(Spool.prototype, 'append', () => stats.ingest.append, () => (stats.received += 1));
     instrument(Spool.prototype, 'read', () => stats.ingest.read);
@@ -200,8 +199,8 @@ async function subscribe(role: Role): Promise<void> {
     } as typeof query;
     const app = await createApp(loadConfig(process.env), { bufferLogs: false });
     await app.listen({ port: 0, host: '127.0.0.1' });
-    const ingest = app.get(IngestService);
-    backlogBytes = () => ingest.backlogBytes;
+    const backlog = app.get(MqttBacklog);
+    backlogBytes = () => backlog.bytes();
     close = () => app.close();
   }
 
@@ -291,44 +290,6 @@ function options(): Options {
     stallMs: 1000 * num(values.stall, env.BENCH_STALL_S, 30, 'stall', 1),
     databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
     mosquitto: env.BENCH_MOSQUITTO || '/usr/sbin/mosquitto',
-  };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Mosquitto with the project's configuration on a free port, as test/support/mosquitto.ts starts it. */
-async function startMosquitto(binary: string, dir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const port = await freePort();
-  const config = readFileSync(MOSQUITTO_CONFIG, 'utf8')
-    .replace(/^listener .*$/m, `listener ${port} 127.0.0.1`)
-    .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`)
-    .concat('\nuser root\n');
-  writeFileSync(join(dir, 'mosquitto.conf'), config);
-  const child: ChildProcess = spawn(binary, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const url = `mqtt://127.0.0.1:${port}`;
-  for (let deadline = Date.now() + 10_000; ; ) {
-    const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 500 }).catch(() => undefined);
-    if (client) {
-      await client.endAsync();
-      break;
-    }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`mosquitto (${binary}) did not come up on port ${port}`);
-    await sleep(100);
-  }
-  return {
-    url,
-    pid: child.pid!,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
   };
 }
 

@@ -76,11 +76,6 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     this.spool.close();
   }
 
-  /** Bytes acknowledged to the broker but not yet in the database. */
-  get backlogBytes(): number {
-    return this.spool.backlogBytes;
-  }
-
   /** The MQTT handler: durable on return, so the PUBACK may go. Ratings have a subscriber of their own. */
   private accept(topic: string, payload: Buffer): Promise<void> {
     if (!topic.endsWith('/rating')) {

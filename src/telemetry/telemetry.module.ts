@@ -8,6 +8,5 @@ import { TelemetryRepository } from './telemetry.repository';
 @Module({
   controllers: [TelemetryController],
   providers: [TelemetryRepository, IngestService, PartitionsJob, ...ingestMetricProviders],
-  exports: [IngestService],
 })
 export class TelemetryModule {}
