@@ -1,9 +1,13 @@
-/** What the benchmarks share: the repository root, forked role children, machine CPU, rounding. */
-import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+/** What the benchmarks (and the tests' own broker) share: the root, role children, a free port, Mosquitto, machine CPU, rounding. */
+import mqtt from 'mqtt';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..');
+
+const MOSQUITTO_CONFIG = join(ROOT, 'config', 'mosquitto', 'mosquitto.conf');
 
 export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -50,4 +54,47 @@ export function stopChild(child: ChildProcess): Promise<void> {
     });
     child.send({ type: 'stop' });
   });
+}
+
+/** A TCP port that was free a moment ago (nothing listens on it now). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolvePromise) => server.listen(0, '127.0.0.1', resolvePromise));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+  return port;
+}
+
+/**
+ * A Mosquitto of one's own on a free port, with the project's configuration (its queue limits are
+ * what the no-loss tests and the ingest benchmark rely on; a machine's broker keeps the defaults).
+ * `dir` holds its configuration and persistence.
+ */
+export async function startMosquitto(binary: string, dir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const config = readFileSync(MOSQUITTO_CONFIG, 'utf8')
+    .replace(/^listener .*$/m, `listener ${port} 127.0.0.1`)
+    .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`)
+    .concat('\nuser root\n');
+  writeFileSync(join(dir, 'mosquitto.conf'), config);
+  const child: ChildProcess = spawn(binary, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
+  const exited = new Promise((resolvePromise) => child.once('exit', resolvePromise));
+  const url = `mqtt://127.0.0.1:${port}`;
+  for (let deadline = Date.now() + 10_000; ; ) {
+    const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 500 }).catch(() => undefined);
+    if (client) {
+      await client.endAsync();
+      break;
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`mosquitto (${binary}) did not come up on port ${port}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    pid: child.pid!,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
