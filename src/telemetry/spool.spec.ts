@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Spool } from './spool';
@@ -72,6 +72,45 @@ describe(Spool.name, () => {
 
     const again = Spool.open(dir, { segmentBytes: 64 });
     expect(text(again.read(100).records)).toEqual(Array.from({ length: 5 }, (_, i) => `message-${i + 15}`));
+    again.close();
+  });
+
+  it('reads records larger than one read from disk, and many small ones across reads', () => {
+    const sut = Spool.open(dir);
+    const big = Buffer.alloc(600 * 1024, 7);
+    sut.append(Buffer.from('before'));
+    sut.append(big);
+    for (let i = 0; i < 5_000; i++) sut.append(Buffer.from(`small-${i}`.padEnd(100, '.')));
+    const first = sut.read(2);
+    expect(first.records[0].toString()).toBe('before');
+    expect(first.records[1].equals(big)).toBe(true);
+    const rest = [...sut.read(3_000).records, ...sut.read(3_000).records].map((r) => r.toString().replace(/\.+$/, ''));
+    expect(rest).toEqual(Array.from({ length: 5_000 }, (_, i) => `small-${i}`));
+    sut.close();
+  });
+
+  it('reads from the oldest segment when the checkpoint is garbled (a replay, which storage makes harmless)', () => {
+    const first = Spool.open(dir);
+    first.append(Buffer.from('a'));
+    first.append(Buffer.from('b'));
+    first.commit(first.read(1).end);
+    first.close();
+    writeFileSync(join(dir, 'checkpoint.json'), '{"segm');
+
+    const again = Spool.open(dir);
+    expect(text(again.read(10).records)).toEqual(['a', 'b']);
+    again.close();
+  });
+
+  it('keeps the checkpoint across restarts when it is rewritten in place many times', () => {
+    const first = Spool.open(dir);
+    for (let i = 0; i < 1_200; i++) first.append(Buffer.from(`m${i}`));
+    for (let i = 0; i < 12; i++) first.commit(first.read(100).end);
+    first.close();
+    const again = Spool.open(dir);
+    expect(again.read(10).records).toEqual([]);
+    again.append(Buffer.from('next'));
+    expect(text(again.read(10).records)).toEqual(['next']);
     again.close();
   });
 });

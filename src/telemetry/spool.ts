@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, fsync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
@@ -10,6 +10,11 @@ export interface SpoolPosition {
 
 const SEGMENT_BYTES = 16 * 1024 * 1024;
 const HEADER = 8; // u32 length, u32 crc32
+/** Bytes read from disk at a time; a larger record is read whole. */
+const READ_CHUNK = 256 * 1024;
+const CHECKPOINT = 'checkpoint.json';
+/** The checkpoint is rewritten in place, padded to this width, instead of a new file and a rename per batch. */
+const CHECKPOINT_WIDTH = 64;
 const segmentName = (n: number) => `${String(n).padStart(10, '0')}.seg`;
 
 /**
@@ -25,6 +30,9 @@ export class Spool {
   private readPos: SpoolPosition;
   private syncTimer?: NodeJS.Timeout;
   private dirty = false;
+  private readonly checkpointFd: number;
+  /** Lengths of the segments before the one written to; they no longer change. */
+  private readonly sealed = new Map<number, number>();
 
   private constructor(
     private readonly dir: string,
@@ -36,13 +44,14 @@ export class Spool {
     this.writeOffset = validLength(this.fd);
     ftruncateSync(this.fd, this.writeOffset);
     this.readPos = { ...committed };
+    this.checkpointFd = openSync(join(dir, CHECKPOINT), existsSync(join(dir, CHECKPOINT)) ? 'r+' : 'w+');
   }
 
   static open(dir: string, options: { fsyncMs?: number; segmentBytes?: number } = {}): Spool {
     mkdirSync(dir, { recursive: true });
     const segments = listSegments(dir);
-    const checkpointFile = join(dir, 'checkpoint.json');
-    const committed: SpoolPosition = existsSync(checkpointFile) ? (JSON.parse(readFileSync(checkpointFile, 'utf8')) as SpoolPosition) : { segment: segments[0] ?? 0, offset: 0 };
+    // No checkpoint, or one a power cut garbled: read from the oldest segment (replay is harmless, only slower).
+    const committed = readCheckpoint(join(dir, CHECKPOINT)) ?? { segment: segments[0] ?? 0, offset: 0 };
     const last = Math.max(committed.segment, ...segments);
     const spool = new Spool(dir, last, committed, options.segmentBytes ?? SEGMENT_BYTES);
     if (options.fsyncMs) spool.syncTimer = setInterval(() => spool.sync(), options.fsyncMs).unref();
@@ -61,13 +70,16 @@ export class Spool {
     this.dirty = true;
   }
 
-  /** Up to max records after the read position (which then moves past them); commit(end) forgets them. */
+  /**
+   * Up to max records (and about maxBytes) after the read position, which then moves past them;
+   * commit(end) forgets them. The records are views into a buffer read for this call.
+   */
   read(max: number, maxBytes = 4 * 1024 * 1024): { records: Buffer[]; end: SpoolPosition } {
     const records: Buffer[] = [];
     let bytes = 0;
     while (records.length < max && bytes < maxBytes) {
       const { segment, offset } = this.readPos;
-      const length = segment === this.writeSegment ? this.writeOffset : segmentLength(this.dir, segment);
+      const length = this.segmentLength(segment);
       if (offset >= length) {
         if (segment >= this.writeSegment) break;
         this.readPos = { segment: segment + 1, offset: 0 };
@@ -75,17 +87,24 @@ export class Spool {
       }
       const fd = segment === this.writeSegment ? this.fd : openSync(join(this.dir, segmentName(segment)), 'r');
       try {
-        const chunk = Buffer.allocUnsafe(Math.min(length - offset, maxBytes));
-        const got = readSync(fd, chunk, 0, chunk.length, offset);
+        let chunk = Buffer.allocUnsafe(Math.min(length - offset, READ_CHUNK));
+        let got = readSync(fd, chunk, 0, chunk.length, offset);
+        const first = got >= HEADER ? HEADER + chunk.readUInt32LE(0) : 0;
+        if (first > got) {
+          // One record larger than a chunk: read it whole.
+          if (first > maxBytes) throw new Error(`spool record at ${segment}:${offset} is larger than ${maxBytes} bytes`);
+          chunk = Buffer.allocUnsafe(first);
+          got = readSync(fd, chunk, 0, first, offset);
+        }
         let at = 0;
         while (at + HEADER <= got && records.length < max) {
           const size = chunk.readUInt32LE(at);
           if (at + HEADER + size > got) break;
-          records.push(Buffer.from(chunk.subarray(at + HEADER, at + HEADER + size)));
+          records.push(chunk.subarray(at + HEADER, at + HEADER + size));
           at += HEADER + size;
           bytes += size;
         }
-        if (at === 0) throw new Error(`spool record at ${segment}:${offset} is larger than ${maxBytes} bytes`);
+        if (at === 0) throw new Error(`spool segment ${segment} is damaged at offset ${offset}`);
         this.readPos = { segment, offset: offset + at };
       } finally {
         if (fd !== this.fd) closeSync(fd);
@@ -96,12 +115,15 @@ export class Spool {
 
   /** Everything before this position is stored for good: move the checkpoint, drop finished segments. */
   commit(position: SpoolPosition): void {
-    const file = join(this.dir, 'checkpoint.json');
-    writeFileSync(`${file}.tmp`, JSON.stringify(position));
-    renameSync(`${file}.tmp`, file);
+    writeSync(this.checkpointFd, Buffer.from(JSON.stringify(position).padEnd(CHECKPOINT_WIDTH)), 0, CHECKPOINT_WIDTH, 0);
+    const passed = position.segment > this.committed.segment;
     this.committed = position;
+    if (!passed) return;
     for (const segment of listSegments(this.dir)) {
-      if (segment < position.segment) rmSync(join(this.dir, segmentName(segment)), { force: true });
+      if (segment < position.segment) {
+        rmSync(join(this.dir, segmentName(segment)), { force: true });
+        this.sealed.delete(segment);
+      }
     }
   }
 
@@ -113,7 +135,7 @@ export class Spool {
   /** Bytes appended but not yet committed. */
   get backlogBytes(): number {
     let total = 0;
-    for (let s = this.committed.segment; s <= this.writeSegment; s++) total += s === this.writeSegment ? this.writeOffset : segmentLength(this.dir, s);
+    for (let s = this.committed.segment; s <= this.writeSegment; s++) total += this.segmentLength(s);
     return total - this.committed.offset;
   }
 
@@ -126,9 +148,18 @@ export class Spool {
   close(): void {
     if (this.syncTimer) clearInterval(this.syncTimer);
     closeSync(this.fd);
+    closeSync(this.checkpointFd);
+  }
+
+  private segmentLength(segment: number): number {
+    if (segment === this.writeSegment) return this.writeOffset;
+    let length = this.sealed.get(segment);
+    if (length === undefined) this.sealed.set(segment, (length = fileLength(join(this.dir, segmentName(segment)))));
+    return length;
   }
 
   private rotate(): void {
+    this.sealed.set(this.writeSegment, this.writeOffset);
     closeSync(this.fd);
     this.writeSegment += 1;
     this.fd = openSync(join(this.dir, segmentName(this.writeSegment)), 'a+');
@@ -143,8 +174,17 @@ function listSegments(dir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-function segmentLength(dir: string, segment: number): number {
-  const file = join(dir, segmentName(segment));
+function readCheckpoint(file: string): SpoolPosition | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const position = JSON.parse(readFileSync(file, 'utf8')) as Partial<SpoolPosition>;
+    return Number.isSafeInteger(position.segment) && Number.isSafeInteger(position.offset) ? (position as SpoolPosition) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function fileLength(file: string): number {
   if (!existsSync(file)) return 0;
   const fd = openSync(file, 'r');
   try {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SqlParams, whereAll } from '../platform/database/sql-params';
+import type { HealthUpdate } from './device-health';
 
 /** A device as ingest needs it: where it is and what it may report. */
 export interface KnownDevice {
@@ -23,9 +24,74 @@ export interface ReadingRow {
   increment: number;
 }
 
+const UNIQUE_VIOLATION = '23505';
+
+/** A batch as query parameters: one array per column of the readings, then of the health updates. */
+function columns(rows: readonly ReadingRow[], health: readonly HealthUpdate[]): unknown[] {
+  const n = rows.length;
+  const [device, signal, ts, value, tag, receivedAt, increment] = [[], [], [], [], [], [], []] as [string[], string[], number[], number[], Array<string | null>, number[], number[]];
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    device.push(r.device.id);
+    signal.push(r.signal);
+    ts.push(r.ts.getTime());
+    value.push(r.value);
+    tag.push(r.tag ?? null);
+    receivedAt.push(r.receivedAt.getTime());
+    increment.push(r.increment);
+  }
+  const battery = health.map((h) => h.battery);
+  return [device, signal, ts, value, tag, receivedAt, increment, health.map((h) => h.deviceId), health.map((h) => h.lastSeenAt), battery.map((b) => b?.value ?? null), battery.map((b) => b?.at ?? null)];
+}
+
+/** The batch as rows, each device with its client, site and zone from the catalog (not over the wire); `distinct` keeps one row per key. */
+const input = (distinct: boolean) => `input AS (
+  SELECT ${distinct ? 'DISTINCT ON (r.device_id, r.signal, r.ts)' : ''} d.client_id, d.site_id, d.zone_id, r.device_id, r.signal,
+         to_timestamp(r.ts / 1000) AS ts, r.value, r.tag, to_timestamp(r.received_at / 1000) AS received_at, r.increment
+  FROM unnest($1::uuid[], $2::text[], $3::float8[], $4::float8[], $5::text[], $6::float8[], $7::float8[])
+       AS r(device_id, signal, ts, value, tag, received_at, increment)
+  JOIN devices d ON d.id = r.device_id
+  ${distinct ? 'ORDER BY r.device_id, r.signal, r.ts' : ''}
+)`;
+
+const INSERT_INTO_READINGS = `INSERT INTO readings (client_id, site_id, zone_id, device_id, signal, ts, value, tag, received_at)
+  SELECT client_id, site_id, zone_id, device_id, signal, ts, value, tag, received_at FROM input`;
+
+/** Adds the stored rows of `source` to their hour; one lock order for every batch, so two writers cannot deadlock. */
+const hourly = (source: string) => `hourly AS (
+  INSERT INTO readings_hourly AS h (client_id, site_id, zone_id, signal, hour, n, sum, min, max)
+  SELECT i.client_id, i.site_id, i.zone_id, i.signal, date_trunc('hour', i.ts, 'UTC'), count(*), sum(i.increment), min(i.value), max(i.value)
+  FROM ${source}
+  GROUP BY 1, 2, 3, 4, 5
+  ORDER BY 3, 4, 5
+  ON CONFLICT (zone_id, signal, hour) DO UPDATE SET
+    n = h.n + excluded.n, sum = h.sum + excluded.sum, min = LEAST(h.min, excluded.min), max = GREATEST(h.max, excluded.max)
+)`;
+
+const HEALTH = `health AS (
+  INSERT INTO device_health AS h (device_id, client_id, site_id, last_seen_at, last_battery, last_battery_at)
+  SELECT u.device_id, d.client_id, d.site_id, to_timestamp(u.seen / 1000), u.battery, to_timestamp(u.battery_at / 1000)
+  FROM unnest($8::uuid[], $9::float8[], $10::float8[], $11::float8[]) AS u(device_id, seen, battery, battery_at)
+  JOIN devices d ON d.id = u.device_id
+  ORDER BY u.device_id
+  ON CONFLICT (device_id) DO UPDATE SET
+    last_seen_at = GREATEST(h.last_seen_at, excluded.last_seen_at),
+    last_battery = CASE WHEN excluded.last_battery_at > h.last_battery_at OR h.last_battery_at IS NULL THEN COALESCE(excluded.last_battery, h.last_battery) ELSE h.last_battery END,
+    last_battery_at = GREATEST(h.last_battery_at, excluded.last_battery_at)
+)`;
+
+/** Every reading new (else it fails on the key): all of them count. */
+const INSERT_NEW = `WITH ${input(false)}, stored AS (${INSERT_INTO_READINGS}), ${hourly('input i')}, ${HEALTH}
+SELECT count(*)::int AS n FROM input`;
+
+/** Some readings stored before: only the rows stored now count, so nothing is added to an hour twice. */
+const INSERT_SKIPPING_STORED = `WITH ${input(true)}, stored AS (${INSERT_INTO_READINGS} ON CONFLICT (device_id, signal, ts) DO NOTHING RETURNING device_id, signal, ts),
+${hourly('stored s JOIN input i USING (device_id, signal, ts)')}, ${HEALTH}
+SELECT count(*)::int AS n FROM stored`;
+
 /**
- * Telemetry storage. Raw SQL on purpose: a batch of readings goes in as one multi-row INSERT from a
- * jsonb array (ON CONFLICT on the natural key makes redelivery and replay harmless).
+ * Telemetry storage. Raw SQL on purpose: a batch of readings goes in as one multi-row INSERT from
+ * column arrays (ON CONFLICT on the natural key makes redelivery and replay harmless).
  */
 @Injectable()
 export class TelemetryRepository {
@@ -41,49 +107,28 @@ export class TelemetryRepository {
     return new Map(rows.map(({ path, ...device }) => [path, device]));
   }
 
-  /** Stores readings, skipping ones already stored; returns how many were new. Updates device health in the same statement. */
-  async insertReadings(rows: ReadingRow[]): Promise<number> {
-    if (!rows.length) return 0;
-    const result: Array<{ n: number }> = await this.dataSource.query(
-      `WITH input AS (
-         -- Short keys and the device alone per row: its client, site and zone come from the catalog here, not over the wire.
-         SELECT DISTINCT ON (r.d, r.s, r.t) d.client_id, d.site_id, d.zone_id, r.d AS device_id, r.s AS signal, r.t AS ts, r.v AS value, r.g AS tag,
-                r.r AS received_at, r.i AS increment
-         FROM jsonb_to_recordset($1::jsonb) AS r(d uuid, s text, t timestamptz, v double precision, g text, r timestamptz, i double precision)
-         JOIN devices d ON d.id = r.d
-         ORDER BY r.d, r.s, r.t
-       ), stored AS (
-         INSERT INTO readings (client_id, site_id, zone_id, device_id, signal, ts, value, tag, received_at)
-         SELECT client_id, site_id, zone_id, device_id, signal, ts, value, tag, received_at FROM input
-         ON CONFLICT (device_id, signal, ts) DO NOTHING
-         RETURNING device_id, signal, ts
-       ), hourly AS (
-         -- Only rows stored now are added, so a redelivery never counts twice and late data lands in its own hour.
-         INSERT INTO readings_hourly AS h (client_id, site_id, zone_id, signal, hour, n, sum, min, max)
-         SELECT i.client_id, i.site_id, i.zone_id, i.signal, date_trunc('hour', i.ts, 'UTC'), count(*), sum(i.increment), min(i.value), max(i.value)
-         FROM stored s JOIN input i USING (device_id, signal, ts)
-         GROUP BY 1, 2, 3, 4, 5
-         ORDER BY 3, 4, 5 -- one lock order for every batch, so two batches in flight cannot deadlock
-         ON CONFLICT (zone_id, signal, hour) DO UPDATE SET
-           n = h.n + excluded.n, sum = h.sum + excluded.sum, min = LEAST(h.min, excluded.min), max = GREATEST(h.max, excluded.max)
-       ), health AS (
-         INSERT INTO device_health AS h (device_id, client_id, site_id, last_seen_at, last_battery, last_battery_at)
-         SELECT device_id, min(client_id::text)::uuid, min(site_id::text)::uuid, max(received_at),
-                (array_agg(value ORDER BY ts DESC) FILTER (WHERE signal = 'battery'))[1], max(ts) FILTER (WHERE signal = 'battery')
-         FROM input GROUP BY device_id ORDER BY device_id
-         ON CONFLICT (device_id) DO UPDATE SET
-           last_seen_at = GREATEST(h.last_seen_at, excluded.last_seen_at),
-           last_battery = CASE WHEN excluded.last_battery_at > h.last_battery_at OR h.last_battery_at IS NULL THEN COALESCE(excluded.last_battery, h.last_battery) ELSE h.last_battery END,
-           last_battery_at = GREATEST(h.last_battery_at, excluded.last_battery_at)
-       )
-       SELECT count(*)::int AS n FROM stored`,
-      [
-        JSON.stringify(
-          rows.map((r) => ({ d: r.device.id, s: r.signal, t: r.ts.toISOString(), v: r.value, g: r.tag ?? null, r: r.receivedAt.toISOString(), i: r.increment })),
-        ),
-      ],
-    );
-    return result[0]?.n ?? 0;
+  /**
+   * Stores readings, skipping ones already stored, and returns how many were new; in the same
+   * statement adds the new ones to the hourly aggregates and applies the device health updates.
+   * Rows go over the wire as one typed array per column (unnest), the cheapest form for PostgreSQL
+   * to take in.
+   *
+   * Nearly every batch is all new readings, and a plain INSERT checks the key once per row; ON
+   * CONFLICT checks it twice and must find out what it stored (a third of the work, measured). So a
+   * batch goes in plain first, and only one that meets a stored reading (a redelivery, a replay after
+   * a crash) goes again, whole, the careful way.
+   */
+  async insertReadings(rows: readonly ReadingRow[], health: readonly HealthUpdate[]): Promise<number> {
+    if (!rows.length && !health.length) return 0;
+    const params = columns(rows, health);
+    try {
+      const [{ n }] = await this.dataSource.query<[{ n: number }]>(INSERT_NEW, params);
+      return n;
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      const [{ n }] = await this.dataSource.query<[{ n: number }]>(INSERT_SKIPPING_STORED, params);
+      return n;
+    }
   }
 
   /** Creates the monthly partitions of readings from this month to `monthsAhead` months on. */
@@ -164,9 +209,9 @@ export class TelemetryRepository {
   async lastCounterValues(deviceIds: string[], signal: string): Promise<Map<string, number>> {
     if (!deviceIds.length) return new Map();
     const rows: Array<{ device_id: string; value: number }> = await this.dataSource.query(
-      `SELECT d.id AS device_id, l.value FROM jsonb_array_elements_text($1::jsonb) AS d(id)
-       CROSS JOIN LATERAL (SELECT value FROM readings WHERE device_id = d.id::uuid AND signal = $2 ORDER BY ts DESC LIMIT 1) l`,
-      [JSON.stringify(deviceIds), signal],
+      `SELECT d.id AS device_id, l.value FROM unnest($1::uuid[]) AS d(id)
+       CROSS JOIN LATERAL (SELECT value FROM readings WHERE device_id = d.id AND signal = $2 ORDER BY ts DESC LIMIT 1) l`,
+      [deviceIds, signal],
     );
     return new Map(rows.map((r) => [r.device_id, Number(r.value)]));
   }

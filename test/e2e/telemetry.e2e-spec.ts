@@ -163,9 +163,10 @@ describe('Sensor telemetry over MQTT', () => {
     const longAgo = new Date(Date.UTC(2024, 0, 15));
     await repository.ensurePartitions(longAgo, 0);
     const [device] = await sut.dataSource.query<Array<{ id: string; client_id: string; site_id: string; zone_id: string }>>(`SELECT id, client_id, site_id, zone_id FROM devices WHERE key = 'alpha-1f-soap'`);
-    await repository.insertReadings([
-      { device: { id: device.id, clientId: device.client_id, siteId: device.site_id, zoneId: device.zone_id, signals: ['soap_level'] }, signal: 'soap_level', ts: longAgo, value: 33, receivedAt: longAgo, increment: 33 },
-    ]);
+    await repository.insertReadings(
+      [{ device: { id: device.id, clientId: device.client_id, siteId: device.site_id, zoneId: device.zone_id, signals: ['soap_level'] }, signal: 'soap_level', ts: longAgo, value: 33, receivedAt: longAgo, increment: 33 }],
+      [],
+    );
     const month = `SELECT count(*)::int AS n FROM readings WHERE ts >= '2024-01-01' AND ts < '2024-02-01'`;
     await expect(sut.dataSource.query(month)).resolves.toEqual([{ n: 1 }]);
 
@@ -174,5 +175,21 @@ describe('Sensor telemetry over MQTT', () => {
     await expect(sut.dataSource.query(month)).resolves.toEqual([{ n: 0 }]);
     const hourly = await sut.dataSource.query(`SELECT n, sum FROM readings_hourly WHERE hour = '2024-01-15T00:00:00Z' AND signal = 'soap_level'`);
     expect(hourly).toEqual([{ n: 1, sum: 33 }]);
+  });
+
+  it('stores a batch that meets readings already stored (a replay) once, adding only the new ones to their hour', async () => {
+    const repository = sut.app.get(TelemetryRepository);
+    const [row] = await sut.dataSource.query<Array<{ id: string; client_id: string; site_id: string; zone_id: string }>>(`SELECT id, client_id, site_id, zone_id FROM devices WHERE key = 'alpha-1f-soap'`);
+    const device = { id: row.id, clientId: row.client_id, siteId: row.site_id, zoneId: row.zone_id, signals: ['paper_level'] };
+    const hour = Date.UTC(2025, 4, 6, 10);
+    const reading = (minute: number, value: number) => ({ device, signal: 'paper_level', ts: new Date(hour + minute * 60_000), value, receivedAt: new Date(hour + minute * 60_000), increment: value });
+    const aggregate = () => sut.dataSource.query(`SELECT n, sum, min, max FROM readings_hourly WHERE zone_id = $1 AND signal = 'paper_level' AND hour = $2`, [device.zoneId, new Date(hour)]);
+
+    await expect(repository.insertReadings([reading(1, 10), reading(2, 20)], [])).resolves.toBe(2);
+    // Two stored already, one new, and the new one twice in the same batch.
+    await expect(repository.insertReadings([reading(1, 10), reading(3, 30), reading(2, 20), reading(3, 30)], [])).resolves.toBe(1);
+    await expect(aggregate()).resolves.toEqual([{ n: 3, sum: 60, min: 10, max: 30 }]);
+    const stored = await sut.dataSource.query(`SELECT value FROM readings WHERE device_id = $1 AND signal = 'paper_level' ORDER BY ts`, [device.id]);
+    expect(stored).toEqual([{ value: 10 }, { value: 20 }, { value: 30 }]);
   });
 });

@@ -26,8 +26,9 @@ export async function startTcpProxy(targetHost: string, targetPort: number) {
     port,
     /** Drops every connection and refuses new ones, as a stopped server would. */
     cut: async () => {
-      await new Promise<void>((resolve) => server?.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server?.close(() => resolve()));
       for (const s of sockets) s.destroy();
+      await closed;
     },
     restore: listen,
     stop: async () => {
