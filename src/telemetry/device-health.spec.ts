@@ -1,25 +1,30 @@
 import { HealthThrottle, healthUpdates } from './device-health';
+import { ReadingBatch, type BatchReading } from './reading-batch';
 
-const device = (id: string) => ({ id });
-const at = (iso: string) => new Date(iso);
+const at = (iso: string) => Date.parse(iso);
+const batchOf = (readings: BatchReading[]) => {
+  const batch = new ReadingBatch();
+  readings.forEach((r) => batch.push(r));
+  return batch;
+};
 
 describe(healthUpdates.name, () => {
   it('gives one update per device: its latest arrival and its latest battery reading by reading time', () => {
-    const updates = healthUpdates([
-      { device: device('a'), signal: 'soap_level', ts: at('2026-11-23T08:00:00Z'), value: 40, receivedAt: at('2026-11-23T08:00:01Z') },
-      { device: device('a'), signal: 'battery', ts: at('2026-11-23T08:00:05Z'), value: 81, receivedAt: at('2026-11-23T08:00:06Z') },
+    const updates = healthUpdates(batchOf([
+      { deviceId: 'a', signal: 'soap_level', ts: at('2026-11-23T08:00:00Z'), value: 40, receivedAt: at('2026-11-23T08:00:01Z') },
+      { deviceId: 'a', signal: 'battery', ts: at('2026-11-23T08:00:05Z'), value: 81, receivedAt: at('2026-11-23T08:00:06Z') },
       // Arrived later but measured earlier: it does not replace the newer battery level.
-      { device: device('a'), signal: 'battery', ts: at('2026-11-23T07:59:00Z'), value: 90, receivedAt: at('2026-11-23T08:00:09Z') },
-      { device: device('b'), signal: 'co2', ts: at('2026-11-23T08:00:00Z'), value: 600, receivedAt: at('2026-11-23T08:00:02Z') },
-    ]);
+      { deviceId: 'a', signal: 'battery', ts: at('2026-11-23T07:59:00Z'), value: 90, receivedAt: at('2026-11-23T08:00:09Z') },
+      { deviceId: 'b', signal: 'co2', ts: at('2026-11-23T08:00:00Z'), value: 600, receivedAt: at('2026-11-23T08:00:02Z') },
+    ]));
     expect(updates).toEqual([
-      { deviceId: 'a', lastSeenAt: at('2026-11-23T08:00:09Z').getTime(), battery: { value: 81, at: at('2026-11-23T08:00:05Z').getTime() } },
-      { deviceId: 'b', lastSeenAt: at('2026-11-23T08:00:02Z').getTime() },
+      { deviceId: 'a', lastSeenAt: at('2026-11-23T08:00:09Z'), battery: { value: 81, at: at('2026-11-23T08:00:05Z') } },
+      { deviceId: 'b', lastSeenAt: at('2026-11-23T08:00:02Z') },
     ]);
   });
 
   it('gives nothing for no readings', () => {
-    expect(healthUpdates([])).toEqual([]);
+    expect(healthUpdates(new ReadingBatch())).toEqual([]);
   });
 });
 

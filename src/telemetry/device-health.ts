@@ -1,3 +1,5 @@
+import type { ReadingBatch } from './reading-batch';
+
 /** What one batch of readings tells about a device: when it was last heard, and its latest battery level. Pure. */
 export interface HealthUpdate {
   deviceId: string;
@@ -7,22 +9,15 @@ export interface HealthUpdate {
   battery?: { value: number; at: number };
 }
 
-interface Heard {
-  device: { id: string };
-  signal: string;
-  ts: Date;
-  value: number;
-  receivedAt: Date;
-}
-
 /** One update per device heard in the batch. */
-export function healthUpdates(readings: Iterable<Heard>): HealthUpdate[] {
+export function healthUpdates(batch: ReadingBatch): HealthUpdate[] {
   const byDevice = new Map<string, HealthUpdate>();
-  for (const r of readings) {
-    let update = byDevice.get(r.device.id);
-    if (!update) byDevice.set(r.device.id, (update = { deviceId: r.device.id, lastSeenAt: r.receivedAt.getTime() }));
-    else update.lastSeenAt = Math.max(update.lastSeenAt, r.receivedAt.getTime());
-    if (r.signal === 'battery' && (!update.battery || r.ts.getTime() > update.battery.at)) update.battery = { value: r.value, at: r.ts.getTime() };
+  for (let i = 0; i < batch.length; i++) {
+    const deviceId = batch.deviceId[i];
+    let update = byDevice.get(deviceId);
+    if (!update) byDevice.set(deviceId, (update = { deviceId, lastSeenAt: batch.receivedAt[i] }));
+    else update.lastSeenAt = Math.max(update.lastSeenAt, batch.receivedAt[i]);
+    if (batch.signal[i] === 'battery' && (!update.battery || batch.ts[i] > update.battery.at)) update.battery = { value: batch.value[i], at: batch.ts[i] };
   }
   return [...byDevice.values()];
 }

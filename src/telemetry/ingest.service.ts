@@ -9,11 +9,12 @@ import { MqttBacklog } from '../platform/mqtt/mqtt-backlog';
 import { MqttService } from '../platform/mqtt/mqtt.service';
 import { LRUCache } from 'lru-cache';
 import { counterDelta } from './counter';
-import { decodeMessage } from './decoder';
+import { decodeMessage, type DeviceRef } from './decoder';
 import { HealthThrottle, healthUpdates, type HealthUpdate } from './device-health';
-import { decodeRecord, encodeRecord } from './ingest-record';
+import { decodeRecord, encodeRecord, type IngestRecord } from './ingest-record';
 import { Spool, type SpoolPosition } from './spool';
-import { TelemetryRepository, type KnownDevice, type ReadingRow } from './telemetry.repository';
+import { ReadingBatch } from './reading-batch';
+import { TelemetryRepository, type KnownDevice } from './telemetry.repository';
 
 export const READINGS_COUNTER = 'xla_readings_stored_total';
 export const INGEST_BACKLOG_GAUGE = 'xla_ingest_backlog_bytes';
@@ -36,15 +37,16 @@ const DIRECTORY_MISS_MS = 5_000;
 const HEALTH_RESOLUTION_MS = 15_000;
 
 interface Prepared {
-  rows: ReadingRow[];
+  readings: ReadingBatch;
   rejected: DeadLetter[];
   health: HealthUpdate[];
 }
 
 /**
  * Sensor ingest. mqtt.js hands over one message at a time and sends its PUBACK when we return, so we
- * return as soon as the message is appended to the local spool (durable against a crash) and do the
- * database work behind it: a single loop reads the spool in batches, decodes, stores readings and
+ * return as soon as the message is appended to the local spool, and do the database work behind it.
+ * The spool is written once per turn of the event loop, before that turn's PUBACKs leave (MqttService
+ * holds them back to then), so an acknowledged message survives a crash. Behind it, a single loop reads the spool in batches, decodes, stores readings and
  * dead letters, and only then moves the spool's checkpoint. If PostgreSQL is away the spool grows
  * on disk, memory stays bounded by one batch, and the loop retries with backoff.
  */
@@ -76,6 +78,8 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     this.mqttBacklog.register('telemetry', () => this.spool.backlogBytes);
     const filter = `${this.config.mqttTopicPrefix}/+/+/+/+`;
     this.mqtt.subscribe(this.config.mqttSharedGroup ? `$share/${this.config.mqttSharedGroup}/${filter}` : filter, (topic, payload) => this.accept(topic, payload));
+    // Messages are appended to the spool in memory and written once per turn of the event loop, before their PUBACKs leave.
+    this.mqtt.beforeAcknowledging(() => this.spool.flush());
     this.loop = this.run();
   }
 
@@ -86,7 +90,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     this.spool.close();
   }
 
-  /** The MQTT handler: durable on return, so the PUBACK may go. Ratings have a subscriber of their own. */
+  /** The MQTT handler: durable once the spool is flushed, which MqttService does before the PUBACK goes. Ratings have a subscriber of their own. */
   private accept(topic: string, payload: Buffer): Promise<void> {
     if (!topic.endsWith('/rating')) {
       this.spool.append(encodeRecord({ topic, payload, receivedAt: this.clock.now() }));
@@ -112,7 +116,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
         const { records, end } = this.spool.read(BATCH_MAX);
         this.backlog.set(this.spool.backlogBytes);
         if (records.length) {
-          const batch = prepared.then(() => this.prepare(records.map(decodeRecord)));
+          const batch = prepared.then(() => this.prepare(records));
           prepared = batch.catch(() => undefined);
           const done = Promise.all([batch, written]).then(([b]) => this.write(b));
           written = done.catch(() => undefined);
@@ -149,41 +153,45 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Decodes a batch, checks each message against the device directory, and counts counter increments in spool order. */
-  private async prepare(records: ReturnType<typeof decodeRecord>[]): Promise<Prepared> {
+  private async prepare(records: readonly Buffer[]): Promise<Prepared> {
     await this.refreshDevices(false);
-    const rows: ReadingRow[] = [];
+    const readings = new ReadingBatch();
     const rejected: DeadLetter[] = [];
-    for (const record of records) {
+    const { mqttTopicPrefix: prefix, readingMaxAgeMs: maxAgeMs } = this.config;
+    const refuse = (record: IngestRecord, at: DeviceRef | undefined, device: KnownDevice | undefined, reason: string, detail: string) =>
+      rejected.push({ topic: record.topic, payload: record.payload, reason, detail, clientId: device?.clientId, siteId: device?.siteId, deviceRef: at && `${at.siteKey}.${at.deviceKey}` });
+    for (const frame of records) {
+      const record = decodeRecord(frame);
       // Times are judged against arrival, not now: a backlog replayed after an outage is still on time.
-      const decoded = decodeMessage(record.topic, record.payload, { prefix: this.config.mqttTopicPrefix, receivedAt: record.receivedAt, maxAgeMs: this.config.readingMaxAgeMs });
-      const path = decoded.device ? `${decoded.device.siteKey}/${decoded.device.zoneKey}/${decoded.device.deviceKey}` : undefined;
-      const deviceRef = decoded.device ? `${decoded.device.siteKey}.${decoded.device.deviceKey}` : undefined;
+      const decoded = decodeMessage(record.topic, record.payload, { prefix, receivedAt: record.receivedAt, maxAgeMs });
+      const at = decoded.device;
+      const path = at && `${at.siteKey}/${at.zoneKey}/${at.deviceKey}`;
       let device = path ? this.devices.get(path) : undefined;
       if (path && !device && (await this.refreshDevices(true))) device = this.devices.get(path);
-      const refuse = (reason: string, detail: string) =>
-        rejected.push({ topic: record.topic, payload: record.payload, reason, detail, clientId: device?.clientId, siteId: device?.siteId, deviceRef });
       if (!decoded.ok) {
-        refuse(decoded.reason, decoded.detail);
+        refuse(record, at, device, decoded.reason, decoded.detail);
         continue;
       }
       if (!device) {
-        refuse('unknown_device', `no active device "${decoded.device.deviceKey}" in ${decoded.device.siteKey}/${decoded.device.zoneKey}`);
+        refuse(record, at, device, 'unknown_device', `no active device "${decoded.device.deviceKey}" in ${decoded.device.siteKey}/${decoded.device.zoneKey}`);
         continue;
       }
-      const undeclared = decoded.readings.find((r) => !device.signals.includes(r.signal));
+      const { id: deviceId, signals } = device;
+      const undeclared = decoded.readings.find((r) => !signals.includes(r.signal));
       if (undeclared) {
-        refuse('undeclared_signal', `device ${deviceRef} does not declare the signal ${undeclared.signal} (it declares ${device.signals.join(', ')})`);
+        refuse(record, at, device, 'undeclared_signal', `device ${decoded.device.siteKey}.${decoded.device.deviceKey} does not declare the signal ${undeclared.signal} (it declares ${signals.join(', ')})`);
         continue;
       }
-      for (const reading of decoded.readings) rows.push({ device, signal: reading.signal, ts: reading.ts, value: reading.value, tag: reading.tag, receivedAt: record.receivedAt, increment: reading.value });
+      const receivedAt = record.receivedAt.getTime();
+      for (const r of decoded.readings) readings.push({ deviceId, signal: r.signal, ts: r.ts.getTime(), value: r.value, tag: r.tag, receivedAt });
     }
-    await this.countIncrements(rows);
-    const health = this.healthThrottle.select(healthUpdates(rows));
-    return { rows, rejected, health };
+    await this.countIncrements(readings);
+    const health = this.healthThrottle.select(healthUpdates(readings));
+    return { readings, rejected, health };
   }
 
-  private async write({ rows, rejected, health }: Prepared): Promise<void> {
-    const [fresh] = await Promise.all([this.telemetry.insertReadings(rows, health), this.deadLetters.recordMany(rejected)]);
+  private async write({ readings, rejected, health }: Prepared): Promise<void> {
+    const [fresh] = await Promise.all([this.telemetry.insertReadings(readings, health), this.deadLetters.recordMany(rejected)]);
     this.stored.inc(fresh);
   }
 
@@ -191,14 +199,17 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
    * people_count is a running counter: its hourly sum is the increments, with resets and wrap-around
    * (counterDelta), counted in spool order as batches are prepared; a failed batch clears the memory.
    */
-  private async countIncrements(rows: ReadingRow[]): Promise<void> {
-    const counted = rows.filter((r) => r.signal === COUNTER_SIGNAL).sort((a, b) => a.ts.getTime() - b.ts.getTime());
+  private async countIncrements(batch: ReadingBatch): Promise<void> {
+    const counted: number[] = [];
+    for (let i = 0; i < batch.length; i++) if (batch.signal[i] === COUNTER_SIGNAL) counted.push(i);
     if (!counted.length) return;
-    const unknown = [...new Set(counted.map((r) => r.device.id))].filter((id) => !this.lastCounter.has(id));
+    counted.sort((a, b) => batch.ts[a] - batch.ts[b]);
+    const unknown = [...new Set(counted.map((i) => batch.deviceId[i]))].filter((id) => !this.lastCounter.has(id));
     for (const [id, value] of await this.telemetry.lastCounterValues(unknown, COUNTER_SIGNAL)) this.lastCounter.set(id, value);
-    for (const row of counted) {
-      row.increment = counterDelta(this.lastCounter.get(row.device.id), row.value);
-      this.lastCounter.set(row.device.id, row.value);
+    for (const i of counted) {
+      const id = batch.deviceId[i];
+      batch.increment[i] = counterDelta(this.lastCounter.get(id), batch.value[i]);
+      this.lastCounter.set(id, batch.value[i]);
     }
   }
 

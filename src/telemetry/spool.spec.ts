@@ -12,6 +12,19 @@ describe(Spool.name, () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('keeps appended records in memory until flushed, and then on disk for the next process', () => {
+    const sut = Spool.open(dir);
+    sut.append(Buffer.from('a'));
+    sut.append(Buffer.from('b'));
+    expect(sut.backlogBytes).toBe(0);
+    sut.flush();
+    expect(sut.backlogBytes).toBe(2 * 9);
+    const other = Spool.open(dir); // what a restarted service would find
+    expect(text(other.read(10).records)).toEqual(['a', 'b']);
+    other.close();
+    sut.close();
+  });
+
   it('reads back what was appended, in order, in batches', () => {
     const sut = Spool.open(dir);
     for (let i = 0; i < 5; i++) sut.append(Buffer.from(`m${i}`));
@@ -59,7 +72,10 @@ describe(Spool.name, () => {
 
   it('rolls over to new segments and drops the ones fully committed, keeping the backlog count', () => {
     const sut = Spool.open(dir, { segmentBytes: 64 });
-    for (let i = 0; i < 20; i++) sut.append(Buffer.from(`message-${i}`));
+    for (let i = 0; i < 20; i++) {
+      sut.append(Buffer.from(`message-${i}`));
+      sut.flush(); // a segment is full at a flush
+    }
     expect(readdirSync(dir).filter((f) => f.endsWith('.seg')).length).toBeGreaterThan(3);
     expect(sut.backlogBytes).toBe(20 * 8 + 'message-0'.length * 10 + 'message-10'.length * 10);
 

@@ -20,8 +20,8 @@ const segmentName = (n: number) => `${String(n).padStart(10, '0')}.seg`;
 /**
  * An append-only log on local disk: messages are acknowledged once appended here, and forgotten
  * once the database committed them (commit moves the checkpoint and drops finished segments).
- * Appends are synchronous writes to the page cache, so they survive the process being killed;
- * a background fsync bounds what a power cut could take. A torn record at the tail (a crash in
+ * Appends gather in memory and flush() writes them in one synchronous write to the page cache, from
+ * where they survive the process being killed; a background fsync bounds what a power cut could take. A torn record at the tail (a crash in
  * the middle of a write) fails its checksum and is cut off when the spool is opened again.
  */
 export class Spool {
@@ -31,6 +31,8 @@ export class Spool {
   private syncTimer?: NodeJS.Timeout;
   private dirty = false;
   private readonly checkpointFd: number;
+  /** Appended, not yet written. */
+  private pending: Buffer[] = [];
   /** Lengths of the segments before the one written to; they no longer change. */
   private readonly sealed = new Map<number, number>();
 
@@ -58,15 +60,23 @@ export class Spool {
     return spool;
   }
 
-  /** Appends one record; when this returns, the record survives the process. */
+  /** Appends one record; it survives the process once flush() has returned. */
   append(record: Uint8Array): void {
-    if (this.writeOffset >= this.segmentBytes) this.rotate();
     const frame = Buffer.allocUnsafe(HEADER + record.length);
     frame.writeUInt32LE(record.length, 0);
     frame.writeUInt32LE(crc32(record), 4);
     frame.set(record, HEADER);
-    writeSync(this.fd, frame, 0, frame.length, this.writeOffset);
-    this.writeOffset += frame.length;
+    this.pending.push(frame);
+  }
+
+  /** Writes the records appended since the last flush, in one write to the page cache: from then on they survive the process. */
+  flush(): void {
+    if (!this.pending.length) return;
+    if (this.writeOffset >= this.segmentBytes) this.rotate();
+    const frames = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+    for (let written = 0; written < frames.length; ) written += writeSync(this.fd, frames, written, frames.length - written, this.writeOffset + written);
+    this.pending = [];
+    this.writeOffset += frames.length;
     this.dirty = true;
   }
 
@@ -75,6 +85,7 @@ export class Spool {
    * commit(end) forgets them. The records are views into a buffer read for this call.
    */
   read(max: number, maxBytes = 4 * 1024 * 1024): { records: Buffer[]; end: SpoolPosition } {
+    this.flush();
     const records: Buffer[] = [];
     let bytes = 0;
     while (records.length < max && bytes < maxBytes) {
@@ -132,7 +143,7 @@ export class Spool {
     this.readPos = { ...this.committed };
   }
 
-  /** Bytes appended but not yet committed. */
+  /** Bytes written but not yet committed. */
   get backlogBytes(): number {
     let total = 0;
     for (let s = this.committed.segment; s <= this.writeSegment; s++) total += this.segmentLength(s);
@@ -146,6 +157,7 @@ export class Spool {
   }
 
   close(): void {
+    this.flush();
     if (this.syncTimer) clearInterval(this.syncTimer);
     closeSync(this.fd);
     closeSync(this.checkpointFd);

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SqlParams, whereAll } from '../platform/database/sql-params';
 import type { HealthUpdate } from './device-health';
+import type { ReadingBatch } from './reading-batch';
 
 /** A device as ingest needs it: where it is and what it may report. */
 export interface KnownDevice {
@@ -13,35 +14,25 @@ export interface KnownDevice {
   signals: string[];
 }
 
-export interface ReadingRow {
-  device: KnownDevice;
-  signal: string;
-  ts: Date;
-  value: number;
-  tag?: string;
-  receivedAt: Date;
-  /** What the hourly sum adds: the value itself, or for a counter the increment since its previous reading. */
-  increment: number;
-}
 
 const UNIQUE_VIOLATION = '23505';
 
 /** A batch as query parameters: one array per column of the readings, then of the health updates. */
-function columns(rows: readonly ReadingRow[], health: readonly HealthUpdate[]): unknown[] {
-  const n = rows.length;
-  const [device, signal, ts, value, tag, receivedAt, increment] = [[], [], [], [], [], [], []] as [string[], string[], number[], number[], Array<string | null>, number[], number[]];
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    device.push(r.device.id);
-    signal.push(r.signal);
-    ts.push(r.ts.getTime());
-    value.push(r.value);
-    tag.push(r.tag ?? null);
-    receivedAt.push(r.receivedAt.getTime());
-    increment.push(r.increment);
-  }
+function columns(batch: ReadingBatch, health: readonly HealthUpdate[]): unknown[] {
   const battery = health.map((h) => h.battery);
-  return [device, signal, ts, value, tag, receivedAt, increment, health.map((h) => h.deviceId), health.map((h) => h.lastSeenAt), battery.map((b) => b?.value ?? null), battery.map((b) => b?.at ?? null)];
+  return [
+    batch.deviceId,
+    batch.signal,
+    batch.ts,
+    batch.value,
+    batch.tag,
+    batch.receivedAt,
+    batch.increment,
+    health.map((h) => h.deviceId),
+    health.map((h) => h.lastSeenAt),
+    battery.map((b) => b?.value ?? null),
+    battery.map((b) => b?.at ?? null),
+  ];
 }
 
 /** The batch as rows, each device with its client, site and zone from the catalog (not over the wire); `distinct` keeps one row per key. */
@@ -118,9 +109,9 @@ export class TelemetryRepository {
    * batch goes in plain first, and only one that meets a stored reading (a redelivery, a replay after
    * a crash) goes again, whole, the careful way.
    */
-  async insertReadings(rows: readonly ReadingRow[], health: readonly HealthUpdate[]): Promise<number> {
-    if (!rows.length && !health.length) return 0;
-    const params = columns(rows, health);
+  async insertReadings(batch: ReadingBatch, health: readonly HealthUpdate[]): Promise<number> {
+    if (!batch.length && !health.length) return 0;
+    const params = columns(batch, health);
     try {
       const [{ n }] = await this.dataSource.query<[{ n: number }]>(INSERT_NEW, params);
       return n;

@@ -2,6 +2,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { MqttService } from '../../src/platform/mqtt/mqtt.service';
+import { ReadingBatch } from '../../src/telemetry/reading-batch';
 import { TelemetryRepository } from '../../src/telemetry/telemetry.repository';
 import { pollUntil, startTestApp, type TestApp } from '../support/test-app';
 
@@ -162,11 +163,10 @@ describe('Sensor telemetry over MQTT', () => {
     const repository = sut.app.get(TelemetryRepository);
     const longAgo = new Date(Date.UTC(2024, 0, 15));
     await repository.ensurePartitions(longAgo, 0);
-    const [device] = await sut.dataSource.query<Array<{ id: string; client_id: string; site_id: string; zone_id: string }>>(`SELECT id, client_id, site_id, zone_id FROM devices WHERE key = 'alpha-1f-soap'`);
-    await repository.insertReadings(
-      [{ device: { id: device.id, clientId: device.client_id, siteId: device.site_id, zoneId: device.zone_id, signals: ['soap_level'] }, signal: 'soap_level', ts: longAgo, value: 33, receivedAt: longAgo, increment: 33 }],
-      [],
-    );
+    const [device] = await sut.dataSource.query<Array<{ id: string }>>(`SELECT id FROM devices WHERE key = 'alpha-1f-soap'`);
+    const batch = new ReadingBatch();
+    batch.push({ deviceId: device.id, signal: 'soap_level', ts: longAgo.getTime(), value: 33, receivedAt: longAgo.getTime() });
+    await repository.insertReadings(batch, []);
     const month = `SELECT count(*)::int AS n FROM readings WHERE ts >= '2024-01-01' AND ts < '2024-02-01'`;
     await expect(sut.dataSource.query(month)).resolves.toEqual([{ n: 1 }]);
 
@@ -179,17 +179,20 @@ describe('Sensor telemetry over MQTT', () => {
 
   it('stores a batch that meets readings already stored (a replay) once, adding only the new ones to their hour', async () => {
     const repository = sut.app.get(TelemetryRepository);
-    const [row] = await sut.dataSource.query<Array<{ id: string; client_id: string; site_id: string; zone_id: string }>>(`SELECT id, client_id, site_id, zone_id FROM devices WHERE key = 'alpha-1f-soap'`);
-    const device = { id: row.id, clientId: row.client_id, siteId: row.site_id, zoneId: row.zone_id, signals: ['paper_level'] };
+    const [row] = await sut.dataSource.query<Array<{ id: string; zone_id: string }>>(`SELECT id, zone_id FROM devices WHERE key = 'alpha-1f-soap'`);
     const hour = Date.UTC(2025, 4, 6, 10);
-    const reading = (minute: number, value: number) => ({ device, signal: 'paper_level', ts: new Date(hour + minute * 60_000), value, receivedAt: new Date(hour + minute * 60_000), increment: value });
-    const aggregate = () => sut.dataSource.query(`SELECT n, sum, min, max FROM readings_hourly WHERE zone_id = $1 AND signal = 'paper_level' AND hour = $2`, [device.zoneId, new Date(hour)]);
+    const batchOf = (...readings: Array<[minute: number, value: number]>) => {
+      const batch = new ReadingBatch();
+      for (const [minute, value] of readings) batch.push({ deviceId: row.id, signal: 'paper_level', ts: hour + minute * 60_000, value, receivedAt: hour + minute * 60_000 });
+      return batch;
+    };
+    const aggregate = () => sut.dataSource.query(`SELECT n, sum, min, max FROM readings_hourly WHERE zone_id = $1 AND signal = 'paper_level' AND hour = $2`, [row.zone_id, new Date(hour)]);
 
-    await expect(repository.insertReadings([reading(1, 10), reading(2, 20)], [])).resolves.toBe(2);
+    await expect(repository.insertReadings(batchOf([1, 10], [2, 20]), [])).resolves.toBe(2);
     // Two stored already, one new, and the new one twice in the same batch.
-    await expect(repository.insertReadings([reading(1, 10), reading(3, 30), reading(2, 20), reading(3, 30)], [])).resolves.toBe(1);
+    await expect(repository.insertReadings(batchOf([1, 10], [3, 30], [2, 20], [3, 30]), [])).resolves.toBe(1);
     await expect(aggregate()).resolves.toEqual([{ n: 3, sum: 60, min: 10, max: 30 }]);
-    const stored = await sut.dataSource.query(`SELECT value FROM readings WHERE device_id = $1 AND signal = 'paper_level' ORDER BY ts`, [device.id]);
+    const stored = await sut.dataSource.query(`SELECT value FROM readings WHERE device_id = $1 AND signal = 'paper_level' ORDER BY ts`, [row.id]);
     expect(stored).toEqual([{ value: 10 }, { value: 20 }, { value: 30 }]);
   });
 });
