@@ -92,8 +92,26 @@ function decode(topic: string, payload: Uint8Array, ctx: DecodeContext): Decoded
   return isReject(readings) ? fail(readings) : { ok: true, device, readings };
 }
 
+type ParsedTopic = { readonly device: Readonly<DeviceRef>; readonly level: string } | { readonly detail: string };
+
+/** Topics repeat (one per device and signal), so each is parsed once; the memo forgets everything when full, and keeps no long topic. */
+const parsedTopics = new Map<string, ParsedTopic>();
+const PARSED_TOPICS_MAX = 20_000;
+const MEMO_TOPIC_MAX = 256;
+
 /** Splits a topic into the device and its last level (a signal name or `senml`), or says what is wrong with it. */
-export function parseTopic(topic: string, prefix: string): { device: DeviceRef; level: string } | { detail: string } {
+export function parseTopic(topic: string, prefix: string): ParsedTopic {
+  if (typeof topic !== 'string' || topic.length > MEMO_TOPIC_MAX) return splitTopic(topic, prefix);
+  const key = `${prefix}\u0000${topic}`;
+  let parsed = parsedTopics.get(key);
+  if (!parsed) {
+    if (parsedTopics.size >= PARSED_TOPICS_MAX) parsedTopics.clear();
+    parsedTopics.set(key, (parsed = splitTopic(topic, prefix)));
+  }
+  return parsed;
+}
+
+function splitTopic(topic: string, prefix: string): ParsedTopic {
   const base = prefix.replace(/\/+$/, '');
   // Built only for a bad topic: this runs for every message.
   const expected = () => `expected ${base ? `${base}/` : ''}{siteKey}/{zoneKey}/{deviceKey}/{signal}, got ${quote(String(topic), 120)}`;
@@ -244,10 +262,12 @@ function checkReading(signal: TelemetrySignal, raw: number, unit: string | undef
   // + 0 turns a JSON -0 into 0.
   const value = (given === undefined ? raw : spec.units[given](raw)) + 0;
   if (!Number.isFinite(value)) return reject('malformed', `${signal}: value is not a finite number`);
-  const shown = (n: number) => `${n}${spec.symbol ? ` ${spec.symbol}` : ''}`;
-  const asSent = given !== undefined && given !== spec.unit ? `${raw} ${given} (${shown(value)})` : shown(value);
-  if (value < spec.min || value > spec.max) return reject('out_of_range', `${signal}: ${asSent} is outside ${spec.min}–${shown(spec.max)}`);
-  if (spec.integer && !Number.isInteger(value)) return reject('out_of_range', `${signal}: ${asSent} is not a whole number`);
+  if (value < spec.min || value > spec.max || (spec.integer && !Number.isInteger(value))) {
+    // Built only for a refusal: this runs for every reading.
+    const shown = (n: number) => `${n}${spec.symbol ? ` ${spec.symbol}` : ''}`;
+    const asSent = given !== undefined && given !== spec.unit ? `${raw} ${given} (${shown(value)})` : shown(value);
+    return reject('out_of_range', value < spec.min || value > spec.max ? `${signal}: ${asSent} is outside ${spec.min}–${shown(spec.max)}` : `${signal}: ${asSent} is not a whole number`);
+  }
 
   let staffTag: string | undefined;
   if (signal === 'cleaning_checkin') {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { SqlParams, whereAll } from '../platform/database/sql-params';
+import { plainArrayLiteral, SqlParams, whereAll } from '../platform/database/sql-params';
 import type { HealthUpdate } from './device-health';
 import type { ReadingBatch } from './reading-batch';
 
@@ -20,14 +20,15 @@ const UNIQUE_VIOLATION = '23505';
 /** A batch as query parameters: one array per column of the readings, then of the health updates. */
 function columns(batch: ReadingBatch, health: readonly HealthUpdate[]): unknown[] {
   const battery = health.map((h) => h.battery);
+  // All but the staff tags are numbers, uuids and signal names: plain literals, no quoting needed.
   return [
-    batch.deviceId,
-    batch.signal,
-    batch.ts,
-    batch.value,
+    plainArrayLiteral(batch.deviceId),
+    plainArrayLiteral(batch.signal),
+    plainArrayLiteral(batch.ts),
+    plainArrayLiteral(batch.value),
     batch.tag,
-    batch.receivedAt,
-    batch.increment,
+    plainArrayLiteral(batch.receivedAt),
+    plainArrayLiteral(batch.increment),
     health.map((h) => h.deviceId),
     health.map((h) => h.lastSeenAt),
     battery.map((b) => b?.value ?? null),

@@ -60,6 +60,9 @@ export class MqttService implements OnApplicationShutdown {
       clean: !this.config.mqttClientId,
       reconnectPeriod: MIN_RECONNECT_MS,
       connectTimeout: 5_000,
+      // mqtt.js traces every packet through the debug package, a few % of the CPU at full rate even when
+      // switched off; the service logs connection events itself.
+      log: () => undefined,
     };
     const protocolVersion = await this.probeProtocolVersion(base);
     // MQTT 5 ends a session at disconnect unless told to keep it: keep a persistent one for a week.
