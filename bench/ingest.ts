@@ -5,8 +5,9 @@
  * them, to a Mosquitto of the bench's own (the project's config/mosquitto/mosquitto.conf on a free
  * port), measured twice in the same run with the same messages: (a) the baseline, a bare mqtt.js
  * subscriber that only counts them, from the first publish to the last message received; (b) the
- * service, from the first publish to the moment the readings table of a fresh PostgreSQL database
- * holds all N rows (count(*) polled every 100 ms). Prints one JSON line.
+ * service, from the first publish to the moment its committed batches hold all N readings as new rows
+ * in a fresh PostgreSQL database (the service child counts what insertReadings reports new, once
+ * COMMIT has returned; the table is counted afterwards to check it). Prints one JSON line.
  *
  * Layout: as bench/ratings.ts. This file is the driver (publishers, polling, run by tsx) and,
  * compiled by swc into a temporary folder (dist/ is left alone), also the two subscribers, each in a
@@ -93,7 +94,7 @@ interface ChildStats {
 type FromChild =
   | { type: 'ready' }
   | ({ type: 'stats' } & ChildStats)
-  /** The subscriber saw the expected count (baseline): when the last of them arrived. */
+  /** The subscriber reached the expected count (baseline: messages received; service: new rows committed): when. */
   | { type: 'reached'; at: number }
   | { type: 'failed'; message: string };
 
@@ -124,29 +125,47 @@ async function subscribe(role: Role): Promise<void> {
     queries: {} as Record<string, Timing>,
     backlogBytes: 0,
   });
-  const fresh = () => ({ cpu: process.cpuUsage(), at: performance.now(), received: 0, ingest: freshIngest() });
+  const fresh = () => ({ cpu: process.cpuUsage(), at: performance.now(), received: 0, stored: 0, ingest: freshIngest() });
   let stats = fresh();
   let expected = Infinity;
+  // What `expect` waits for: the baseline counts messages; the service counts new rows, once their batch committed.
+  const progress = () => (role === 'baseline' ? stats.received : stats.stored);
+  const checkReached = () => {
+    if (progress() < expected) return;
+    send({ type: 'reached', at: wallMs() });
+    expected = Infinity;
+  };
   let close: () => Promise<void>;
   let backlogBytes = () => 0;
 
   /** Wraps prototype[name] so its calls (sync or async) add to the timing picked by `into`. */
-  const instrument = (prototype: object, name: string, into: () => Timing, after?: (args: unknown[]) => void) => {
+  const instrument = (prototype: object, name: string, into: () => Timing, after?: (args: unknown[], result: unknown) => void) => {
     const target = prototype as Record<string, (...args: unknown[]) => unknown>;
     const original = target[name];
     if (typeof original !== 'function') throw new Error(`bench: ${name} is not a method to instrument`);
     target[name] = function (this: unknown, ...args: unknown[]) {
       const start = performance.now();
-      const done = () => {
+      const done = (value: unknown) => {
         const t = into();
         t.n += 1;
         t.ms += performance.now() - start;
-        after?.(args);
+        after?.(args, value);
       };
       const result = original.apply(this, args);
-      if (result instanceof Promise) return result.finally(done);
-      done();
-      return result;
+      if (!(result instanceof Promise)) {
+        done(result);
+        return result;
+      }
+      return (result as Promise<unknown>).then(
+        (value) => {
+          done(value);
+          return value;
+        },
+        (error: unknown) => {
+          done(undefined);
+          throw error;
+        },
+      );
     };
   };
 
@@ -160,7 +179,7 @@ async function subscribe(role: Role): Promise<void> {
     });
     client.on('message', () => {
       stats.received += 1;
-      if (stats.received === expected) send({ type: 'reached', at: wallMs() });
+      checkReached();
     });
     await client.subscribeAsync(`${process.env.BENCH_TOPIC_PREFIX}/#`, { qos: 1 });
     close = () => client.endAsync();
@@ -182,7 +201,11 @@ async function subscribe(role: Role): Promise<void> {
       stats.ingest.batches += 1;
       stats.ingest.maxBatch = Math.max(stats.ingest.maxBatch, n);
     });
-    instrument(TelemetryRepository.prototype, 'insertReadings', () => stats.ingest.insert, (args) => (stats.ingest.rows += (args[0] as unknown[]).length));
+    instrument(TelemetryRepository.prototype, 'insertReadings', () => stats.ingest.insert, (args, stored) => {
+      stats.ingest.rows += (args[0] as { length: number }).length;
+      stats.stored += typeof stored === 'number' ? stored : 0;
+      checkReached();
+    });
     instrument(DeadLettersRepository.prototype, 'recordMany', () => stats.ingest.deadLetters);
     const { PostgresQueryRunner } = await import('typeorm/driver/postgres/PostgresQueryRunner');
     const query = PostgresQueryRunner.prototype.query;
@@ -218,7 +241,7 @@ async function subscribe(role: Role): Promise<void> {
       if (profiler) void post('Profiler.enable').then(() => post('Profiler.start'));
     } else if (message.type === 'expect') {
       expected = message.count;
-      if (stats.received >= expected) send({ type: 'reached', at: wallMs() });
+      checkReached();
     } else if (message.type === 'stats') {
       const cpu = process.cpuUsage(stats.cpu);
       const reply: FromChild = {
@@ -309,7 +332,7 @@ class Subscriber {
     this.child.send({ type: 'stats-reset' } satisfies ToChild);
   }
 
-  /** Resolves with the time the subscriber had received `count` messages since the last reset. */
+  /** Resolves with the time the subscriber had received (service: stored) `count` messages since the last reset. */
   reached(count: number): Promise<number> {
     return new Promise((resolve) => {
       const onMessage = (message: FromChild) => {
@@ -512,18 +535,22 @@ class CpuMeter {
   }
 }
 
-/** Polls `count` every 100 ms until it reaches `target` or stops moving for stallMs; returns when it got there. */
-async function pollCount(count: () => Promise<number>, target: number, stallMs: number, onSample?: () => void): Promise<{ n: number; at: number; polls: number }> {
+/** Polls `count` (every 100 ms by default) until it reaches `target` or stops moving for stallMs (then `at` is NaN), or until aborted. */
+async function pollCount(
+  count: () => Promise<number>,
+  target: number,
+  stallMs: number,
+  { everyMs = 100, signal }: { everyMs?: number; signal?: AbortSignal } = {},
+): Promise<{ n: number; at: number; polls: number }> {
   let last = -1;
   let movedAt = Date.now();
   for (let polls = 1; ; polls++) {
     const n = await count();
     const at = wallMs();
-    onSample?.();
     if (n >= target) return { n, at, polls };
     if (n !== last) [last, movedAt] = [n, Date.now()];
-    else if (Date.now() - movedAt > stallMs) return { n, at: NaN, polls };
-    await sleep(100);
+    else if (Date.now() - movedAt > stallMs || signal?.aborted) return { n, at: NaN, polls };
+    await sleep(everyMs);
   }
 }
 
@@ -638,9 +665,18 @@ async function main(): Promise<void> {
     const rssStart = procStatusMb(service.pid, 'VmRSS');
     let rssMax = rssStart;
     const meter = new CpuMeter({ service: [service.pid], broker: [broker.pid], db: await backendPids() });
-    const stored = pollCount(() => countWindow(measuredFrom), opts.messages, opts.stallMs, () => (rssMax = Math.max(rssMax, procStatusMb(service.pid, 'VmRSS'))));
+    const rssSampler = setInterval(() => (rssMax = Math.max(rssMax, procStatusMb(service.pid, 'VmRSS'))), 100);
+    // The service says when its committed batches hold N new rows (counted after COMMIT returned); the
+    // table is counted only to notice a stall, every 2 s, since count(*) takes CPU from the machine under test.
+    const committed = service.reached(opts.messages);
     const published = await publish(publishers, opts.window, windows.measured, messages(servicePrefix, windows.measured));
-    const reached = await stored;
+    const watchdog = new AbortController();
+    const reached = await Promise.race([
+      committed.then((at) => ({ at, polls: 0 })),
+      pollCount(() => countWindow(measuredFrom), Infinity, opts.stallMs, { everyMs: 2_000, signal: watchdog.signal }),
+    ]);
+    watchdog.abort();
+    clearInterval(rssSampler);
     meter.add('db', await backendPids());
     const serviceCpu = meter.read();
     const serviceStats = await service.stats();
@@ -706,7 +742,6 @@ async function main(): Promise<void> {
       insert_ms_per_batch: avg(ingest.insert),
       commit_ms_per_batch: avg(ingest.commit, 2),
       query_avg_ms: Object.fromEntries(Object.entries(ingest.queries).map(([label, q]) => [label, `${q.n}× ${round(q.ms / q.n)}`])),
-      db_count_polls: reached.polls,
       publishers: opts.publishers,
       window: opts.window,
       pairs: pairs.length,
