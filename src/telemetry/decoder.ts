@@ -94,19 +94,20 @@ function decode(topic: string, payload: Uint8Array, ctx: DecodeContext): Decoded
 
 type ParsedTopic = { readonly device: Readonly<DeviceRef>; readonly level: string } | { readonly detail: string };
 
-/** Topics repeat (one per device and signal), so each is parsed once; the memo forgets everything when full, and keeps no long topic. */
-const parsedTopics = new Map<string, ParsedTopic>();
+/** Topics repeat (one per device and signal), so each is parsed once: per prefix, up to 20,000 short topics; a full memo starts again. */
+const parsedTopics = new Map<string, Map<string, ParsedTopic>>();
 const PARSED_TOPICS_MAX = 20_000;
 const MEMO_TOPIC_MAX = 256;
 
 /** Splits a topic into the device and its last level (a signal name or `senml`), or says what is wrong with it. */
 export function parseTopic(topic: string, prefix: string): ParsedTopic {
   if (typeof topic !== 'string' || topic.length > MEMO_TOPIC_MAX) return splitTopic(topic, prefix);
-  const key = `${prefix}\u0000${topic}`;
-  let parsed = parsedTopics.get(key);
+  let memo = parsedTopics.get(prefix);
+  if (!memo) parsedTopics.set(prefix, (memo = new Map()));
+  let parsed = memo.get(topic);
   if (!parsed) {
-    if (parsedTopics.size >= PARSED_TOPICS_MAX) parsedTopics.clear();
-    parsedTopics.set(key, (parsed = splitTopic(topic, prefix)));
+    if (memo.size >= PARSED_TOPICS_MAX) memo.clear();
+    memo.set(topic, (parsed = splitTopic(topic, prefix)));
   }
   return parsed;
 }

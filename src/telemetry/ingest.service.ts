@@ -23,7 +23,7 @@ export const ingestMetricProviders = [
   makeGaugeProvider({ name: INGEST_BACKLOG_GAUGE, help: 'Bytes of acknowledged MQTT messages not yet committed to the database' }),
 ];
 
-const BATCH_MAX = 1_500;
+const BATCH_MAX = 3_000;
 const COUNTER_SIGNAL = 'people_count';
 /** Batches in flight at once: one being stored while the next is prepared. */
 const PIPELINE_DEPTH = 2;
