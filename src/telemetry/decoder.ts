@@ -103,7 +103,7 @@ const MEMO_TOPIC_MAX = 256;
 export function parseTopic(topic: string, prefix: string): ParsedTopic {
   if (typeof topic !== 'string' || topic.length > MEMO_TOPIC_MAX) return splitTopic(topic, prefix);
   let memo = parsedTopics.get(prefix);
-  if (!memo) parsedTopics.set(prefix, (memo = new Map()));
+  if (!memo) parsedTopics.set(prefix, (memo = new Map<string, ParsedTopic>()));
   let parsed = memo.get(topic);
   if (!parsed) {
     if (memo.size >= PARSED_TOPICS_MAX) memo.clear();

@@ -8,7 +8,7 @@ import { startMosquitto } from '../support/mosquitto';
 import { healthy, runService } from '../support/service-process';
 import { FIXTURE_CONTRACTS, freePort, freshStorage, pollUntil, type Storage } from '../support/test-app';
 import { readFileSync } from 'node:fs';
-import { startTcpProxy } from '../support/tcp-proxy';
+import { startPrivatePostgres } from '../support/private-postgres';
 
 const TOTAL = 3_000;
 const ADMIN_KEY = `admin-${randomUUID()}`;
@@ -166,37 +166,39 @@ describeWithServers('Sensor ingest under failure', () => {
   });
 
   it(
-    'stores everything exactly once after PostgreSQL is away for ten seconds mid-stream, with memory bounded meanwhile',
+    'stores everything exactly once after PostgreSQL is stopped for ten seconds mid-stream, with memory bounded meanwhile',
     async () => {
-      const url = new URL(storage.databaseUrl!);
-      const proxy = await startTcpProxy(url.hostname, Number(url.port || 5432));
-      url.port = String(proxy.port);
+      // A server of the test's own, really stopped and started (the machine's serves other test files meanwhile).
+      const postgres = await startPrivatePostgres();
       const port = await freePort();
-      const service = runService(serviceEnv({ DATABASE_URL: url.toString(), MQTT_CLIENT_ID: `xla-outage-${randomUUID().slice(0, 8)}`, PORT: String(port) }));
+      const service = runService(serviceEnv({ DATABASE_URL: postgres.url, MQTT_CLIENT_ID: `xla-outage-${randomUUID().slice(0, 8)}`, PORT: String(port) }));
       try {
         await healthy(port);
         await publishMany(2_000);
-        await proxy.cut();
-        const rssAtCut = rssMb(service.child.pid!);
+        postgres.stop();
+        const rssAtStop = rssMb(service.child.pid!);
         const outageEnds = Date.now() + 10_000;
-        let peak = rssAtCut;
+        let peak = rssAtStop;
         while (Date.now() < outageEnds) {
-          await publishMany(2_000); // acknowledged into the spool while the database is away
+          await publishMany(2_000); // acknowledged into the spool while the database is down
           peak = Math.max(peak, rssMb(service.child.pid!));
           await new Promise((r) => setTimeout(r, 500));
         }
-        const backlog = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json() as Promise<{ details?: { mqtt?: { backlogBytes?: number } } }>);
+        const health = await fetch(`http://127.0.0.1:${port}/health`);
+        expect(health.status).toBe(503);
+        const backlog = (await health.json()) as { details?: { mqtt?: { backlogBytes?: number }; database?: { status?: string } } };
+        expect(backlog.details?.database?.status).toBe('down');
         expect(backlog.details?.mqtt?.backlogBytes).toBeGreaterThan(0);
-        await proxy.restore();
-        await pollUntil(async () => (await stored(storage.databaseUrl!)).n >= sent, 60_000, 250);
-        await expect(stored(storage.databaseUrl!)).resolves.toEqual({ n: sent, distinct: sent });
+        postgres.start();
+        await pollUntil(async () => (await stored(postgres.url)).n >= sent, 60_000, 250);
+        await expect(stored(postgres.url)).resolves.toEqual({ n: sent, distinct: sent });
         // Tens of thousands of messages arrived during the outage; they waited on disk, not in memory.
-        expect(peak - rssAtCut).toBeLessThan(64);
+        expect(peak - rssAtStop).toBeLessThan(64);
         expect(service.child.exitCode).toBeNull();
       } finally {
         service.child.kill('SIGTERM');
         await service.exited;
-        await proxy.stop();
+        postgres.drop();
       }
     },
     120_000,
