@@ -12,7 +12,7 @@ import { counterDelta } from './counter';
 import { decodeMessage, type DeviceRef } from './decoder';
 import { HealthThrottle, healthUpdates, type HealthUpdate } from './device-health';
 import { decodeRecord, encodeRecord, type IngestRecord } from './ingest-record';
-import { Spool, type SpoolPosition } from './spool';
+import { Spool } from './spool';
 import { ReadingBatch } from './reading-batch';
 import { TelemetryRepository, type KnownDevice } from './telemetry.repository';
 
@@ -25,8 +25,6 @@ export const ingestMetricProviders = [
 
 const BATCH_MAX = 3_000;
 const COUNTER_SIGNAL = 'people_count';
-/** Batches in flight at once: one being stored while the next is prepared. */
-const PIPELINE_DEPTH = 2;
 /** A reading waits at most this long for its batch. */
 const FLUSH_MS = 250;
 const MAX_RETRY_MS = 5_000;
@@ -35,6 +33,14 @@ const DIRECTORY_TTL_MS = 30_000;
 const DIRECTORY_MISS_MS = 5_000;
 /** A device's last_seen_at is written at most this often (a battery reading always is). */
 const HEALTH_RESOLUTION_MS = 15_000;
+
+/** "siteKey/zoneKey/deviceKey", the device directory's key; built once per topic, as the decoder hands back one DeviceRef per topic. */
+const topicPaths = new WeakMap<DeviceRef, string>();
+function pathOf(at: DeviceRef): string {
+  let path = topicPaths.get(at);
+  if (path === undefined) topicPaths.set(at, (path = `${at.siteKey}/${at.zoneKey}/${at.deviceKey}`));
+  return path;
+}
 
 interface Prepared {
   readings: ReadingBatch;
@@ -90,43 +96,25 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     this.spool.close();
   }
 
-  /** The MQTT handler: durable once the spool is flushed, which MqttService does before the PUBACK goes. Ratings have a subscriber of their own. */
-  private accept(topic: string, payload: Buffer): Promise<void> {
-    if (!topic.endsWith('/rating')) {
-      this.spool.append(encodeRecord({ topic, payload, receivedAt: this.clock.now() }));
-      this.wake?.();
-    }
-    return Promise.resolve();
+  /** The MQTT handler (synchronous): durable once the spool is flushed, which MqttService does before the PUBACK goes. Ratings have a subscriber of their own. */
+  private accept(topic: string, payload: Buffer): void {
+    if (topic.endsWith('/rating')) return;
+    this.spool.append(encodeRecord({ topic, payload, receivedAt: this.clock.now() }));
+    this.wake?.();
   }
 
   /**
-   * Reads the spool in batches and keeps up to two in flight: while PostgreSQL stores one, the next
-   * is decoded and sent. The checkpoint moves in spool order, only past batches that are stored.
+   * Reads the spool a batch at a time: decode, store, then move the checkpoint past it. One batch at a
+   * time on purpose: while PostgreSQL stores it, the event loop takes in MQTT messages, and two inserts
+   * at once into the same pages cost PostgreSQL twice the CPU (measured); holding a second batch
+   * ready only added memory.
    */
   private async run(): Promise<void> {
-    const inFlight: Array<{ end: SpoolPosition; done: Promise<void> }> = [];
-    // Batches are prepared one after another (counters count in spool order), and written one after
-    // another too: two inserts at once into the same pages cost PostgreSQL twice the CPU (measured).
-    // What overlaps is preparing the next batch with writing this one.
-    let prepared: Promise<unknown> = Promise.resolve();
-    let written: Promise<unknown> = Promise.resolve();
     let delay = 100;
-    while (!this.stopping || inFlight.length) {
-      if (!this.stopping && inFlight.length < PIPELINE_DEPTH) {
-        const { records, end } = this.spool.read(BATCH_MAX);
-        this.backlog.set(this.spool.backlogBytes);
-        if (records.length) {
-          const batch = prepared.then(() => this.prepare(records));
-          prepared = batch.catch(() => undefined);
-          const done = Promise.all([batch, written]).then(([b]) => this.write(b));
-          written = done.catch(() => undefined);
-          done.catch(() => undefined); // settled below, in order
-          inFlight.push({ end, done });
-          continue;
-        }
-      }
-      const head = inFlight[0];
-      if (!head) {
+    while (!this.stopping) {
+      const { records, end } = this.spool.read(BATCH_MAX);
+      this.backlog.set(this.spool.backlogBytes);
+      if (!records.length) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           setTimeout(resolve, FLUSH_MS).unref();
@@ -134,15 +122,11 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
         continue;
       }
       try {
-        await head.done;
-        this.spool.commit(head.end);
-        inFlight.shift();
+        await this.write(await this.prepare(records));
+        this.spool.commit(end);
         delay = 100;
       } catch (error) {
-        await Promise.allSettled(inFlight.map((f) => f.done));
         this.logger.warn(`Storing readings failed, retrying from the last checkpoint in ${delay} ms: ${(error as Error).message}`);
-        inFlight.length = 0;
-        prepared = written = Promise.resolve();
         this.spool.rewind();
         this.lastCounter.clear(); // counters continue from what is stored
         this.healthThrottle.forget();
@@ -165,7 +149,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
       // Times are judged against arrival, not now: a backlog replayed after an outage is still on time.
       const decoded = decodeMessage(record.topic, record.payload, { prefix, receivedAt: record.receivedAt, maxAgeMs });
       const at = decoded.device;
-      const path = at && `${at.siteKey}/${at.zoneKey}/${at.deviceKey}`;
+      const path = at && pathOf(at);
       let device = path ? this.devices.get(path) : undefined;
       if (path && !device && (await this.refreshDevices(true))) device = this.devices.get(path);
       if (!decoded.ok) {

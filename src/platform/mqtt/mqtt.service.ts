@@ -19,7 +19,7 @@ const SLICE_MS = 10;
  * dead-lettered, or will be made durable by a `beforeAcknowledging` hook; throwing means "not now"
  * (the database is away, say) and the message is retried.
  */
-export type MessageHandler = (topic: string, payload: Buffer) => Promise<void>;
+export type MessageHandler = (topic: string, payload: Buffer) => Promise<void> | void;
 
 /**
  * The service's one MQTT connection: MQTT 5 where the broker speaks it (3.1.1 otherwise),
@@ -68,7 +68,11 @@ export class MqttService implements OnApplicationShutdown {
     // MQTT 5 ends a session at disconnect unless told to keep it: keep a persistent one for a week.
     const session = this.config.mqttClientId && protocolVersion === 5 ? { properties: { sessionExpiryInterval: SESSION_EXPIRY_S } } : {};
     const client = mqtt.connect(this.brokerUrl, { ...base, ...session, protocolVersion });
-    client.handleMessage = (packet, done) => void this.dispatch(packet).then(() => this.acknowledge(done), done);
+    client.handleMessage = (packet, done) => {
+      const pending = this.dispatch(packet);
+      if (pending) void pending.then(() => this.acknowledge(done), done);
+      else this.acknowledge(done);
+    };
     client.on('connect', () => {
       client.options.reconnectPeriod = MIN_RECONNECT_MS;
       for (const { filter } of this.routes) client.subscribe(filter, { qos: 1 });
@@ -150,7 +154,8 @@ export class MqttService implements OnApplicationShutdown {
     for (const flush of this.flushHooks) flush();
   }
 
-  private async dispatch(packet: IPublishPacket): Promise<void> {
+  /** Runs the topic's handlers; nothing to wait for when all of them finished synchronously (sensor ingest does), else a promise. */
+  private dispatch(packet: IPublishPacket): Promise<void> | undefined {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     let routes = this.routesByTopic.get(packet.topic);
     if (!routes) {
@@ -158,16 +163,33 @@ export class MqttService implements OnApplicationShutdown {
       this.routesByTopic.set(packet.topic, routes);
     }
     if (!routes.length) this.logger.warn(`No handler for ${packet.topic}; acknowledged and dropped`);
-    for (const { handler } of routes) {
+    for (let i = 0; i < routes.length; i++) {
+      let pending: Promise<void> | void;
+      try {
+        pending = routes[i].handler(packet.topic, payload);
+      } catch (err) {
+        pending = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+      if (pending) return this.dispatchFrom(routes, i, pending, packet.topic, payload);
+    }
+    return undefined;
+  }
+
+  /** The rest of dispatch once handler `from` went asynchronous or failed: failures are retried with backoff, then the handlers after it run. */
+  private async dispatchFrom(routes: ReadonlyArray<{ handler: MessageHandler }>, from: number, first: Promise<void>, topic: string, payload: Buffer): Promise<void> {
+    let attempt: Promise<void> | void = first;
+    for (let i = from; i < routes.length; i++) {
       for (let delay = 100; ; delay = Math.min(delay * 2, MAX_HANDLER_RETRY_MS)) {
         try {
-          await handler(packet.topic, payload);
+          await (attempt ?? routes[i].handler(topic, payload));
           break;
         } catch (err) {
           // Unacknowledged, the message comes back with the session; holding it stalls this stream, which is the backpressure we want.
           if (this.stopping) throw err;
-          this.logger.warn(`Handling ${packet.topic} failed, retrying in ${delay} ms: ${(err as Error).message}`);
+          this.logger.warn(`Handling ${topic} failed, retrying in ${delay} ms: ${(err as Error).message}`);
           await new Promise((r) => setTimeout(r, delay).unref());
+        } finally {
+          attempt = undefined;
         }
       }
     }
