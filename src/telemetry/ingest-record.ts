@@ -6,12 +6,12 @@ export interface IngestRecord {
 }
 
 export function encodeRecord(record: IngestRecord): Buffer {
-  const topic = Buffer.from(record.topic, 'utf8');
-  const frame = Buffer.allocUnsafe(2 + topic.length + 8 + record.payload.length);
-  frame.writeUInt16LE(topic.length, 0);
-  topic.copy(frame, 2);
-  frame.writeDoubleLE(record.receivedAt.getTime(), 2 + topic.length);
-  record.payload.copy(frame, 10 + topic.length);
+  const topicLength = Buffer.byteLength(record.topic, 'utf8');
+  const frame = Buffer.allocUnsafe(2 + topicLength + 8 + record.payload.length);
+  frame.writeUInt16LE(topicLength, 0);
+  frame.write(record.topic, 2, 'utf8');
+  frame.writeDoubleLE(record.receivedAt.getTime(), 2 + topicLength);
+  record.payload.copy(frame, 10 + topicLength);
   return frame;
 }
 
