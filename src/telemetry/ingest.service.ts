@@ -112,16 +112,16 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   private async run(): Promise<void> {
     let delay = 100;
     while (!this.stopping) {
-      const { records, end } = this.spool.read(BATCH_MAX);
-      this.backlog.set(this.spool.backlogBytes);
-      if (!records.length) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          setTimeout(resolve, FLUSH_MS).unref();
-        });
-        continue;
-      }
       try {
+        const { records, end } = this.spool.read(BATCH_MAX);
+        this.backlog.set(this.spool.backlogBytes);
+        if (!records.length) {
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+            setTimeout(resolve, FLUSH_MS).unref();
+          });
+          continue;
+        }
         await this.write(await this.prepare(records));
         this.spool.commit(end);
         delay = 100;

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Spool } from './spool';
@@ -128,5 +128,43 @@ describe(Spool.name, () => {
     again.append(Buffer.from('next'));
     expect(text(again.read(10).records)).toEqual(['next']);
     again.close();
+  });
+
+  it('reports a failed write to the next flush too, keeps what was written before, and writes on where it stopped', () => {
+    const sut = Spool.open(dir, { segmentBytes: 16 });
+    sut.append(Buffer.from('first-record'));
+    sut.flush(); // the segment is full now: the next flush opens segment 1
+    mkdirSync(join(dir, '0000000001.seg')); // and cannot: a folder is in the way
+    sut.append(Buffer.from('lost'));
+    expect(() => sut.flush()).toThrow();
+    // Whoever flushes next (the PUBACK hook, say) hears of it, so the lost message is not acknowledged.
+    expect(() => sut.flush()).toThrow();
+    rmSync(join(dir, '0000000001.seg'), { recursive: true });
+    sut.append(Buffer.from('after'));
+    sut.flush();
+    expect(text(sut.read(10).records)).toEqual(['first-record', 'after']);
+    sut.close();
+
+    const again = Spool.open(dir, { segmentBytes: 16 });
+    expect(text(again.read(10).records)).toEqual(['first-record', 'after']);
+    again.close();
+  });
+
+  it('refuses to write once closed', () => {
+    const sut = Spool.open(dir);
+    sut.close();
+    sut.append(Buffer.from('late'));
+    expect(() => sut.flush()).toThrow('the spool is closed');
+  });
+
+  it('reads a record larger than the batch limit on its own rather than getting stuck on it', () => {
+    const sut = Spool.open(dir);
+    const big = Buffer.alloc(300 * 1024, 1);
+    sut.append(big);
+    sut.append(Buffer.from('next'));
+    const first = sut.read(10, 100 * 1024);
+    expect(first.records.map((r) => r.length)).toEqual([big.length]);
+    expect(text(sut.read(10).records)).toEqual(['next']);
+    sut.close();
   });
 });

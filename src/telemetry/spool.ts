@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, fsync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
@@ -16,6 +16,8 @@ const CHECKPOINT = 'checkpoint.json';
 /** The checkpoint is rewritten in place, padded to this width, instead of a new file and a rename per batch. */
 const CHECKPOINT_WIDTH = 64;
 const segmentName = (n: number) => `${String(n).padStart(10, '0')}.seg`;
+/** Read and write at given positions (not append mode, where Linux would ignore them). */
+const READ_WRITE = constants.O_RDWR | constants.O_CREAT;
 
 /**
  * An append-only log on local disk: messages are acknowledged once appended here, and forgotten
@@ -33,6 +35,9 @@ export class Spool {
   private readonly checkpointFd: number;
   /** Appended, not yet written. */
   private pending: Buffer[] = [];
+  /** A write that failed, reported again by the next flush: the PUBACKs waiting on it must not go. */
+  private failed?: Error;
+  private closed = false;
   /** Lengths of the segments before the one written to; they no longer change. */
   private readonly sealed = new Map<number, number>();
 
@@ -42,7 +47,7 @@ export class Spool {
     private committed: SpoolPosition,
     private readonly segmentBytes: number,
   ) {
-    this.fd = openSync(join(dir, segmentName(writeSegment)), 'a+');
+    this.fd = openSync(join(dir, segmentName(writeSegment)), READ_WRITE);
     this.writeOffset = validLength(this.fd);
     ftruncateSync(this.fd, this.writeOffset);
     this.readPos = { ...committed };
@@ -69,13 +74,35 @@ export class Spool {
     this.pending.push(frame);
   }
 
-  /** Writes the records appended since the last flush, in one write to the page cache: from then on they survive the process. */
+  /**
+   * Writes the records appended since the last flush, in one write to the page cache: from then on
+   * they survive the process. If the write fails (a full disk), the records are dropped, the torn
+   * tail cut, and the error thrown here and by the next flush too, whoever calls it first: the
+   * messages must then not be acknowledged, and the broker sends them again.
+   */
   flush(): void {
+    if (this.closed) throw new Error('the spool is closed');
+    const failed = this.failed;
+    if (failed) {
+      this.failed = undefined;
+      this.pending = [];
+      throw failed;
+    }
     if (!this.pending.length) return;
-    if (this.writeOffset >= this.segmentBytes) this.rotate();
     const frames = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
-    for (let written = 0; written < frames.length; ) written += writeSync(this.fd, frames, written, frames.length - written, this.writeOffset + written);
     this.pending = [];
+    try {
+      if (this.writeOffset >= this.segmentBytes) this.rotate();
+      for (let written = 0; written < frames.length; ) written += writeSync(this.fd, frames, written, frames.length - written, this.writeOffset + written);
+    } catch (error) {
+      try {
+        ftruncateSync(this.fd, this.writeOffset);
+      } catch {
+        // what stays past writeOffset is never read, and cut off by the checksum check at the next start
+      }
+      this.failed = error as Error;
+      throw error;
+    }
     this.writeOffset += frames.length;
     this.dirty = true;
   }
@@ -102,8 +129,7 @@ export class Spool {
         let got = readSync(fd, chunk, 0, chunk.length, offset);
         const first = got >= HEADER ? HEADER + chunk.readUInt32LE(0) : 0;
         if (first > got) {
-          // One record larger than a chunk: read it whole.
-          if (first > maxBytes) throw new Error(`spool record at ${segment}:${offset} is larger than ${maxBytes} bytes`);
+          // One record larger than a chunk: read it whole, however large (the decoder refuses an oversized payload with a dead letter).
           chunk = Buffer.allocUnsafe(first);
           got = readSync(fd, chunk, 0, first, offset);
         }
@@ -157,10 +183,15 @@ export class Spool {
   }
 
   close(): void {
-    this.flush();
-    if (this.syncTimer) clearInterval(this.syncTimer);
-    closeSync(this.fd);
-    closeSync(this.checkpointFd);
+    if (this.closed) return;
+    try {
+      this.flush();
+    } finally {
+      this.closed = true;
+      if (this.syncTimer) clearInterval(this.syncTimer);
+      closeSync(this.fd);
+      closeSync(this.checkpointFd);
+    }
   }
 
   private segmentLength(segment: number): number {
@@ -171,10 +202,12 @@ export class Spool {
   }
 
   private rotate(): void {
-    this.sealed.set(this.writeSegment, this.writeOffset);
+    const next = this.writeSegment + 1;
+    const fd = openSync(join(this.dir, segmentName(next)), READ_WRITE);
     closeSync(this.fd);
-    this.writeSegment += 1;
-    this.fd = openSync(join(this.dir, segmentName(this.writeSegment)), 'a+');
+    this.sealed.set(this.writeSegment, this.writeOffset);
+    this.fd = fd;
+    this.writeSegment = next;
     this.writeOffset = 0;
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import matchTopic from 'mqtt-match';
 import { LRUCache } from 'lru-cache';
@@ -26,7 +26,7 @@ export type MessageHandler = (topic: string, payload: Buffer) => Promise<void> |
  * reconnecting with exponential backoff. Starts the embedded broker when MQTT_URL is not set.
  */
 @Injectable()
-export class MqttService implements OnApplicationShutdown {
+export class MqttService implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(MqttService.name);
   private client?: MqttClient;
   private broker?: EmbeddedBroker;
@@ -69,9 +69,10 @@ export class MqttService implements OnApplicationShutdown {
     const session = this.config.mqttClientId && protocolVersion === 5 ? { properties: { sessionExpiryInterval: SESSION_EXPIRY_S } } : {};
     const client = mqtt.connect(this.brokerUrl, { ...base, ...session, protocolVersion });
     client.handleMessage = (packet, done) => {
+      const arrivedOn = client.stream;
       const pending = this.dispatch(packet);
-      if (pending) void pending.then(() => this.acknowledge(done), done);
-      else this.acknowledge(done);
+      if (pending) void pending.then(() => this.acknowledge(done, arrivedOn), done);
+      else this.acknowledge(done, arrivedOn);
     };
     client.on('connect', () => {
       client.options.reconnectPeriod = MIN_RECONNECT_MS;
@@ -109,9 +110,22 @@ export class MqttService implements OnApplicationShutdown {
     this.flushHooks.push(flush);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before any other module shuts down (the spool closes after this): stop acknowledging, make what
+   * was handled durable (what was acknowledged before is in the socket's buffer), then leave the broker.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    try {
+      this.flush();
+    } catch (err) {
+      this.logger.error(`Could not make received messages durable; dropping the connection so the broker sends them again: ${(err as Error).message}`);
+      this.client?.stream.destroy();
+    }
     await this.client?.endAsync();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await this.broker?.stop();
   }
 
@@ -122,19 +136,22 @@ export class MqttService implements OnApplicationShutdown {
    * replies, timers and HTTP requests get theirs. And each PUBACK would be a write of its own (a
    * fifth of the service's CPU at 40,000 messages/s), so they are held back to the end of the turn.
    */
-  private acknowledge(done: () => void): void {
-    if (!this.corked) this.holdAcknowledgements();
-    if (performance.now() - this.sliceStart < SLICE_MS) return done();
+  private acknowledge(done: () => void, arrivedOn: MqttClient['stream']): void {
+    // Not for a connection since lost (mqtt.js would queue the PUBACK for the next one, past the flush
+    // hooks), nor while shutting down: the broker sends such a message again.
+    const ack = () => {
+      if (!this.stopping && this.client?.stream === arrivedOn && !arrivedOn.destroyed) done();
+    };
+    if (!this.corked) this.holdAcknowledgements(arrivedOn);
+    if (performance.now() - this.sliceStart < SLICE_MS) return ack();
     setImmediate(() => {
       this.sliceStart = performance.now();
-      done();
+      ack();
     });
   }
 
   /** Corks the socket to the end of this turn; then the flush hooks run and the turn's PUBACKs leave in one write. */
-  private holdAcknowledgements(): void {
-    const stream = this.client?.stream;
-    if (!stream) return this.flush();
+  private holdAcknowledgements(stream: MqttClient['stream']): void {
     this.corked = true;
     stream.cork();
     setImmediate(() => {
