@@ -49,12 +49,13 @@ interface Prepared {
 }
 
 /**
- * Sensor ingest. mqtt.js hands over one message at a time and sends its PUBACK when we return, so we
- * return as soon as the message is appended to the local spool, and do the database work behind it.
- * The spool is written once per turn of the event loop, before that turn's PUBACKs leave (MqttService
- * holds them back to then), so an acknowledged message survives a crash. Behind it, a single loop reads the spool in batches, decodes, stores readings and
- * dead letters, and only then moves the spool's checkpoint. If PostgreSQL is away the spool grows
- * on disk, memory stays bounded by one batch, and the loop retries with backoff.
+ * Sensor ingest. mqtt.js hands over one message at a time and sends its PUBACK when we return, so
+ * we return as soon as the message is appended to the local spool, and do the database work behind
+ * it. The spool is written once per turn of the event loop, before that turn's PUBACKs leave
+ * (MqttService holds them back to then), so an acknowledged message survives a crash. Behind it, a
+ * single loop reads the spool in batches, decodes, stores readings and dead letters, and only then
+ * moves the spool's checkpoint. If PostgreSQL is away the spool grows on disk, memory stays bounded
+ * by one batch, and the loop retries with backoff.
  */
 @Injectable()
 export class IngestService implements OnModuleInit, OnApplicationShutdown {
