@@ -16,6 +16,8 @@ export interface KnownDevice {
 
 
 const UNIQUE_VIOLATION = '23505';
+/** Advisory lock key for creating partitions (the contracts sync and the connectors have their own). */
+const PARTITIONS_LOCK = 4_711_003;
 
 /** A batch as query parameters: one array per column of the readings, then of the health updates. */
 function columns(batch: ReadingBatch, health: readonly HealthUpdate[]): unknown[] {
@@ -130,18 +132,22 @@ export class TelemetryRepository {
       const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + i, 1));
       const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
       const name = `readings_${from.getUTCFullYear()}_${String(from.getUTCMonth() + 1).padStart(2, '0')}`;
-      const exists: unknown[] = await this.dataSource.query(`SELECT 1 FROM pg_class WHERE relname = $1`, [name]);
-      if (exists.length) continue;
-      // Rows that landed in the default partition for this month move into the new one.
-      await this.dataSource.transaction(async (tx) => {
+      const exists = async (q: { query: DataSource['query'] }) => (await q.query<unknown[]>(`SELECT 1 FROM pg_class WHERE relname = $1`, [name])).length > 0;
+      if (await exists(this.dataSource)) continue;
+      const made = await this.dataSource.transaction(async (tx) => {
+        // Every instance maintains partitions at start-up: one at a time, each looking again once it holds the lock.
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [PARTITIONS_LOCK]);
+        if (await exists(tx)) return false;
         await tx.query(`CREATE TABLE ${name} (LIKE readings INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+        // Rows that landed in the default partition for this month move into the new one.
         await tx.query(
           `WITH moved AS (DELETE FROM readings_default WHERE ts >= $1 AND ts < $2 RETURNING *) INSERT INTO ${name} SELECT * FROM moved`,
           [from.toISOString(), to.toISOString()],
         );
         await tx.query(`ALTER TABLE readings ATTACH PARTITION ${name} FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`);
+        return true;
       });
-      created.push(name);
+      if (made) created.push(name);
     }
     return created;
   }
@@ -156,7 +162,8 @@ export class TelemetryRepository {
     for (const { name } of rows) {
       const [year, month] = name.slice('readings_'.length).split('_').map(Number) as [number, number];
       if (Date.UTC(year, month, 1) <= cutoff.getTime()) {
-        await this.dataSource.query(`DROP TABLE ${name}`);
+        // Another instance may have dropped it a moment ago.
+        await this.dataSource.query(`DROP TABLE IF EXISTS ${name}`);
         dropped.push(name);
       }
     }
