@@ -68,9 +68,7 @@ interface Timing {
 }
 interface ChildStats {
   cpuMs: number;
-  wallMs: number;
   received: number;
-  loopDelayP50Ms: number;
   loopDelayP99Ms: number;
   heapUsedMb: number;
   /** The heap after a full collection: what is really kept, as opposed to garbage not yet collected. */
@@ -81,11 +79,10 @@ interface ChildStats {
     batches: number;
     rows: number;
     maxBatch: number;
-    /** Spool read + decode + insert + dead letters + checkpoint, per batch. */
+    /** Spool read + decode + insert + checkpoint, per batch. */
     read: Timing;
     prepare: Timing;
     insert: Timing;
-    deadLetters: Timing;
     commit: Timing;
     queries: Record<string, Timing>;
     backlogBytes: number;
@@ -120,12 +117,11 @@ async function subscribe(role: Role): Promise<void> {
     read: timing(),
     prepare: timing(),
     insert: timing(),
-    deadLetters: timing(),
     commit: timing(),
     queries: {} as Record<string, Timing>,
     backlogBytes: 0,
   });
-  const fresh = () => ({ cpu: process.cpuUsage(), at: performance.now(), received: 0, stored: 0, ingest: freshIngest() });
+  const fresh = () => ({ cpu: process.cpuUsage(), received: 0, stored: 0, ingest: freshIngest() });
   let stats = fresh();
   let expected = Infinity;
   // What `expect` waits for: the baseline counts messages; the service counts new rows, once their batch committed.
@@ -190,7 +186,6 @@ async function subscribe(role: Role): Promise<void> {
     const { Spool } = await import('../src/telemetry/spool');
     const { IngestService } = await import('../src/telemetry/ingest.service');
     const { TelemetryRepository } = await import('../src/telemetry/telemetry.repository');
-    const { DeadLettersRepository } = await import('../src/platform/mqtt/dead-letters.repository');
     const { MqttBacklog } = await import('../src/platform/mqtt/mqtt-backlog');
     // Bench-only instrumentation of the ingest path, without touching the service.
     instrument(Spool.prototype, 'append', () => stats.ingest.append, () => (stats.received += 1));
@@ -206,7 +201,6 @@ async function subscribe(role: Role): Promise<void> {
       stats.stored += typeof stored === 'number' ? stored : 0;
       checkReached();
     });
-    instrument(DeadLettersRepository.prototype, 'recordMany', () => stats.ingest.deadLetters);
     const { PostgresQueryRunner } = await import('typeorm/driver/postgres/PostgresQueryRunner');
     const query = PostgresQueryRunner.prototype.query;
     PostgresQueryRunner.prototype.query = async function (this: InstanceType<typeof PostgresQueryRunner>, ...args: Parameters<typeof query>) {
@@ -247,9 +241,7 @@ async function subscribe(role: Role): Promise<void> {
       const reply: FromChild = {
         type: 'stats',
         cpuMs: (cpu.user + cpu.system) / 1000,
-        wallMs: performance.now() - stats.at,
         received: stats.received,
-        loopDelayP50Ms: loopDelay.percentile(50) / 1e6,
         loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
         heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,
         heapLiveMb: liveHeapMb(),
@@ -369,7 +361,6 @@ interface Pair {
   signal: string;
 }
 
-const round1 = (x: number) => Math.round(x * 10) / 10;
 /** A plausible value for the k-th reading of a pair (inside SIGNAL_SPECS ranges). */
 function valueOf(signal: string, k: number, pair: number): number {
   const wave = (k * 7919 + pair * 104_729) % 1000; // 0..999, deterministic, spread
@@ -382,19 +373,19 @@ function valueOf(signal: string, k: number, pair: number): number {
     case 'paper_level':
     case 'bin_fill':
     case 'battery':
-      return round1(wave / 10);
+      return round(wave / 10);
     case 'humidity':
-      return round1(30 + (wave * 40) / 1000);
+      return round(30 + (wave * 40) / 1000);
     case 'co2':
-      return round1(400 + (wave * 1600) / 1000);
+      return round(400 + (wave * 1600) / 1000);
     case 'temperature':
-      return round1(18 + (wave * 8) / 1000);
+      return round(18 + (wave * 8) / 1000);
     case 'pm2_5':
-      return round1((wave * 50) / 1000);
+      return round((wave * 50) / 1000);
     case 'tvoc':
       return wave;
     case 'noise_db':
-      return round1(30 + (wave * 50) / 1000);
+      return round(30 + (wave * 50) / 1000);
     case 'leak':
       return 0;
     case 'cleaning_checkin':
@@ -541,15 +532,15 @@ async function pollCount(
   target: number,
   stallMs: number,
   { everyMs = 100, signal }: { everyMs?: number; signal?: AbortSignal } = {},
-): Promise<{ n: number; at: number; polls: number }> {
+): Promise<{ n: number; at: number }> {
   let last = -1;
   let movedAt = Date.now();
-  for (let polls = 1; ; polls++) {
+  for (;;) {
     const n = await count();
     const at = wallMs();
-    if (n >= target) return { n, at, polls };
+    if (n >= target) return { n, at };
     if (n !== last) [last, movedAt] = [n, Date.now()];
-    else if (Date.now() - movedAt > stallMs || signal?.aborted) return { n, at: NaN, polls };
+    else if (Date.now() - movedAt > stallMs || signal?.aborted) return { n, at: NaN };
     await sleep(everyMs);
   }
 }
@@ -672,7 +663,7 @@ async function main(): Promise<void> {
     const published = await publish(publishers, opts.window, windows.measured, messages(servicePrefix, windows.measured));
     const watchdog = new AbortController();
     const reached = await Promise.race([
-      committed.then((at) => ({ at, polls: 0 })),
+      committed.then((at) => ({ at })),
       pollCount(() => countWindow(measuredFrom), Infinity, opts.stallMs, { everyMs: 2_000, signal: watchdog.signal }),
     ]);
     watchdog.abort();

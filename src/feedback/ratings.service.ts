@@ -16,7 +16,7 @@ import { DEFAULT_MISUSE_POLICY } from './misuse-filter';
 import { scrubPersonalData } from './pii-scrubber';
 import { checkAnswers, checkRatedAt } from './rating-rules';
 import { RatingsRepository, type NewRating, type RatingListFilter, type StoredRating } from './ratings.repository';
-import { INCIDENT_CATEGORIES, polarityOf } from './reasons';
+import { polarityOf } from './reasons';
 import { sourceHash } from './source-hash';
 
 export const RATINGS_COUNTER = 'xla_ratings_stored_total';
@@ -136,9 +136,6 @@ export class RatingsService implements OnModuleInit {
   /** "Report a problem": stored now, picked up by service delivery later. The same id again stores nothing. */
   async reportIncident(token: string, input: IncidentInput, ctx: SubmissionContext): Promise<{ id: string; category: string }> {
     const tp = await this.touchpoint(token);
-    if (!(INCIDENT_CATEGORIES as readonly string[]).includes(input.category)) {
-      throw new DomainException(ErrorCode.Validation, 'The report is not valid.', [{ field: 'category', message: `expected one of ${INCIDENT_CATEGORIES.join(', ')}` }]);
-    }
     const now = this.clock.now();
     const id = input.id ?? randomUUID();
     const category = await this.ratings.addIncidentReport({

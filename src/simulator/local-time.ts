@@ -1,4 +1,4 @@
-import { WEEKDAYS, type Weekday } from '../catalog/catalog.types';
+import type { Weekday } from '../catalog/catalog.types';
 
 /** Wall-clock time at a site: its weekday, date and hour of day in its own IANA time zone. */
 export interface LocalTime {
@@ -37,10 +37,6 @@ export function localTime(at: Date, timeZone: string): LocalTime {
     date: `${parts.year}-${parts.month}-${parts.day}`,
     hour: Number(parts.hour) + Number(parts.minute) / 60 + Number(parts.second) / 3600,
   };
-}
-
-export function weekdayIndex(day: Weekday): number {
-  return WEEKDAYS.indexOf(day);
 }
 
 /** "07:30" → 7.5 */

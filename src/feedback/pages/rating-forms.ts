@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { INCIDENT_CATEGORIES } from '../reasons';
 import type { Messages } from './messages';
-import { COMMENT_MAX_LENGTH } from './rating-page.views';
+import { COMMENT_MAX } from '../rating-rules';
 
 /** Form fields arrive as strings (or arrays when repeated); blank means absent. */
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 /** Browsers send line breaks as CRLF but count them as one character against maxlength. */
 const comment = z.preprocess(
   (v) => (typeof v === 'string' ? blankToUndefined(v.replace(/\r\n/g, '\n')) : v),
-  z.string().max(COMMENT_MAX_LENGTH).optional(),
+  z.string().max(COMMENT_MAX).optional(),
 );
 const list = z.preprocess((v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? (v as unknown[]) : [v]), z.array(z.string().max(64)).max(20));
 const score = z.preprocess(blankToUndefined, z.coerce.number().int());

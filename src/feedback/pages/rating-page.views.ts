@@ -5,8 +5,7 @@ import { MESSAGES, reasonLabel, type Messages } from './messages';
 import { BASE_CSS, pageDocument, type RenderedPage } from './page-document';
 import { RATING_PAGE_SCRIPT } from './rating-page.client';
 import { questionOf, scaleButtons } from './scale-buttons';
-
-export const COMMENT_MAX_LENGTH = 500;
+import { COMMENT_MAX } from '../rating-rules';
 
 const CSS = `${BASE_CSS}
 fieldset{border:0;padding:0;margin:0 0 1rem;min-width:0}
@@ -61,7 +60,7 @@ function page(scope: { language: Language; nonce: string }, status: number, titl
 }
 
 function commentField(m: Messages, label: string, value = ''): SafeHtml {
-  return html`<label class="block" for="comment">${label}</label><p class="hint" id="comment-hint">${m.commentHint}</p><textarea id="comment" name="comment" rows="3" maxlength="${COMMENT_MAX_LENGTH}" aria-describedby="comment-hint">${value}</textarea>`;
+  return html`<label class="block" for="comment">${label}</label><p class="hint" id="comment-hint">${m.commentHint}</p><textarea id="comment" name="comment" rows="3" maxlength="${COMMENT_MAX}" aria-describedby="comment-hint">${value}</textarea>`;
 }
 
 function reasonChips(scope: PageScope, side: 'negative' | 'positive', checked: readonly string[]): SafeHtml {

@@ -28,10 +28,6 @@ export class GroupCommit<T, R> {
     });
   }
 
-  get pending(): number {
-    return this.queue.length;
-  }
-
   private async drain(): Promise<void> {
     while (this.queue.length) {
       const batch = this.queue.splice(0, this.maxBatch);
