@@ -83,8 +83,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     this.spool = Spool.open(join(this.config.dataDir, 'spool'), { fsyncMs: 50 });
     this.mqttBacklog.register('telemetry', () => this.spool.backlogBytes);
-    const filter = `${this.config.mqttTopicPrefix}/+/+/+/+`;
-    this.mqtt.subscribe(this.config.mqttSharedGroup ? `$share/${this.config.mqttSharedGroup}/${filter}` : filter, (topic, payload) => this.accept(topic, payload));
+    this.mqtt.subscribe(`${this.config.mqttTopicPrefix}/+/+/+/+`, (topic, payload) => this.accept(topic, payload));
     // Messages are appended to the spool in memory and written once per turn of the event loop, before their PUBACKs leave.
     this.mqtt.beforeAcknowledging(() => this.spool.flush());
     this.loop = this.run();

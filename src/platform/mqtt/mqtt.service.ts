@@ -94,11 +94,16 @@ export class MqttService implements BeforeApplicationShutdown, OnApplicationShut
     await this.client.publishAsync(topic, payload, { qos });
   }
 
-  /** Subscribes with QoS 1 (again after every reconnect); the handler's promise decides the PUBACK. */
+  /**
+   * Subscribes with QoS 1 (again after every reconnect); the handler's promise decides the PUBACK.
+   * With MQTT_SHARED_GROUP, through `$share/<group>/…`, so several instances split the stream.
+   */
   subscribe(filter: string, handler: MessageHandler): void {
-    this.routes.push({ filter, handler });
+    const group = this.config.mqttSharedGroup;
+    const route = { filter: group ? `$share/${group}/${filter}` : filter, handler };
+    this.routes.push(route);
     this.routesByTopic.clear();
-    if (this.client?.connected) this.client.subscribe(filter, { qos: 1 });
+    if (this.client?.connected) this.client.subscribe(route.filter, { qos: 1 });
   }
 
   /**
