@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ConnectorSettings } from '../../catalog/connector.entity';
 import type { ConnectorType } from '../../catalog/contract-file.schema';
-import { AppConfig } from '../../platform/config/app-config';
+import { withSessionLock } from '../../platform/database/session-lock';
 import type { ConnectorCursor } from './connector-source';
 
 export interface ConnectorRow {
@@ -64,10 +64,7 @@ const STATUS = `
 // The definitions are catalog rows (synced from contract files); this repository reads them and owns connector_state.
 @Injectable()
 export class ConnectorsRepository {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   findActive(): Promise<ConnectorRow[]> {
     return this.dataSource.query(`${CONNECTOR} WHERE x.retired_at IS NULL ORDER BY x.key`);
@@ -126,22 +123,9 @@ export class ConnectorsRepository {
    * Runs fn only if no other instance runs this connector (PostgreSQL session advisory lock, held
    * on its own connection for the whole run); returns undefined when the lock is taken.
    */
-  async exclusive<T>(connectorId: string, fn: () => Promise<T>): Promise<{ value: T } | undefined> {
-    // Embedded PGlite is one session in one process: holding a connection would block the run itself, and the caller's in-process guard is the lock.
-    if (!this.config.databaseUrl) return { value: await fn() };
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [LOCK_CLASS, connectorId])) as Array<{ locked: boolean }>;
-      if (!locked) return undefined;
-      try {
-        return { value: await fn() };
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, connectorId]);
-      }
-    } finally {
-      await runner.release();
-    }
+  exclusive<T>(connectorId: string, fn: () => Promise<T>): Promise<{ value: T } | undefined> {
+    // Embedded, the caller's in-process guard is the lock.
+    return withSessionLock(this.dataSource, { lockClass: LOCK_CLASS, name: connectorId, wait: false }, fn);
   }
 }
 

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { databaseOptions } from '../../database-options';
 import { AppConfig } from '../config/app-config';
+import { withSessionLock } from './session-lock';
 
 /** Advisory lock key for running migrations (the contracts sync, connectors and partitions have their own). */
 const MIGRATIONS_LOCK = 4_711_000;
@@ -22,22 +23,10 @@ export class DatabaseModule {}
 /**
  * Runs the pending migrations under a session advisory lock: instances that start together (a
  * shared subscription, a rolling deploy) take turns, and the later ones find nothing left to do,
- * rather than racing into "relation already exists". The embedded database has one session and one
- * process, so it needs no lock (and a held session would leave the migrations none).
+ * rather than racing into "relation already exists".
  */
 async function migrated(dataSource: DataSource): Promise<DataSource> {
   const transaction = dataSource.options.migrationsTransactionMode;
-  if ('driver' in dataSource.options && dataSource.options.driver) {
-    await dataSource.runMigrations({ transaction });
-    return dataSource;
-  }
-  const lock = dataSource.createQueryRunner();
-  try {
-    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATIONS_LOCK]);
-    await dataSource.runMigrations({ transaction });
-  } finally {
-    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATIONS_LOCK]).catch(() => undefined);
-    await lock.release();
-  }
+  await withSessionLock(dataSource, { lockClass: MIGRATIONS_LOCK, name: 'migrations', wait: true }, () => dataSource.runMigrations({ transaction }));
   return dataSource;
 }
