@@ -53,7 +53,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import mqtt, { type MqttClient } from 'mqtt';
 import { Client } from 'pg';
-import { cpuTicks, forkRole, ROOT, round, startMosquitto, stopChild } from './support';
+import { cpuTicks, forkRole, MOSQUITTO_BINARY, procStatusMb, ROOT, round, startMosquitto, stopChild } from './support';
 
 const QUEUE_LIMIT = 1_000_000;
 
@@ -304,7 +304,7 @@ function options(): Options {
     cpuProf: values['cpu-prof'] ?? false,
     stallMs: 1000 * num(values.stall, env.BENCH_STALL_S, 30, 'stall', 1),
     databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
-    mosquitto: env.BENCH_MOSQUITTO || '/usr/sbin/mosquitto',
+    mosquitto: env.BENCH_MOSQUITTO || MOSQUITTO_BINARY,
   };
 }
 
@@ -482,14 +482,6 @@ function processCpuMs(pid: number): number {
 }
 
 /** A field of /proc/<pid>/status in MB (VmRSS, VmHWM); 0 when unreadable. */
-function procStatusMb(pid: number, field: string): number {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
 
 /** CPU of the processes measured around one phase: the service or baseline child, the broker, PostgreSQL backends. */
 class CpuMeter {

@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
 export const ROOT = resolve(__dirname, '..');
 
 const MOSQUITTO_CONFIG = join(ROOT, 'config', 'mosquitto', 'mosquitto.conf');
+/** Debian's Mosquitto. */
+export const MOSQUITTO_BINARY = '/usr/sbin/mosquitto';
 
 export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -54,6 +56,16 @@ export function stopChild(child: ChildProcess): Promise<void> {
     });
     child.send({ type: 'stop' });
   });
+}
+
+/** A figure from /proc/<pid>/status (VmRSS, VmHWM, …) in MB; 0 when the process is gone (Linux). */
+export function procStatusMb(pid: number, field: string): number {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** A TCP port that was free a moment ago (nothing listens on it now). */

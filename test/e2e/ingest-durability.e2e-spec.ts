@@ -7,15 +7,15 @@ import { EmbeddedBroker } from '../../src/platform/mqtt/embedded-broker';
 import { startMosquitto } from '../support/mosquitto';
 import { healthy, runService } from '../support/service-process';
 import { FIXTURE_CONTRACTS, freePort, freshStorage, pollUntil, type Storage } from '../support/test-app';
-import { readFileSync } from 'node:fs';
+import { procStatusMb } from '../../bench/support';
 import { startPrivatePostgres } from '../support/private-postgres';
 
 const TOTAL = 3_000;
 const ADMIN_KEY = `admin-${randomUUID()}`;
 
 /** Counts stored soap readings: over SQL on the server, or by opening the embedded database once the service has stopped. */
-async function countReadings(storage: Storage): Promise<{ n: number; distinct: number }> {
-  const sql = `SELECT count(*)::int AS n, count(DISTINCT ts)::int AS distinct FROM readings WHERE signal = 'soap_level'`;
+async function countReadings(storage: Pick<Storage, 'dataDir' | 'databaseUrl'>): Promise<{ n: number; distinct: number }> {
+  const sql = `SELECT count(*)::int AS n, count(DISTINCT (device_id, ts))::int AS distinct FROM readings WHERE signal = 'soap_level'`;
   if (storage.databaseUrl) {
     const client = new Client({ connectionString: storage.databaseUrl });
     await client.connect();
@@ -115,17 +115,7 @@ describe('Sensor ingest through a crash', () => {
 // against the real PostgreSQL, each with a Mosquitto of its own started with the project's configuration.
 const describeWithServers: (name: string, fn: () => void) => void = process.env.DATABASE_URL && process.env.MQTT_URL ? describe : () => undefined;
 
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-
-async function stored(databaseUrl: string): Promise<{ n: number; distinct: number }> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<{ n: number; distinct: number }>(`SELECT count(*)::int AS n, count(DISTINCT (device_id, ts))::int AS distinct FROM readings WHERE signal = 'soap_level'`)).rows[0];
-  } finally {
-    await client.end();
-  }
-}
+const rssMb = (pid: number) => procStatusMb(pid, 'VmRSS');
 
 describeWithServers('Sensor ingest under failure', () => {
   let storage: Storage;
@@ -190,8 +180,8 @@ describeWithServers('Sensor ingest under failure', () => {
         expect(backlog.details?.database?.status).toBe('down');
         expect(backlog.details?.mqtt?.backlogBytes).toBeGreaterThan(0);
         postgres.start();
-        await pollUntil(async () => (await stored(postgres.url)).n >= sent, 60_000, 250);
-        await expect(stored(postgres.url)).resolves.toEqual({ n: sent, distinct: sent });
+        await pollUntil(async () => (await countReadings({ ...storage, databaseUrl: postgres.url })).n >= sent, 60_000, 250);
+        await expect(countReadings({ ...storage, databaseUrl: postgres.url })).resolves.toEqual({ n: sent, distinct: sent });
         // Tens of thousands of messages arrived during the outage; they waited on disk, not in memory.
         expect(peak - rssAtStop).toBeLessThan(64);
         expect(service.child.exitCode).toBeNull();
@@ -214,8 +204,8 @@ describeWithServers('Sensor ingest under failure', () => {
       try {
         for (const port of ports) await healthy(port);
         await publishMany(4_000);
-        await pollUntil(async () => (await stored(storage.databaseUrl!)).n >= sent, 60_000, 250);
-        await expect(stored(storage.databaseUrl!)).resolves.toEqual({ n: sent, distinct: sent });
+        await pollUntil(async () => (await countReadings(storage)).n >= sent, 60_000, 250);
+        await expect(countReadings(storage)).resolves.toEqual({ n: sent, distinct: sent });
         // Both took part: each counted some of the readings it stored.
         for (const port of ports) {
           const metrics = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
