@@ -33,8 +33,8 @@ export class Spool {
   private syncTimer?: NodeJS.Timeout;
   private dirty = false;
   private readonly checkpointFd: number;
-  /** Appended, not yet written. */
-  private pending: Buffer[] = [];
+  /** Appended, not yet written: a header and the record for each. */
+  private pending: Uint8Array[] = [];
   /** A write that failed, reported again by the next flush: the PUBACKs waiting on it must not go. */
   private failed?: Error;
   private closed = false;
@@ -67,11 +67,11 @@ export class Spool {
 
   /** Appends one record; it survives the process once flush() has returned. */
   append(record: Uint8Array): void {
-    const frame = Buffer.allocUnsafe(HEADER + record.length);
-    frame.writeUInt32LE(record.length, 0);
-    frame.writeUInt32LE(crc32(record), 4);
-    frame.set(record, HEADER);
-    this.pending.push(frame);
+    const header = Buffer.allocUnsafe(HEADER);
+    header.writeUInt32LE(record.length, 0);
+    header.writeUInt32LE(crc32(record), 4);
+    // Kept as given: flush copies header and record into the one buffer it writes.
+    this.pending.push(header, record);
   }
 
   /**
@@ -89,7 +89,7 @@ export class Spool {
       throw failed;
     }
     if (!this.pending.length) return;
-    const frames = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+    const frames = Buffer.concat(this.pending);
     this.pending = [];
     try {
       if (this.writeOffset >= this.segmentBytes) this.rotate();
