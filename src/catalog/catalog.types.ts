@@ -34,6 +34,10 @@ export type Signal = (typeof SIGNALS)[number];
 export const REASON_SETS = ['restroom', 'kitchen', 'meeting_room', 'open_office', 'entrance', 'general'] as const;
 export type ReasonSet = (typeof REASON_SETS)[number];
 
+/** Keys of clients, contracts, sites, zones, touchpoints and devices: lower-case letters, digits and single dashes. */
+export const KEY_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const KEY_MAX = 64;
+
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 

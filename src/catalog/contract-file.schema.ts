@@ -1,11 +1,11 @@
 import { validateCronExpression } from 'cron';
 import { z } from 'zod';
-import { LANGUAGES, REASON_SETS, SCALES, SIGNALS, TOUCHPOINT_KINDS, WEEKDAYS, ZONE_TYPES, type ServiceHours, type Weekday } from './catalog.types';
+import { KEY_MAX, KEY_PATTERN, LANGUAGES, REASON_SETS, SCALES, SIGNALS, TOUCHPOINT_KINDS, WEEKDAYS, ZONE_TYPES, type ServiceHours, type Weekday } from './catalog.types';
 
 const slug = z
   .string({ message: 'expected a key (text)' })
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'expected a key of lower-case letters, digits and single dashes, like "sto-hq-3f"' })
-  .max(64, { message: 'expected a key of at most 64 characters' });
+  .regex(KEY_PATTERN, { message: 'expected a key of lower-case letters, digits and single dashes, like "sto-hq-3f"' })
+  .max(KEY_MAX, { message: `expected a key of at most ${KEY_MAX} characters` });
 const text = z.string({ message: 'expected text' }).trim().min(1, { message: 'expected text' }).max(200);
 const isoDate = z.string({ message: 'expected a date YYYY-MM-DD' }).regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date YYYY-MM-DD' }).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), {
   message: 'expected a real calendar date',

@@ -1,3 +1,4 @@
+import { KEY_MAX, KEY_PATTERN } from '../catalog/catalog.types';
 import { quote, resolvePack, signalOfName, type SenmlRecord } from './senml';
 import { isTelemetrySignal, SIGNAL_SPECS, TAG_MAX, TELEMETRY_SIGNALS, type TelemetrySignal } from './signals';
 
@@ -52,9 +53,6 @@ export const SENML_LEVEL = 'senml';
 export const DEFAULT_MAX_FUTURE_MS = 30_000;
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
-/** Same shape as catalog keys (contract-file.schema.ts). */
-const KEY = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const KEY_MAX = 64;
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|([+-])(\d{2}):(\d{2}))$/i;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -121,7 +119,7 @@ function splitTopic(topic: string, prefix: string): ParsedTopic {
   const levels = topic.slice(base ? base.length + 1 : 0).split('/');
   if (levels.length !== 4) return { detail: expected() };
   const [siteKey, zoneKey, deviceKey, level] = levels as [string, string, string, string];
-  const badKey = [siteKey, zoneKey, deviceKey].find((k) => !KEY.test(k) || k.length > KEY_MAX);
+  const badKey = [siteKey, zoneKey, deviceKey].find((k) => !KEY_PATTERN.test(k) || k.length > KEY_MAX);
   if (badKey !== undefined) return { detail: `${quote(badKey)} is not a key (lower-case letters, digits and single dashes); ${expected()}` };
   if (level === '') return { detail: expected() };
   return { device: { siteKey, zoneKey, deviceKey }, level };
