@@ -4,18 +4,22 @@ import type { Principal } from '../platform/access/roles';
 import { CurrentPrincipal, Roles } from '../platform/access/roles.decorator';
 import { HourlyParamsDto, HourlyQueryDto, ListDeadLettersDto, ListReadingsDto } from './telemetry-query.dto';
 import { TelemetryRepository } from './telemetry.repository';
+import { DeadLettersRepository } from '../platform/mqtt/dead-letters.repository';
 
 @ApiTags('telemetry')
 @ApiBearerAuth()
 @Controller('api/v1')
 export class TelemetryController {
-  constructor(private readonly telemetry: TelemetryRepository) {}
+  constructor(
+    private readonly telemetry: TelemetryRepository,
+    private readonly deadLetterStore: DeadLettersRepository,
+  ) {}
 
   /** Refused sensor and terminal messages with their reasons. */
   @Roles('admin', 'fm_manager')
   @Get('dead-letters')
   deadLetters(@CurrentPrincipal() who: Principal, @Query() query: ListDeadLettersDto) {
-    return this.telemetry.listDeadLetters(who.clientId, query);
+    return this.deadLetterStore.list(who.clientId, query);
   }
 
   @Roles('admin', 'fm_manager', 'account_manager', 'client_viewer')

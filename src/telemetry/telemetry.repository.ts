@@ -10,7 +10,6 @@ export interface KnownDevice {
   id: string;
   clientId: string;
   siteId: string;
-  zoneId: string;
   signals: string[];
 }
 
@@ -94,7 +93,7 @@ export class TelemetryRepository {
   /** Every active device, keyed "siteKey/zoneKey/deviceKey" as in topics. */
   async devicesByTopicPath(): Promise<Map<string, KnownDevice>> {
     const rows: Array<KnownDevice & { path: string }> = await this.dataSource.query(
-      `SELECT s.key || '/' || z.key || '/' || d.key AS path, d.id, d.client_id AS "clientId", d.site_id AS "siteId", d.zone_id AS "zoneId", d.signals
+      `SELECT s.key || '/' || z.key || '/' || d.key AS path, d.id, d.client_id AS "clientId", d.site_id AS "siteId", d.signals
        FROM devices d JOIN zones z ON z.id = d.zone_id JOIN sites s ON s.id = d.site_id
        WHERE d.retired_at IS NULL AND z.retired_at IS NULL AND s.retired_at IS NULL`,
     );
@@ -185,23 +184,6 @@ export class TelemetryRepository {
       sql.values,
     );
     return { device: q.device, items, page: q.page, limit: q.limit };
-  }
-
-  async listDeadLetters(clientId: string | null, q: { reason?: string; device?: string; page: number; limit: number }) {
-    const sql = new SqlParams();
-    const where: string[] = [];
-    // A client sees the dead letters placed in its tenancy; messages no device could be found for are an admin matter.
-    if (clientId) where.push(`client_id = ${sql.bind(clientId)}`);
-    if (q.reason) where.push(`reason = ${sql.bind(q.reason)}`);
-    if (q.device) where.push(`device_ref = ${sql.bind(q.device)}`);
-    const filter = whereAll(where);
-    const counted: Array<{ n: number }> = await this.dataSource.query(`SELECT count(*)::int AS n FROM dead_letters ${filter}`, [...sql.values]);
-    const items: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT topic, payload, reason, detail, device_ref AS device, received_at AS "receivedAt" FROM dead_letters ${filter}
-       ORDER BY received_at DESC, id DESC LIMIT ${sql.bind(q.limit)} OFFSET ${sql.bind((q.page - 1) * q.limit)}`,
-      sql.values,
-    );
-    return { items, page: q.page, limit: q.limit, total: counted[0]?.n ?? 0 };
   }
 
   /** The latest stored value of a counter signal per device, to continue counting after a restart. */

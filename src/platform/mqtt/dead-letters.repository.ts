@@ -4,6 +4,7 @@ import { InjectMetric, makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import { createHash } from 'node:crypto';
 import type { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { SqlParams, whereAll } from '../database/sql-params';
 
 export const DEAD_LETTERS_COUNTER = 'xla_dead_letters_total';
 export const deadLettersCounterProvider = makeCounterProvider({ name: DEAD_LETTERS_COUNTER, help: 'MQTT messages refused, by reason', labelNames: ['reason'] });
@@ -54,6 +55,24 @@ export class DeadLettersRepository {
       [JSON.stringify(rows)],
     );
     for (const { reason } of inserted) this.counter.inc({ reason });
+  }
+
+  /** Dead letters, newest first, filtered by reason and device ("siteKey.deviceKey"), within the caller's client. */
+  async list(clientId: string | null, q: { reason?: string; device?: string; page: number; limit: number }) {
+    const sql = new SqlParams();
+    const where: string[] = [];
+    // A client sees the dead letters placed in its tenancy; messages no device could be found for are an admin matter.
+    if (clientId) where.push(`client_id = ${sql.bind(clientId)}`);
+    if (q.reason) where.push(`reason = ${sql.bind(q.reason)}`);
+    if (q.device) where.push(`device_ref = ${sql.bind(q.device)}`);
+    const filter = whereAll(where);
+    const counted: Array<{ n: number }> = await this.dataSource.query(`SELECT count(*)::int AS n FROM dead_letters ${filter}`, [...sql.values]);
+    const items: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT topic, payload, reason, detail, device_ref AS device, received_at AS "receivedAt" FROM dead_letters ${filter}
+       ORDER BY received_at DESC, id DESC LIMIT ${sql.bind(q.limit)} OFFSET ${sql.bind((q.page - 1) * q.limit)}`,
+      sql.values,
+    );
+    return { items, page: q.page, limit: q.limit, total: counted[0]?.n ?? 0 };
   }
 }
 
