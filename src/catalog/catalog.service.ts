@@ -48,10 +48,10 @@ export class CatalogService {
     return found;
   }
 
-  /** Active touchpoints of a site (all kinds), in floor and zone order. */
-  async touchpointsOfSite(siteKey: string, who: Principal): Promise<TouchpointView[]> {
-    await this.get('sites', who, siteKey);
-    return this.catalog.findTouchpoints({ siteKey }, who.clientId);
+  /** A site (not found unless the caller's) and its active touchpoints (all kinds), in floor and zone order. */
+  async siteWithTouchpoints(siteKey: string, who: Principal): Promise<{ site: Record<string, unknown>; touchpoints: TouchpointView[] }> {
+    const site = await this.get('sites', who, siteKey);
+    return { site, touchpoints: await this.catalog.findTouchpoints({ siteKey }, who.clientId) };
   }
 
   findClientByKey(key: string): Promise<{ id: string; key: string } | undefined> {

@@ -21,13 +21,14 @@ export class QrCodesService {
   }
 
   async sitePosters(siteKey: string, who: Principal): Promise<RenderedPage> {
-    const site = await this.catalog.get('sites', who, siteKey);
-    const touchpoints = (await this.catalog.touchpointsOfSite(siteKey, who)).filter((tp) => tp.kind === 'qr');
+    const { site, touchpoints } = await this.catalog.siteWithTouchpoints(siteKey, who);
     const posters = await Promise.all(
-      touchpoints.map(async (tp) => {
-        const url = touchpointUrl(this.config.publicUrl, tp);
-        return { zoneName: tp.zoneName, url, svg: await qrSvg(url) };
-      }),
+      touchpoints
+        .filter((tp) => tp.kind === 'qr')
+        .map(async (tp) => {
+          const url = touchpointUrl(this.config.publicUrl, tp);
+          return { zoneName: tp.zoneName, url, svg: await qrSvg(url) };
+        }),
     );
     const language = isLanguage(site.language) ? site.language : 'en';
     return renderPosters({ name: String(site.name), language }, posters, newNonce());
