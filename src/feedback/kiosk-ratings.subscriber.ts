@@ -1,19 +1,15 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { z } from 'zod';
 import { CatalogService } from '../catalog/catalog.service';
 import { AppConfig } from '../platform/config/app-config';
 import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
 import { DeadLettersRepository } from '../platform/mqtt/dead-letters.repository';
 import { MqttService } from '../platform/mqtt/mqtt.service';
 import { createHash } from 'node:crypto';
-import { submissionId } from './rating.dto';
+import { createRatingSchema } from './rating.dto';
 import { RatingsService } from './ratings.service';
 
-const payloadSchema = z.strictObject({
-  score: z.number({ message: 'expected a whole number' }).int({ message: 'expected a whole number' }),
-  ts: z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()], { message: 'expected an ISO 8601 time with zone, or epoch milliseconds' }).optional(),
-  id: submissionId.optional(),
-});
+/** A terminal sends what a web rating does, less the token (its topic names the kiosk) and the follow-up fields. */
+const payloadSchema = createRatingSchema.pick({ score: true, ts: true, id: true });
 
 /**
  * Smiley terminals publish {"score", "ts", "id"} to {prefix}/{site}/{zone}/{device}/rating. Each goes
@@ -55,7 +51,7 @@ export class KioskRatingsSubscriber implements OnModuleInit {
     try {
       await this.ratings.submit(
         { token: touchpoint.token },
-        { score, ts: ts === undefined ? undefined : new Date(ts), id: id ?? `mqtt-${createHash('sha256').update(topic).update(payload).digest('base64url').slice(0, 32)}` },
+        { score, ts, id: id ?? `mqtt-${createHash('sha256').update(topic).update(payload).digest('base64url').slice(0, 32)}` },
         { origin: 'mqtt', source: `device:${siteKey}/${zoneKey}/${deviceKey}` },
       );
     } catch (error) {
