@@ -51,10 +51,6 @@ describe('Occupant pages in a browser', () => {
   });
   afterEach(() => context.close());
 
-  const tokenOf = async (key: string) => {
-    const [row] = await sut.dataSource.query<Array<{ token: string }>>('SELECT token FROM touchpoints WHERE key = $1', [key]);
-    return row.token;
-  };
   const ratingsOf = (token: string): Promise<StoredRating[]> =>
     sut.dataSource.query(
       `SELECT r.submission_id, r.score, r.reasons, r.comment, r.origin, r.language, r.excluded_reason, r.follow_up_at
@@ -63,7 +59,7 @@ describe('Occupant pages in a browser', () => {
     );
 
   it('rates, answers the follow-up and thanks in Swedish without a page load, storing the scrubbed comment', async () => {
-    const token = await tokenOf('alpha-1f-restroom-qr');
+    const token = await sut.tokenOf('alpha-1f-restroom-qr');
     const documents: string[] = [];
     page.on('request', (r) => {
       if (r.resourceType() === 'document') documents.push(r.url());
@@ -88,7 +84,7 @@ describe('Occupant pages in a browser', () => {
   });
 
   it('queues kiosk taps while offline and stores each exactly once when the network returns', async () => {
-    const token = await tokenOf('alpha-branch-kiosk');
+    const token = await sut.tokenOf('alpha-branch-kiosk');
     let offline = false;
     const firstAnswerLost = new Set<string>();
     let attempts = 0;

@@ -137,7 +137,7 @@ describe('Catalog', () => {
   it('keeps its data across a restart on the same storage', async () => {
     const storage = await freshStorage();
     const first = await startTestApp({ storage });
-    const token = (await first.dataSource.query(`SELECT token FROM touchpoints WHERE key = 'beta-1f-restroom-qr'`))[0].token;
+    const token = await first.tokenOf('beta-1f-restroom-qr');
     const key = await first.keyFor('client_viewer', 'beta');
     await first.stop();
 

@@ -16,16 +16,12 @@ describe('Occupant pages', () => {
 
   beforeAll(async () => {
     sut = await startTestApp();
-    restroom = await tokenOf('alpha-1f-restroom-qr');
-    kitchen = await tokenOf('alpha-kitchen-qr');
-    kiosk = await tokenOf('alpha-branch-kiosk');
+    restroom = await sut.tokenOf('alpha-1f-restroom-qr');
+    kitchen = await sut.tokenOf('alpha-kitchen-qr');
+    kiosk = await sut.tokenOf('alpha-branch-kiosk');
   });
   afterAll(() => sut.close());
 
-  async function tokenOf(key: string): Promise<string> {
-    const [row]: Array<{ token: string }> = await sut.dataSource.query('SELECT token FROM touchpoints WHERE key = $1', [key]);
-    return row.token;
-  }
   const ratingRow = async (submissionId: string) => {
     const rows: Array<Record<string, unknown>> = await sut.dataSource.query(
       'SELECT score, reasons, comment, origin, language, follow_up_at FROM ratings WHERE submission_id = $1',
@@ -207,7 +203,7 @@ describe('Occupant pages', () => {
 
     it('answers a retired touchpoint with the 404 page too', async () => {
       // A touchpoint no page has opened yet: RatingsService caches active touchpoints for a few seconds.
-      const token = await tokenOf('beta-1f-restroom-qr');
+      const token = await sut.tokenOf('beta-1f-restroom-qr');
       await sut.dataSource.query('UPDATE touchpoints SET retired_at = now() WHERE key = $1', ['beta-1f-restroom-qr']);
       const res = await page(`/r/${token}`, 'en').expect(404);
       expect(res.text).toContain(MESSAGES.en.notFoundTitle);

@@ -217,7 +217,7 @@ describe('Ratings API rate limit', () => {
   afterAll(() => sut.close());
 
   it('answers 429 with Retry-After and problem+json past the limit, and stores nothing then', async () => {
-    const [{ token }] = await sut.dataSource.query(`SELECT token FROM touchpoints WHERE key = 'alpha-1f-restroom-qr'`);
+    const token = await sut.tokenOf('alpha-1f-restroom-qr');
     const statuses: number[] = [];
     let limited: request.Response | undefined;
     for (let i = 0; i < 4; i++) {

@@ -18,6 +18,8 @@ export interface TestApp {
   http: ReturnType<NestFastifyApplication['getHttpServer']>;
   dataSource: DataSource;
   keyFor(role: Role, clientKey?: string): Promise<string>;
+  /** The QR/kiosk token of a touchpoint, by its key. */
+  tokenOf(touchpointKey: string): Promise<string>;
   /** Stops the app but keeps its database and data folder, for restart tests. */
   stop(): Promise<void>;
   /** Stops the app and drops its database and data folder. */
@@ -93,12 +95,17 @@ export async function startTestApp(options: { storage?: Storage; env?: Record<st
     await app.close();
     register.clear();
   };
+  const dataSource = app.get(DataSource);
   return {
     app,
     config,
     http: app.getHttpServer(),
-    dataSource: app.get(DataSource),
+    dataSource,
     keyFor: async (role, clientKey) => (await app.get(ApiKeysService).create({ role, clientKey })).key,
+    tokenOf: async (touchpointKey) => {
+      const [row] = await dataSource.query<Array<{ token: string }>>('SELECT token FROM touchpoints WHERE key = $1', [touchpointKey]);
+      return row.token;
+    },
     stop,
     close: async () => {
       await stop();
