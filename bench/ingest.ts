@@ -43,8 +43,7 @@
  * N + warm-up below that, or the broker drops what the service cannot take fast enough.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -53,7 +52,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import mqtt, { type MqttClient } from 'mqtt';
 import { Client } from 'pg';
-import { cpuTicks, forkRole, MOSQUITTO_BINARY, procStatusMb, ROOT, round, startMosquitto, stopChild } from './support';
+import { cpuTicks, forkRole, measuredPhaseProfiler, MOSQUITTO_BINARY, procStatusMb, ROOT, round, startMosquitto, stopChild, timeQueries } from './support';
 
 const QUEUE_LIMIT = 1_000_000;
 
@@ -201,19 +200,7 @@ async function subscribe(role: Role): Promise<void> {
       stats.stored += typeof stored === 'number' ? stored : 0;
       checkReached();
     });
-    const { PostgresQueryRunner } = await import('typeorm/driver/postgres/PostgresQueryRunner');
-    const query = PostgresQueryRunner.prototype.query;
-    PostgresQueryRunner.prototype.query = async function (this: InstanceType<typeof PostgresQueryRunner>, ...args: Parameters<typeof query>) {
-      const start = performance.now();
-      try {
-        return (await query.apply(this, args)) as unknown;
-      } finally {
-        const label = args[0].replace(/--[^\n]*/g, ' ').trim().split(/\s+/).slice(0, 3).join(' ').slice(0, 40);
-        const entry = (stats.ingest.queries[label] ??= timing());
-        entry.n += 1;
-        entry.ms += performance.now() - start;
-      }
-    } as typeof query;
+    await timeQueries(() => stats.ingest.queries);
     const app = await createApp(loadConfig(process.env), { bufferLogs: false });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const backlog = app.get(MqttBacklog);
@@ -221,18 +208,14 @@ async function subscribe(role: Role): Promise<void> {
     close = () => app.close();
   }
 
-  // --cpu-prof: a V8 profile of the measured phase only (from stats-reset to stats).
-  const profileTo = process.env.BENCH_CPU_PROFILE;
-  const profiler = profileTo ? new Session() : undefined;
-  profiler?.connect();
-  const post = (method: string) =>
-    new Promise<unknown>((resolve, reject) => profiler?.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  // --cpu-prof: from stats-reset to stats.
+  const profile = measuredPhaseProfiler(process.env.BENCH_CPU_PROFILE);
 
   process.on('message', (message: ToChild) => {
     if (message.type === 'stats-reset') {
       stats = fresh();
       loopDelay.reset();
-      if (profiler) void post('Profiler.enable').then(() => post('Profiler.start'));
+      profile.start();
     } else if (message.type === 'expect') {
       expected = message.count;
       checkReached();
@@ -247,12 +230,7 @@ async function subscribe(role: Role): Promise<void> {
         heapLiveMb: liveHeapMb(),
         ...(role === 'service' ? { ingest: { ...stats.ingest, backlogBytes: backlogBytes() } } : {}),
       };
-      if (!profiler || !profileTo) send(reply);
-      else
-        void post('Profiler.stop').then((result) => {
-          writeFileSync(profileTo, JSON.stringify((result as { profile: unknown }).profile));
-          send(reply);
-        });
+      profile.finish(() => send(reply));
     } else if (message.type === 'stop') {
       void close().finally(() => process.exit(0));
     }

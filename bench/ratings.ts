@@ -32,14 +32,13 @@
 import autocannon from 'autocannon';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { cpuTicks, forkRole, ROOT, round, stopChild } from './support';
+import { cpuTicks, forkRole, measuredPhaseProfiler, ROOT, round, stopChild, timeQueries } from './support';
 
 const ROUTE = '/api/v1/ratings';
 const SCORES: Record<string, number[]> = { smiley5: [1, 2, 3, 4, 5], smiley4: [1, 2, 3, 4], nps11: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] };
@@ -97,37 +96,21 @@ async function serve(role: Role): Promise<void> {
         stats.commitMs += performance.now() - start;
       }
     };
-    const { PostgresQueryRunner } = await import('typeorm/driver/postgres/PostgresQueryRunner');
-    const query = PostgresQueryRunner.prototype.query;
-    PostgresQueryRunner.prototype.query = async function (this: InstanceType<typeof PostgresQueryRunner>, ...args: Parameters<typeof query>) {
-      const start = performance.now();
-      try {
-        return (await query.apply(this, args)) as unknown;
-      } finally {
-        const label = args[0].trim().split(/\s+/).slice(0, 3).join(' ').slice(0, 40);
-        const entry = (stats.queries[label] ??= { n: 0, ms: 0 });
-        entry.n += 1;
-        entry.ms += performance.now() - start;
-      }
-    } as typeof query;
+    await timeQueries(() => stats.queries);
     const app = await createApp(loadConfig(process.env), { bufferLogs: false });
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.getHttpServer().address() as { port: number }).port;
     close = () => app.close();
   }
 
-  // --cpu-prof: a V8 profile of the measured phase only (from stats-reset to stats).
-  const profileTo = process.env.BENCH_CPU_PROFILE;
-  const profiler = profileTo ? new Session() : undefined;
-  profiler?.connect();
-  const post = (method: string) =>
-    new Promise<unknown>((resolve, reject) => profiler?.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  // --cpu-prof: from stats-reset to stats.
+  const profile = measuredPhaseProfiler(process.env.BENCH_CPU_PROFILE);
 
   process.on('message', (message: ToChild) => {
     if (message.type === 'stats-reset') {
       stats = freshStats();
       loopDelay.reset();
-      if (profiler) void post('Profiler.enable').then(() => post('Profiler.start'));
+      profile.start();
     } else if (message.type === 'stats') {
       const cpu = process.cpuUsage(stats.cpu);
       const { batches, items, maxBatch, commitMs, queries } = stats;
@@ -139,12 +122,7 @@ async function serve(role: Role): Promise<void> {
         loopDelayP50Ms: loopDelay.percentile(50) / 1e6,
         loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       };
-      if (!profiler || !profileTo) send(reply);
-      else
-        void post('Profiler.stop').then((result) => {
-          writeFileSync(profileTo, JSON.stringify((result as { profile: unknown }).profile));
-          send(reply);
-        });
+      profile.finish(() => send(reply));
     } else if (message.type === 'stop') {
       void close().finally(() => process.exit(0));
     }

@@ -1,7 +1,8 @@
-/** What the benchmarks (and the tests' own broker) share: the root, role children, a free port, Mosquitto, machine CPU, rounding. */
+/** What the benchmarks (and the tests' own broker) share: the root, role children and their profiling and query timing, a free port, Mosquitto, machine CPU, rounding. */
 import mqtt from 'mqtt';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -43,6 +44,46 @@ export function forkRole<M extends ChildMessage>(compiled: string, role: string,
       else reject(new Error(`${label}: ${message.type === 'failed' ? message.message : 'unexpected message'}`));
     });
   });
+}
+
+/**
+ * --cpu-prof in a role child: a V8 CPU profile of the measured phase only, written to `to`
+ * (BENCH_CPU_PROFILE); without `to` both calls only pass through.
+ */
+export function measuredPhaseProfiler(to: string | undefined) {
+  const profiler = to ? new Session() : undefined;
+  profiler?.connect();
+  const post = (method: string) => new Promise<unknown>((resolvePromise, reject) => profiler?.post(method, (error, result) => (error ? reject(error) : resolvePromise(result))));
+  return {
+    start: () => {
+      if (profiler) void post('Profiler.enable').then(() => post('Profiler.start'));
+    },
+    /** Stops the profile, writes it, then sends the phase's figures. */
+    finish: (send: () => void) => {
+      if (!profiler || !to) return send();
+      void post('Profiler.stop').then((result) => {
+        writeFileSync(to, JSON.stringify((result as { profile: unknown }).profile));
+        send();
+      });
+    },
+  };
+}
+
+/** In a role child running the service: times every SQL statement into `into()`, keyed by its first three words, without touching the service. */
+export async function timeQueries(into: () => Record<string, { n: number; ms: number }>): Promise<void> {
+  const { PostgresQueryRunner } = await import('typeorm/driver/postgres/PostgresQueryRunner');
+  const query = PostgresQueryRunner.prototype.query;
+  PostgresQueryRunner.prototype.query = async function (this: InstanceType<typeof PostgresQueryRunner>, ...args: Parameters<typeof query>) {
+    const start = performance.now();
+    try {
+      return (await query.apply(this, args)) as unknown;
+    } finally {
+      const label = args[0].replace(/--[^\n]*/g, ' ').trim().split(/\s+/).slice(0, 3).join(' ').slice(0, 40);
+      const entry = (into()[label] ??= { n: 0, ms: 0 });
+      entry.n += 1;
+      entry.ms += performance.now() - start;
+    }
+  } as typeof query;
 }
 
 /** Asks a role child to stop over IPC, killing it if it has not gone within 15 s. */
