@@ -1,5 +1,7 @@
 import type { ReasonSet, Scale } from '../catalog/catalog.types';
 import type { FieldError } from '../platform/errors/domain.exception';
+import { isSaneInstantMs } from '../platform/validation/instant';
+import { unsafeTextReason } from '../platform/validation/safe-text';
 import { allReasonsFor, scaleScores } from './reasons';
 
 export const COMMENT_MAX = 500;
@@ -24,16 +26,21 @@ export function checkAnswers(tp: RatingRulesTouchpoint, answers: { score?: numbe
   const allowed = allReasonsFor(tp.reasonSets);
   const reasons = answers.reasons ?? [];
   reasons.forEach((reason, i) => {
-    if (!allowed.has(reason)) errors.push({ field: `reasons.${i}`, message: `unknown reason "${reason}" for this touchpoint; expected one of ${[...allowed].join(', ')}` });
+    const unsafe = unsafeTextReason(reason);
+    if (unsafe) errors.push({ field: `reasons.${i}`, message: unsafe });
+    else if (!allowed.has(reason)) errors.push({ field: `reasons.${i}`, message: `unknown reason "${reason}" for this touchpoint; expected one of ${[...allowed].join(', ')}` });
   });
   if (new Set(reasons).size !== reasons.length) errors.push({ field: 'reasons', message: 'a reason is given twice' });
   if (reasons.length > REASONS_MAX) errors.push({ field: 'reasons', message: `expected at most ${REASONS_MAX} reasons` });
   if (answers.comment !== undefined && answers.comment.length > COMMENT_MAX) errors.push({ field: 'comment', message: `expected at most ${COMMENT_MAX} characters` });
+  const unsafeComment = answers.comment === undefined ? undefined : unsafeTextReason(answers.comment);
+  if (unsafeComment) errors.push({ field: 'comment', message: unsafeComment });
   return errors;
 }
 
 /** A rating's time may not be in the future, nor older than maxAgeMs (null: any age, for imported history). Pure. */
 export function checkRatedAt(ratedAt: Date, now: Date, maxAgeMs: number | null): FieldError[] {
+  if (!isSaneInstantMs(ratedAt.getTime())) return [{ field: 'ts', message: 'is not a time that can be stored' }];
   const age = now.getTime() - ratedAt.getTime();
   if (age < -CLOCK_SKEW_MS) return [{ field: 'ts', message: 'must not be in the future' }];
   if (maxAgeMs !== null && age > maxAgeMs) {

@@ -1,5 +1,5 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
@@ -10,8 +10,10 @@ import { DatabaseModule } from './database/database.module';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
+import { IngestHealthIndicator } from './health/ingest.health';
 import { MqttHealthIndicator } from './health/mqtt.health';
 import { MqttModule } from './mqtt/mqtt.module';
+import { SafeInputPipe } from './validation/safe-input.pipe';
 
 /** Plumbing every feature uses: config, database, MQTT, logging, errors, health, metrics. */
 @Module({})
@@ -43,7 +45,7 @@ export class PlatformModule {
         PrometheusModule.register({ controller: MetricsController, path: '/metrics', defaultMetrics: { enabled: true } }),
       ],
       controllers: [HealthController],
-      providers: [MqttHealthIndicator, { provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [MqttHealthIndicator, IngestHealthIndicator, { provide: APP_FILTER, useClass: ProblemDetailsFilter }, { provide: APP_PIPE, useClass: SafeInputPipe }],
     };
   }
 }

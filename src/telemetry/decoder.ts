@@ -1,4 +1,5 @@
 import { KEY_MAX, KEY_PATTERN } from '../catalog/catalog.types';
+import { unsafeTextReason } from '../platform/validation/safe-text';
 import { quote, resolvePack, signalOfName, type SenmlRecord } from './senml';
 import { isTelemetrySignal, SIGNAL_SPECS, TAG_MAX, TELEMETRY_SIGNALS, type TelemetrySignal } from './signals';
 
@@ -273,6 +274,8 @@ function checkReading(signal: TelemetrySignal, raw: number, unit: string | undef
     staffTag = tag?.trim();
     if (!staffTag) return reject('malformed', 'cleaning_checkin needs the staff tag');
     if (staffTag.length > TAG_MAX) return reject('malformed', `cleaning_checkin: the staff tag is longer than ${TAG_MAX} characters`);
+    const unsafe = unsafeTextReason(staffTag);
+    if (unsafe) return reject('malformed', `cleaning_checkin: the staff tag ${unsafe}`);
   }
 
   const when = checkTime(tsMs, ctx);

@@ -12,6 +12,7 @@ import { counterDelta } from './counter';
 import { decodeMessage, type DeviceRef } from './decoder';
 import { HealthThrottle, healthUpdates, type HealthUpdate } from './device-health';
 import { decodeRecord, encodeRecord, type IngestRecord } from './ingest-record';
+import { isDatabaseUnavailable } from '../platform/database/database-errors';
 import { Spool } from './spool';
 import { ReadingBatch } from './reading-batch';
 import { TelemetryRepository, type KnownDevice } from './telemetry.repository';
@@ -66,6 +67,8 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   private readonly lastCounter = new LRUCache<string, number>({ max: 100_000 });
   private readonly healthThrottle = new HealthThrottle(HEALTH_RESOLUTION_MS);
   private stopping = false;
+  /** Arrival of the oldest message read from the spool and not yet committed (undefined: none waiting). */
+  private oldestUnstoredAt?: number;
   private loop?: Promise<void>;
   private wake?: () => void;
 
@@ -82,7 +85,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.spool = Spool.open(join(this.config.dataDir, 'spool'), { fsyncMs: 50 });
-    this.mqttBacklog.register('telemetry', () => this.spool.backlogBytes);
+    this.mqttBacklog.register('telemetry', { bytes: () => this.spool.backlogBytes, oldestAt: () => this.oldestUnstoredAt });
     this.mqtt.subscribe(`${this.config.mqttTopicPrefix}/+/+/+/+`, (topic, payload) => this.accept(topic, payload));
     // Messages are appended to the spool in memory and written once per turn of the event loop, before their PUBACKs leave.
     this.mqtt.beforeAcknowledging(() => this.spool.flush());
@@ -116,24 +119,56 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
         const { records, end } = this.spool.read(BATCH_MAX);
         this.backlog.set(this.spool.backlogBytes);
         if (!records.length) {
+          this.oldestUnstoredAt = undefined;
           await new Promise<void>((resolve) => {
             this.wake = resolve;
             setTimeout(resolve, FLUSH_MS).unref();
           });
           continue;
         }
-        await this.write(await this.prepare(records));
+        this.oldestUnstoredAt ??= decodeRecord(records[0]).receivedAt.getTime();
+        await this.store(records);
         this.spool.commit(end);
+        this.oldestUnstoredAt = undefined;
         delay = 100;
       } catch (error) {
         this.logger.warn(`Storing readings failed, retrying from the last checkpoint in ${delay} ms: ${(error as Error).message}`);
         this.spool.rewind();
-        this.lastCounter.clear(); // counters continue from what is stored
-        this.healthThrottle.forget();
+        this.forgetProgress();
         await new Promise((resolve) => setTimeout(resolve, delay).unref());
         delay = Math.min(delay * 2, MAX_RETRY_MS);
       }
     }
+  }
+
+  /**
+   * Stores a batch. Only a database that is away stops the loop (the caller retries from the
+   * checkpoint); a batch whose data the database refuses is stored in halves, down to the one
+   * message it refuses, which becomes a dead letter with the database's reason.
+   */
+  private async store(records: readonly Buffer[]): Promise<void> {
+    try {
+      await this.write(await this.prepare(records));
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
+      this.forgetProgress();
+      if (records.length > 1) {
+        const half = records.length >>> 1;
+        await this.store(records.slice(0, half));
+        await this.store(records.slice(half));
+        return;
+      }
+      const { topic, payload } = decodeRecord(records[0]);
+      const detail = `storage refused the message: ${(error as Error).message ?? String(error)}`;
+      this.logger.warn(`A message on ${JSON.stringify(topic)} was refused by storage; dead-lettered: ${detail}`);
+      await this.deadLetters.recordMany([{ topic, payload, reason: 'storage_rejected', detail }]);
+    }
+  }
+
+  /** After a failed write: counters continue from what is stored, and device health is written again. */
+  private forgetProgress(): void {
+    this.lastCounter.clear();
+    this.healthThrottle.forget();
   }
 
   /** Decodes a batch, checks each message against the device directory, and counts counter increments in spool order. */

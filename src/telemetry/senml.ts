@@ -3,6 +3,8 @@
  * resolved. Knows nothing of our signals; the decoder judges each record. Pure.
  */
 
+import { cutAtCodePoint } from '../platform/validation/safe-text';
+
 /** The highest SenML version we understand (RFC 8428 is version 10). */
 export const SENML_VERSION = 10;
 /** RFC 8428 §4.5.3: a resolved time below 2^28 seconds is relative to "now" (here: the message's arrival). */
@@ -113,5 +115,6 @@ function valueOf(rec: Json, field: (typeof VALUE_FIELDS)[number] | undefined, ba
 
 /** A device-supplied string, shortened and JSON-quoted so a message stays one readable line. */
 export function quote(text: string, max = 40): string {
-  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+  // JSON.stringify writes NUL and lone surrogates as \u escapes; the cut keeps emoji whole.
+  return JSON.stringify(text.length > max ? `${cutAtCodePoint(text, max)}…` : text);
 }

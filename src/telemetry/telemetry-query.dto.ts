@@ -1,9 +1,9 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { listCatalogSchema } from '../catalog/list-catalog.dto';
+import { isoInstant } from '../platform/validation/instant';
 import { TELEMETRY_SIGNALS } from './signals';
 
-const time = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
 
 export const listDeadLettersSchema = listCatalogSchema.omit({ contract: true, site: true }).extend({
   reason: z.string().min(1).optional().describe('e.g. malformed, unknown_device, out_of_range'),
@@ -14,15 +14,15 @@ export class ListDeadLettersDto extends createZodDto(listDeadLettersSchema) {}
 export const listReadingsSchema = listCatalogSchema.omit({ contract: true, site: true }).extend({
   device: z.string().min(1).describe('siteKey.deviceKey'),
   signal: z.string().min(1).optional(),
-  from: time.optional().describe('at or after (ISO 8601)'),
-  to: time.optional().describe('before (ISO 8601)'),
+  from: isoInstant.optional().describe('at or after (ISO 8601)'),
+  to: isoInstant.optional().describe('before (ISO 8601)'),
   limit: z.coerce.number().int().min(1).max(5_000).default(500),
 });
 export class ListReadingsDto extends createZodDto(listReadingsSchema) {}
 
 export const hourlySchema = z.strictObject({
-  from: time.optional().describe('hours at or after (ISO 8601)'),
-  to: time.optional().describe('hours before (ISO 8601)'),
+  from: isoInstant.optional().describe('hours at or after (ISO 8601)'),
+  to: isoInstant.optional().describe('hours before (ISO 8601)'),
 });
 export class HourlyQueryDto extends createZodDto(hourlySchema) {}
 

@@ -1,4 +1,6 @@
 import type { ConnectorSettings } from '../../catalog/connector.entity';
+import { isSaneInstantMs } from '../../platform/validation/instant';
+import { escapeUnsafe, unsafeTextReason } from '../../platform/validation/safe-text';
 import type { RatingInput } from '../feedback.types';
 
 export type MappingRules = Pick<ConnectorSettings, 'mapping' | 'scoreMap' | 'touchpointMap' | 'reasonMap'>;
@@ -22,7 +24,8 @@ export function readField(record: unknown, path: string): unknown {
   return value;
 }
 
-const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+/** A source value quoted in a rejection: its unsafe characters escaped, so the reason can be stored. */
+const text = (value: unknown): string => escapeUnsafe(typeof value === 'string' ? value : String(JSON.stringify(value)), 200);
 const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 
 /** Maps one source record by the connector's rules. Pure: the touchpoint and score range are checked when it is submitted. */
@@ -31,6 +34,8 @@ export function mapRecord(record: unknown, rules: MappingRules): MappedRecord {
   const rawId = readField(record, mapping.id);
   const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId).trim() : '';
   if (!id) return { ok: false, id: null, reason: `id: missing (field "${mapping.id}")` };
+  const unsafeId = unsafeTextReason(id);
+  if (unsafeId) return { ok: false, id: null, reason: `id: ${unsafeId}` };
   const reject = (reason: string): MappedRecord => ({ ok: false, id, reason });
   if (id.length > ID_MAX) return reject(`id: longer than ${ID_MAX} characters`);
 
@@ -38,6 +43,8 @@ export function mapRecord(record: unknown, rules: MappingRules): MappedRecord {
   if (typeof rawTouchpoint !== 'string' && typeof rawTouchpoint !== 'number') return reject(`touchpoint: missing (field "${mapping.touchpoint}")`);
   const code = String(rawTouchpoint).trim();
   if (!code) return reject(`touchpoint: missing (field "${mapping.touchpoint}")`);
+  const unsafeCode = unsafeTextReason(code);
+  if (unsafeCode) return reject(`touchpoint: ${unsafeCode}`);
   const touchpoint = rules.touchpointMap ? rules.touchpointMap[code] : code;
   if (!touchpoint) return reject(`touchpoint: "${code}" is not in touchpointMap`);
 
@@ -57,11 +64,15 @@ export function mapRecord(record: unknown, rules: MappingRules): MappedRecord {
   const input: RatingInput & { id: string; ts: Date } = { id, score, ts };
   if (mapping.comment) {
     const comment = readField(record, mapping.comment);
+    const unsafe = typeof comment === 'string' ? unsafeTextReason(comment) : undefined;
+    if (unsafe) return reject(`comment: ${unsafe}`);
     if (typeof comment === 'string' && comment.trim() !== '') input.comment = comment.trim();
   }
   if (mapping.reasons) {
     const reasons = toList(readField(record, mapping.reasons));
     if (reasons === undefined) return reject(`reasons: expected a list or text separated by , ; or |`);
+    const unsafe = reasons.map(unsafeTextReason).find(Boolean);
+    if (unsafe) return reject(`reasons: ${unsafe}`);
     if (reasons.length > 0) input.reasons = reasons.map((r) => rules.reasonMap?.[r] ?? r);
   }
   return { ok: true, id, touchpoint, input };
@@ -81,14 +92,14 @@ const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]
 export function toTime(raw: unknown): Date | undefined {
   if (typeof raw === 'number' || (typeof raw === 'string' && /^\d{9,13}$/.test(raw.trim()))) {
     const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0) return undefined;
-    return new Date(n < 1e11 ? n * 1000 : n);
+    const ms = n < 1e11 ? n * 1000 : n;
+    return isSaneInstantMs(ms) ? new Date(ms) : undefined;
   }
   if (typeof raw !== 'string' || !ISO_WITH_ZONE.test(raw.trim())) return undefined;
   const iso = raw.trim().replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
   const time = Date.parse(iso);
   // Date.parse rolls 30 February over into March; a date that does not survive the round trip is not real.
-  if (Number.isNaN(time) || !sameCalendarDate(iso, time)) return undefined;
+  if (!isSaneInstantMs(time) || !sameCalendarDate(iso, time)) return undefined;
   return new Date(time);
 }
 

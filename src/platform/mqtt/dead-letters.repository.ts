@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { SqlParams, whereAll } from '../database/sql-params';
+import { escapeUnsafe, storableBytes } from '../validation/safe-text';
 
 export const DEAD_LETTERS_COUNTER = 'xla_dead_letters_total';
 export const deadLettersCounterProvider = makeCounterProvider({ name: DEAD_LETTERS_COUNTER, help: 'MQTT messages refused, by reason', labelNames: ['reason'] });
@@ -40,11 +41,12 @@ export class DeadLettersRepository {
     const rows = letters.map((l) => ({
       client_id: l.clientId ?? null,
       site_id: l.siteId ?? null,
-      topic: l.topic.slice(0, 512),
-      payload: printable(l.payload),
+      // The message as it came may hold what PostgreSQL refuses (NUL, broken Unicode): its record is made safe, never refused.
+      topic: escapeUnsafe(l.topic, 512),
+      payload: storableBytes(l.payload, PAYLOAD_MAX),
       reason: l.reason,
-      detail: l.detail?.slice(0, 1_000) ?? null,
-      device_ref: l.deviceRef?.slice(0, 200) ?? null,
+      detail: l.detail === undefined ? null : escapeUnsafe(l.detail, 1_000),
+      device_ref: l.deviceRef === undefined ? null : escapeUnsafe(l.deviceRef, 200),
       fingerprint: createHash('sha256').update(l.topic).update('\0').update(l.payload).digest('base64url'),
     }));
     const inserted: Array<{ reason: string }> = await this.dataSource.query(
@@ -74,10 +76,4 @@ export class DeadLettersRepository {
     );
     return { items, page: q.page, limit: q.limit, total: counted[0]?.n ?? 0 };
   }
-}
-
-/** The payload as text, truncated; bytes that are not UTF-8 become U+FFFD and NUL (which PostgreSQL text refuses) is dropped. */
-function printable(payload: Buffer): string {
-  // eslint-disable-next-line no-control-regex
-  return payload.subarray(0, PAYLOAD_MAX).toString('utf8').replace(/\u0000/g, '');
 }

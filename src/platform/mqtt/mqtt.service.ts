@@ -37,11 +37,17 @@ export class MqttService implements BeforeApplicationShutdown, OnApplicationShut
   private sliceStart = 0;
   private corked = false;
   private readonly flushHooks: Array<() => void> = [];
+  private readonly retries = new Set<HandlerRetry>();
 
   constructor(private readonly config: AppConfig) {}
 
   get connected(): boolean {
     return this.client?.connected ?? false;
+  }
+
+  /** Messages whose handler failed and is being retried (a database that is away, say): each holds up its stream. */
+  get retrying(): readonly HandlerRetry[] {
+    return [...this.retries];
   }
 
   /** The URL devices and tools can publish to (the embedded broker's real port when embedded). */
@@ -198,22 +204,30 @@ export class MqttService implements BeforeApplicationShutdown, OnApplicationShut
   }
 
   /** The rest of dispatch once handler `from` went asynchronous or failed: failures are retried with backoff, then the handlers after it run. */
-  private async dispatchFrom(routes: ReadonlyArray<{ handler: MessageHandler }>, from: number, first: Promise<void>, topic: string, payload: Buffer): Promise<void> {
+  private async dispatchFrom(routes: ReadonlyArray<{ filter: string; handler: MessageHandler }>, from: number, first: Promise<void>, topic: string, payload: Buffer): Promise<void> {
     let attempt: Promise<void> | void = first;
-    for (let i = from; i < routes.length; i++) {
-      for (let delay = 100; ; delay = Math.min(delay * 2, MAX_HANDLER_RETRY_MS)) {
-        try {
-          await (attempt ?? routes[i].handler(topic, payload));
-          break;
-        } catch (err) {
-          // Unacknowledged, the message comes back with the session; holding it stalls this stream, which is the backpressure we want.
-          if (this.stopping) throw err;
-          this.logger.warn(`Handling ${topic} failed, retrying in ${delay} ms: ${(err as Error).message}`);
-          await new Promise((r) => setTimeout(r, delay).unref());
-        } finally {
-          attempt = undefined;
+    let retry: HandlerRetry | undefined;
+    try {
+      for (let i = from; i < routes.length; i++) {
+        for (let delay = 100; ; delay = Math.min(delay * 2, MAX_HANDLER_RETRY_MS)) {
+          try {
+            await (attempt ?? routes[i].handler(topic, payload));
+            break;
+          } catch (err) {
+            // Unacknowledged, the message comes back with the session; holding it stalls this stream, which is the backpressure we want.
+            if (this.stopping) throw err;
+            const error = err instanceof Error ? err.message : String(err);
+            if (!retry) this.retries.add((retry = { filter: routes[i].filter, topic, since: Date.now(), attempts: 0, error }));
+            Object.assign(retry, { attempts: retry.attempts + 1, error });
+            this.logger.warn(`Handling ${JSON.stringify(topic)} failed, retrying in ${delay} ms: ${error}`);
+            await new Promise((r) => setTimeout(r, delay).unref());
+          } finally {
+            attempt = undefined;
+          }
         }
       }
+    } finally {
+      if (retry) this.retries.delete(retry);
     }
   }
 
@@ -229,6 +243,15 @@ export class MqttService implements BeforeApplicationShutdown, OnApplicationShut
       return code === 1 || code === 132 ? 4 : 5;
     }
   }
+}
+
+export interface HandlerRetry {
+  filter: string;
+  topic: string;
+  /** Epoch ms of the first failure. */
+  since: number;
+  attempts: number;
+  error: string;
 }
 
 function redact(url: string): string {
