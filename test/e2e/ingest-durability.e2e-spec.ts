@@ -179,8 +179,12 @@ describeWithServers('Sensor ingest under failure', () => {
         const backlog = (await health.json()) as { details?: { mqtt?: { backlogBytes?: number }; database?: { status?: string } } };
         expect(backlog.details?.database?.status).toBe('down');
         expect(backlog.details?.mqtt?.backlogBytes).toBeGreaterThan(0);
+        const oldestUnstored = async () => Number(/^xla_ingest_oldest_unstored_seconds (\S+)/m.exec(await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text()))?.[1]);
+        // Messages acknowledged at the start of the outage are still waiting.
+        expect(await oldestUnstored()).toBeGreaterThan(5);
         postgres.start();
         await pollUntil(async () => (await countReadings({ ...storage, databaseUrl: postgres.url })).n >= sent, 60_000, 250);
+        await pollUntil(async () => (await oldestUnstored()) === 0);
         await expect(countReadings({ ...storage, databaseUrl: postgres.url })).resolves.toEqual({ n: sent, distinct: sent });
         // Tens of thousands of messages arrived during the outage; they waited on disk, not in memory.
         expect(peak - rssAtStop).toBeLessThan(64);

@@ -1,5 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
+import request from 'supertest';
 import { MqttService } from '../../src/platform/mqtt/mqtt.service';
 import { pollUntil, startTestApp, type TestApp } from '../support/test-app';
 
@@ -60,5 +61,30 @@ describe('MQTT message dispatch', () => {
     await publisher.publishAsync(topic, 'last', { qos: 1 });
     await pollUntil(() => Promise.resolve(seen.includes('last')));
     expect(seen).toEqual([...sent, 'last']);
+  });
+
+  it('reports a subscriber that keeps retrying as degraded, on /health and /health/ready, until it succeeds', async () => {
+    const topic = `dispatch-${randomUUID().slice(0, 8)}/away`;
+    let databaseAway = true;
+    let handled = false;
+    await subscribe(topic, () => {
+      if (databaseAway) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      handled = true;
+    });
+    await request(sut.http).get('/health/ready').expect(200);
+
+    await publisher.publishAsync(topic, 'm1', { qos: 1 });
+    const degraded = await pollUntil(async () => {
+      const res = await request(sut.http).get('/health');
+      return res.body.status === 'degraded' ? res : undefined;
+    });
+    expect(degraded.status).toBe(200);
+    expect(degraded.body.ingest).toMatchObject({ status: 'degraded', retrying: [{ topic, attempts: expect.any(Number), error: expect.stringContaining('ECONNREFUSED') }] });
+    await request(sut.http).get('/health/ready').expect(503);
+
+    databaseAway = false;
+    await pollUntil(() => Promise.resolve(handled));
+    await pollUntil(async () => (await request(sut.http).get('/health/ready')).status === 200);
+    expect((await request(sut.http).get('/health').expect(200)).body).toMatchObject({ status: 'ok', ingest: { status: 'up', retrying: [] } });
   });
 });
