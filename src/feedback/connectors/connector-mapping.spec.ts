@@ -18,6 +18,22 @@ describe(mapRecord.name, () => {
     });
   });
 
+  it.each([
+    ['a NUL in the id', { id: 'r\u0000-1' }, 'id: must not contain a NUL character'],
+    ['a lone surrogate in the place code', { location: { code: 'wc-\ud800' } }, 'touchpoint: must not contain a lone UTF-16 surrogate (broken Unicode)'],
+    ['a NUL in the comment', { text: 'dirty\u0000' }, 'comment: must not contain a NUL character'],
+    ['a lone surrogate in a reason', { tags: ['clean', '\udc00'] }, 'reasons: must not contain a lone UTF-16 surrogate (broken Unicode)'],
+    ['a time beyond what can be stored', { at: 1e300 }, 'ts: "1e+300" is not an ISO 8601 time with a zone or a Unix time'],
+    ['a year 0 time', { at: '0000-01-01T00:00:00Z' }, 'ts: "0000-01-01T00:00:00Z" is not an ISO 8601 time with a zone or a Unix time'],
+  ])('rejects %s with a reason that can be stored', (_, fields, reason) => {
+    const sut = mapRecord(recordFactory(fields), rulesFactory());
+    expect(sut).toMatchObject({ ok: false, reason });
+  });
+
+  it('quotes a bad score with its unsafe characters escaped', () => {
+    expect(mapRecord(recordFactory({ rating: 'x\u0000' }), rulesFactory())).toMatchObject({ ok: false, reason: 'score: "x\\u0000" is not a score' });
+  });
+
   it('translates scores, place codes and reasons through the maps', () => {
     const rules = rulesFactory({ scoreMap: { happy: 5, sad: 1 }, touchpointMap: { 'L-17': 'alpha-wc-qr' }, reasonMap: { soap: 'no_soap' } });
     const sut = mapRecord(recordFactory({ rating: 'happy', location: { code: 'L-17' }, tags: 'soap | dirty_floor' }), rules);

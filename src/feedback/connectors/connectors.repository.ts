@@ -5,6 +5,7 @@ import type { ConnectorSettings } from '../../catalog/connector.entity';
 import type { ConnectorType } from '../../catalog/contract-file.schema';
 import { withSessionLock } from '../../platform/database/session-lock';
 import type { ConnectorCursor } from './connector-source';
+import { escapeUnsafe } from '../../platform/validation/safe-text';
 
 export interface ConnectorRow {
   id: string;
@@ -115,7 +116,9 @@ export class ConnectorsRepository {
         [connectorId, now, JSON.stringify(outcome.cursor)],
       );
     } else {
-      await this.dataSource.query(`UPDATE connector_state SET last_status = 'failed', last_error = $3, last_finished_at = $2 WHERE connector_id = $1`, [connectorId, now, outcome.error]);
+      // The error may quote what the source sent, NUL and broken Unicode included: stored escaped, so a failure is always recorded.
+      const error = escapeUnsafe(outcome.error, 2_000);
+      await this.dataSource.query(`UPDATE connector_state SET last_status = 'failed', last_error = $3, last_finished_at = $2 WHERE connector_id = $1`, [connectorId, now, error]);
     }
   }
 
