@@ -30,7 +30,7 @@ const EXTREME_TIMES = ['0000-01-01T00:00:00Z', '+275760-09-13T00:00:00Z', '9999-
 
 function arbitraries(prefix: string) {
   const soap = `${prefix}/alpha-hq/1f-restroom/alpha-1f-soap`;
-  const checkin = `${prefix}/alpha-hq/kitchen/alpha-kitchen-checkin/cleaning_checkin`;
+  const checkin = `${prefix}/alpha-hq/1f-restroom/alpha-1f-checkin/cleaning_checkin`;
   const kiosk = `${prefix}/alpha-branch/entrance/alpha-branch-kiosk-1/rating`;
   const poison = fc.oneof(fc.constantFrom(...POISON_TEXT), fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }).map((s) => `${s}\u0000`));
   const json = (o: unknown) => Buffer.from(JSON.stringify(o));
@@ -54,7 +54,7 @@ function arbitraries(prefix: string) {
   const badPayload = fc.oneof(
     fc.tuple(poison, fc.nat()).map(([p, seq]) => ({ topic: checkin, payload: json({ tag: p, seq }) })),
     fc.tuple(poison, fc.nat()).map(([p, seq]) => ({ topic: `${soap}/senml`, payload: json([{ bn: 'x:', n: 'soap_level', v: 40, u: p, t: -seq - 1 }]) })),
-    fc.tuple(poison, fc.nat()).map(([p, seq]) => ({ topic: `${prefix}/alpha-hq/kitchen/alpha-kitchen-checkin/senml`, payload: json([{ n: 'cleaning_checkin', vs: p, t: -seq - 1 }]) })),
+    fc.tuple(poison, fc.nat()).map(([p, seq]) => ({ topic: `${prefix}/alpha-hq/1f-restroom/alpha-1f-checkin/senml`, payload: json([{ n: 'cleaning_checkin', vs: p, t: -seq - 1 }]) })),
     // 1e-320 is a fine soap level (0 %), so not among the bad values.
     fc.tuple(fc.constantFrom(...EXTREME_NUMBERS.filter((n) => n !== '1e-320')), fc.nat()).map(([n, seq]) => ({ topic: `${soap}/soap_level`, payload: raw(`{"value":${n},"seq":${seq}}`) })),
     fc.tuple(fc.constantFrom(...EXTREME_NUMBERS), fc.nat()).map(([n, seq]) => ({ topic: `${soap}/soap_level`, payload: raw(`{"value":50,"ts":${n},"seq":${seq}}`) })),
@@ -225,8 +225,8 @@ describe('A restart in the middle of a poisoned backlog', () => {
       const valid = Array.from({ length: 30 }, (_, i) => ({ topic: soap, payload: Buffer.from(JSON.stringify({ value: i, ts: arrived - i * 1_000 })) }));
       const poison = [
         { topic: `${prefix}/alpha-hq\u0000/1f-restroom/alpha-1f-soap/soap_level`, payload: Buffer.from('50') },
-        { topic: `${prefix}/alpha-hq/kitchen/alpha-kitchen-checkin/cleaning_checkin`, payload: Buffer.from(JSON.stringify({ tag: 'a\u0000b' })) },
-        { topic: `${prefix}/alpha-hq/kitchen/alpha-kitchen-checkin/cleaning_checkin`, payload: Buffer.from(JSON.stringify({ tag: '\ud800' })) },
+        { topic: `${prefix}/alpha-hq/1f-restroom/alpha-1f-checkin/cleaning_checkin`, payload: Buffer.from(JSON.stringify({ tag: 'a\u0000b' })) },
+        { topic: `${prefix}/alpha-hq/1f-restroom/alpha-1f-checkin/cleaning_checkin`, payload: Buffer.from(JSON.stringify({ tag: '\ud800' })) },
         { topic: soap, payload: Buffer.from('{"value":50,"ts":8640000000000001}') },
         { topic: `${prefix}/alpha-hq/1f-restroom/${'a'.repeat(199)}💩/soap_level`, payload: Buffer.from('50') },
       ];
