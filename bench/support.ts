@@ -123,12 +123,21 @@ export async function freePort(): Promise<number> {
  * what the no-loss tests and the ingest benchmark rely on; a machine's broker keeps the defaults).
  * `dir` holds its configuration and persistence.
  */
-export async function startMosquitto(binary: string, dir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+export async function startMosquitto(
+  binary: string,
+  dir: string,
+  /** Settings that replace (or add to) the project's, e.g. `{ max_queued_messages: 1000 }`. */
+  settings: Record<string, string | number> = {},
+): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
-  const config = readFileSync(MOSQUITTO_CONFIG, 'utf8')
+  let config = readFileSync(MOSQUITTO_CONFIG, 'utf8')
     .replace(/^listener .*$/m, `listener ${port} 127.0.0.1`)
-    .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`)
-    .concat('\nuser root\n');
+    .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`);
+  for (const [name, value] of Object.entries(settings)) {
+    const line = new RegExp(`^${name} .*$`, 'm');
+    config = line.test(config) ? config.replace(line, `${name} ${value}`) : `${config}\n${name} ${value}`;
+  }
+  config += '\nuser root\n';
   writeFileSync(join(dir, 'mosquitto.conf'), config);
   const child: ChildProcess = spawn(binary, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
   const exited = new Promise((resolvePromise) => child.once('exit', resolvePromise));

@@ -6,7 +6,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { AppModule } from './app.module';
+import { SharedRateLimitStore } from './platform/access/shared-rate-limit.store';
 import type { AppConfig } from './platform/config/app-config';
+import { DomainException, ErrorCode } from './platform/errors/domain.exception';
 import { CORRELATION_HEADER, correlationIdOf } from './platform/logging/correlation-id';
 
 /** Builds the HTTP application; main.ts listens on it, tests drive it with supertest. */
@@ -25,18 +27,17 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
   });
   app.useLogger(app.get(Logger));
   if (config.rateLimitPerMinute > 0) {
-    // Only routes marked @RateLimited() (the public ones) are limited, per client address.
+    // Only routes marked @RateLimited() (the public ones) are limited: one allowance per client address for all of them.
     await app.register(rateLimit, {
       global: false,
       max: config.rateLimitPerMinute,
       timeWindow: 60_000,
-      errorResponseBuilder: (_req, context) => ({
-        statusCode: 429,
-        type: 'urn:xla-monitor:problem:rate-limited',
-        title: 'Too Many Requests',
-        status: 429,
-        detail: `Too many requests from this address; try again in ${context.after}.`,
-      }),
+      store: SharedRateLimitStore,
+      // The address Fastify resolved: X-Forwarded-For only from the hops TRUST_PROXY believes.
+      keyGenerator: (request) => request.ip,
+      // The plugin throws what this returns; the problem-details filter answers it like any domain error.
+      errorResponseBuilder: (_request, { ttl }) =>
+        new DomainException(ErrorCode.RateLimited, `Too many requests from this address; try again in ${secondsOf(ttl)}.`),
     });
   }
   app.enableShutdownHooks();
@@ -58,4 +59,10 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
   );
   SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
+}
+
+/** As Retry-After counts them (the plugin rounds up). */
+function secondsOf(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  return seconds === 1 ? '1 second' : `${seconds} seconds`;
 }

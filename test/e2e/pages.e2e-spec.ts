@@ -177,6 +177,36 @@ describe('Occupant pages', () => {
       expect(await ratingRow(id)).toBeUndefined();
     });
 
+    it.each([
+      ['hex', '0x3'],
+      ['padded', ' 4 '],
+      ['an exponent', '1e0'],
+      ['a plus sign', '+3'],
+      ['a leading zero', '03'],
+      ['a decimal point', '4.0'],
+      ['a repeated field', ['2', '2']],
+    ])('answers a score written as %s (%p) with the score message, status 400, and stores nothing', async (_case, score) => {
+      const id = hiddenId((await page(`/r/${restroom}`).expect(200)).text);
+      const res = await form(`/r/${restroom}`, { id, lang: 'en', score }).expect(400);
+      expect(res.text).toContain(`<p class="error" role="alert">${escape(MESSAGES.en.errors.chooseScore)}</p>`);
+      await form(`/k/${kiosk}`, { id, lang: 'en', score }).expect(400);
+      expect(await ratingRow(id)).toBeUndefined();
+    });
+
+    it.each([
+      ['true', true],
+      ['a number', 3],
+      ['a list', [2]],
+      ['an object', { toString: 1 }],
+    ])('answers a score posted as JSON %s with the form message, status 400, on every form', async (_case, score) => {
+      const id = hiddenId((await page(`/r/${restroom}`).expect(200)).text);
+      const json = (path: string) => request(sut.http).post(path).send({ id, lang: 'en', score });
+      expect((await json(`/r/${restroom}`).expect(400)).text).toContain(escape(MESSAGES.en.errors.chooseScore));
+      expect((await json(`/r/${restroom}/follow-up`).expect(400)).text).toContain(escape(MESSAGES.en.errors.invalidForm));
+      await json(`/k/${kiosk}`).expect(400);
+      expect(await ratingRow(id)).toBeUndefined();
+    });
+
     it('answers a follow-up with a too-long comment or a foreign reason with status 400, keeping what was written', async () => {
       const id = hiddenId((await page(`/r/${restroom}`).expect(200)).text);
       await form(`/r/${restroom}`, { id, score: '1', lang: 'nb' }).expect(200);

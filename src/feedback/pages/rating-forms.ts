@@ -11,10 +11,11 @@ const comment = z.preprocess(
   z.string().max(COMMENT_MAX).optional(),
 );
 const list = z.preprocess((v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? (v as unknown[]) : [v]), z.array(z.string().max(64)).max(20));
-const score = z.preprocess(blankToUndefined, z.coerce.number().int());
+/** A score comes from a button: plain decimal digits (0-99); no sign, exponent, hex, padding, leading zero or repeat. */
+export const formScore = z.string().regex(/^(?:0|[1-9]\d?)$/).transform(Number);
 
-export const rateForm = z.object({ id: z.uuid(), score });
-export const followUpForm = z.object({ id: z.uuid(), score, reasons: list, comment, skip: z.string().optional() });
+export const rateForm = z.object({ id: z.uuid(), score: formScore });
+export const followUpForm = z.object({ id: z.uuid(), score: formScore, reasons: list, comment, skip: z.string().optional() });
 export const reportForm = z.object({ id: z.preprocess(blankToUndefined, z.uuid().optional()), category: z.enum(INCIDENT_CATEGORIES), comment });
 
 /** The one message to show for a rejected form: the first field that is wrong decides. */

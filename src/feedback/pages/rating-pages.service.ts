@@ -8,7 +8,7 @@ import { renderKioskPage } from './kiosk-page.views';
 import { pickLanguage } from './language';
 import { MESSAGES, type Messages } from './messages';
 import { newNonce, type RenderedPage } from './page-document';
-import { followUpForm, formErrorMessage, rateForm, reportForm } from './rating-forms';
+import { followUpForm, formErrorMessage, formScore, rateForm, reportForm } from './rating-forms';
 import {
   renderFollowUpPage,
   renderNotFoundPage,
@@ -68,7 +68,8 @@ export class RatingPagesService {
     return this.withTouchpoint(token, visitor, async (scope, m) => {
       const tp = scope.touchpoint;
       const parsed = followUpForm.safeParse(form ?? {});
-      const score = parsed.success ? parsed.data.score : Number(form?.score);
+      // Only to draw the page again: a score that does not parse is none (NaN), never a coerced value.
+      const score = parsed.success ? parsed.data.score : (formScore.safeParse(form?.score).data ?? Number.NaN);
       const polarity = scaleScores(tp.scale).includes(score) ? polarityOf(tp.scale, score) : 'negative';
       if (!parsed.success) {
         const id = typeof form?.id === 'string' ? form.id : randomUUID();

@@ -5,6 +5,7 @@ export enum ErrorCode {
   Forbidden = 'forbidden',
   Validation = 'validation',
   Conflict = 'conflict',
+  RateLimited = 'rate-limited',
 }
 
 export interface FieldError {

@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.Forbidden]: 403,
   [ErrorCode.Validation]: 400,
   [ErrorCode.Conflict]: 409,
+  [ErrorCode.RateLimited]: 429,
 };
 
 const titleOf = (status: number): string => STATUS_CODES[status] ?? 'Error';

@@ -1,10 +1,14 @@
 import { Global, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { BrokerQueueProbe } from './broker-queue-probe';
 import { DeadLettersRepository, deadLettersCounterProvider } from './dead-letters.repository';
 import { MqttBacklog, oldestUnstoredGaugeProvider } from './mqtt-backlog';
 import { MqttService } from './mqtt.service';
 
 @Global()
-@Module({ providers: [MqttService, MqttBacklog, DeadLettersRepository, deadLettersCounterProvider, oldestUnstoredGaugeProvider], exports: [MqttService, MqttBacklog, DeadLettersRepository] })
+@Module({
+  providers: [MqttService, MqttBacklog, DeadLettersRepository, deadLettersCounterProvider, oldestUnstoredGaugeProvider, BrokerQueueProbe],
+  exports: [MqttService, MqttBacklog, DeadLettersRepository],
+})
 export class MqttModule implements OnApplicationBootstrap {
   constructor(private readonly mqtt: MqttService) {}
 
