@@ -3,6 +3,14 @@ import { Feedback1763900000000 } from './1763900000000-feedback';
 import { Connectors1763900000001 } from './1763900000001-connectors';
 import { Telemetry1764000000000 } from './1764000000000-telemetry';
 import { ReadingsHourly1764000000001 } from './1764000000001-readings-hourly';
+import { PseudonymKeys1764100000000 } from './1764100000000-pseudonym-keys';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
-export const MIGRATIONS = [CatalogAndAuth1763800000000, Feedback1763900000000, Connectors1763900000001, Telemetry1764000000000, ReadingsHourly1764000000001];
+export const MIGRATIONS = [
+  CatalogAndAuth1763800000000,
+  Feedback1763900000000,
+  Connectors1763900000001,
+  Telemetry1764000000000,
+  ReadingsHourly1764000000001,
+  PseudonymKeys1764100000000,
+];

@@ -5,6 +5,9 @@ import { QrCodesService } from './pages/qr-codes.service';
 import { RatingPagesController } from './pages/rating-pages.controller';
 import { RatingPagesService } from './pages/rating-pages.service';
 import { KioskRatingsSubscriber } from './kiosk-ratings.subscriber';
+import { PseudonymKeysJob } from './pseudonym-keys.job';
+import { PseudonymKeysRepository } from './pseudonym-keys.repository';
+import { PseudonymKeysService } from './pseudonym-keys.service';
 import { RatingsController } from './ratings.controller';
 import { RatingsRepository } from './ratings.repository';
 import { RatingsService, ratingsCounterProvider } from './ratings.service';
@@ -12,7 +15,17 @@ import { RatingsService, ratingsCounterProvider } from './ratings.service';
 @Module({
   imports: [CatalogModule],
   controllers: [RatingsController, RatingPagesController, QrCodesController],
-  providers: [RatingsService, RatingsRepository, ratingsCounterProvider, KioskRatingsSubscriber, RatingPagesService, QrCodesService],
+  providers: [
+    RatingsService,
+    RatingsRepository,
+    ratingsCounterProvider,
+    PseudonymKeysService,
+    PseudonymKeysRepository,
+    PseudonymKeysJob,
+    KioskRatingsSubscriber,
+    RatingPagesService,
+    QrCodesService,
+  ],
   exports: [RatingsService],
 })
 export class FeedbackModule {}

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { SqlParams, whereAll } from '../platform/database/sql-params';
 import type { TouchpointKind } from '../catalog/catalog.types';
@@ -88,13 +87,6 @@ function toStored(row: StoredRow, created: boolean): StoredRating {
 @Injectable()
 export class RatingsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /** The server's secret for source hashes: made once, shared by every instance through the database. */
-  async sourceSecret(): Promise<string> {
-    await this.dataSource.query(`INSERT INTO app_secrets (name, value) VALUES ('source-hash', $1) ON CONFLICT (name) DO NOTHING`, [randomBytes(32).toString('base64url')]);
-    const rows: Array<{ value: string }> = await this.dataSource.query(`SELECT value FROM app_secrets WHERE name = 'source-hash'`);
-    return rows[0].value;
-  }
 
   /**
    * Stores a group of submissions; results in input order. Two round trips: one read of the misuse

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectMetric, makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import type { CountryCode } from 'libphonenumber-js';
 import { LRUCache } from 'lru-cache';
@@ -14,10 +14,10 @@ import { DomainException, ErrorCode, type FieldError } from '../platform/errors/
 import type { FollowUpInput, IncidentInput, RatingInput, RatingOrigin, RatingReceipt, SubmissionContext, TouchpointSelector } from './feedback.types';
 import { DEFAULT_MISUSE_POLICY } from './misuse-filter';
 import { scrubPersonalData } from './pii-scrubber';
+import { PseudonymKeysService } from './pseudonym-keys.service';
 import { checkAnswers, checkRatedAt } from './rating-rules';
 import { RatingsRepository, type NewRating, type RatingListFilter, type StoredRating } from './ratings.repository';
 import { polarityOf } from './reasons';
-import { sourceHash } from './source-hash';
 
 export const RATINGS_COUNTER = 'xla_ratings_stored_total';
 export const ratingsCounterProvider = makeCounterProvider({
@@ -35,24 +35,20 @@ const TOUCHPOINT_CACHE_MS = 30_000;
 
 /** Occupant ratings: validation, misuse filtering, scrubbing and durable, group-committed storage. */
 @Injectable()
-export class RatingsService implements OnModuleInit {
+export class RatingsService {
   private readonly writer: GroupCommit<NewRating, StoredRating>;
   // Promises, so that concurrent first requests for a token share one lookup.
   private readonly byToken = new LRUCache<string, Promise<TouchpointView>>({ max: 10_000, ttl: TOUCHPOINT_CACHE_MS });
-  private secret?: string;
 
   constructor(
     private readonly catalog: CatalogService,
     private readonly ratings: RatingsRepository,
+    private readonly pseudonyms: PseudonymKeysService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     @InjectMetric(RATINGS_COUNTER) private readonly stored: Counter<string>,
   ) {
     this.writer = new GroupCommit((batch) => this.ratings.commitBatch(batch, DEFAULT_MISUSE_POLICY), 1_000, WRITER_LINGER_MS);
-  }
-
-  async onModuleInit(): Promise<void> {
-    this.secret = await this.ratings.sourceSecret();
   }
 
   /** The active touchpoint behind a QR/kiosk token; DomainException not-found otherwise. */
@@ -100,7 +96,7 @@ export class RatingsService implements OnModuleInit {
       language: input.language ?? null,
       ratedAt,
       receivedAt: now,
-      sourceHash: this.hashOf(ctx.source, now),
+      sourceHash: await this.hashOf(ctx.source, now),
       answered: reasons.length > 0 || comment !== null,
     });
     if (!saved.created && saved.score !== input.score) {
@@ -147,7 +143,7 @@ export class RatingsService implements OnModuleInit {
       category: input.category,
       comment: scrubbedComment(input.comment, tp),
       reportedAt: now,
-      sourceHash: this.hashOf(ctx.source, now),
+      sourceHash: await this.hashOf(ctx.source, now),
     });
     return { id, category };
   }
@@ -157,9 +153,9 @@ export class RatingsService implements OnModuleInit {
     return { items, page: filter.page, limit: filter.limit, total };
   }
 
-  private hashOf(source: string, now: Date): string {
-    if (!this.secret) throw new Error('RatingsService used before module init');
-    return sourceHash(source, this.secret, now);
+  /** The sender's pseudonym for the day of `now`; the day's key is cached, so no database round trip per rating. */
+  private hashOf(source: string, now: Date): Promise<string> {
+    return this.pseudonyms.pseudonymOf(source, now);
   }
 
   private receipt(tp: TouchpointView, saved: StoredRating): RatingReceipt {

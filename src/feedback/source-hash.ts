@@ -1,22 +1,28 @@
 import { createHmac } from 'node:crypto';
 
 /**
- * A pseudonym for the sender of a rating, good for one UTC day: HMAC of the address under a key
- * derived from a server secret and the date. Misuse filtering can link a day's ratings from one
- * phone; no one can turn it back into an address, nor link two days. The raw address is never stored.
+ * A pseudonym for the sender of a rating (an IP address or a device ref): HMAC of the normalised
+ * address under the day's pseudonym key. Misuse filtering links one day's ratings from one phone
+ * by it; the raw address is never stored.
  */
-export function sourceHash(address: string, secret: string, at: Date): string {
-  return createHmac('sha256', dailyKey(secret, at.toISOString().slice(0, 10)))
-    .update(address.trim().toLowerCase())
-    .digest('base64url')
-    .slice(0, 22);
+export function sourceHash(address: string, key: Uint8Array): string {
+  return createHmac('sha256', key).update(address.trim().toLowerCase()).digest('base64url').slice(0, 22);
 }
 
-// The key changes once a day; deriving it once per day instead of once per rating halves the hashing.
-let lastKey: { secret: string; day: string; key: Buffer } | undefined;
-function dailyKey(secret: string, day: string): Buffer {
-  if (lastKey?.secret !== secret || lastKey.day !== day) {
-    lastKey = { secret, day, key: createHmac('sha256', secret).update(`source-salt:${day}`).digest() };
-  }
-  return lastKey.key;
+/**
+ * The HMAC key for one UTC day, from that day's random salt (stored in the database, deleted when
+ * the day is over) and a secret kept outside the database: neither alone reproduces a hash.
+ */
+export function pseudonymKey(secret: Uint8Array, salt: Uint8Array, day: string): Buffer {
+  return createHmac('sha256', secret).update(`xla-pseudonym-key:${day}:`).update(salt).digest();
+}
+
+/** Stored next to the salt so an instance with another secret notices; says nothing about the secret itself. */
+export function secretVerifier(secret: Uint8Array): string {
+  return createHmac('sha256', secret).update('xla-pseudonym-verifier').digest('base64url');
+}
+
+/** The UTC day a pseudonym key belongs to, as YYYY-MM-DD. */
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
 }

@@ -22,6 +22,7 @@ describe(loadConfig.name, () => {
     [{ MQTT_URL: 'localhost:1883' }, 'MQTT_URL: expected a URL starting with mqtt://'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent'],
     [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY: expected at least 24 characters'],
+    [{ PSEUDONYM_SECRET: 'x'.repeat(31) }, 'PSEUDONYM_SECRET: expected at least 32 characters'],
     [{ GRAFANA_URL: 'http://grafana:3000' }, 'GRAFANA_TOKEN: required when the other of GRAFANA_URL/GRAFANA_TOKEN is set'],
     [{ GRAFANA_TOKEN: 'glsa_x' }, 'GRAFANA_URL: required when'],
   ])('names the variable and what it expected for %p', (env, message) => {
@@ -38,6 +39,11 @@ describe(loadConfig.name, () => {
       }
     })();
     expect(error?.problems).toHaveLength(2);
+  });
+
+  it('takes a pseudonym secret of 32 characters or more, and falls back to the key file without one', () => {
+    expect(loadConfig({ PSEUDONYM_SECRET: 'p'.repeat(32) }).pseudonymSecret).toBe('p'.repeat(32));
+    expect(loadConfig({ PSEUDONYM_SECRET: ' ' }).pseudonymSecret).toBeUndefined();
   });
 
   it('treats empty variables as unset', () => {

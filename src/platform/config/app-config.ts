@@ -51,6 +51,11 @@ const envSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     CONTRACTS_DIR: z.string().min(1).default('./config/contracts'),
     ADMIN_API_KEY: optional(z.string().min(24, { message: 'expected at least 24 characters' })),
+    PSEUDONYM_SECRET: optional(
+      z.string().min(32, {
+        message: 'expected at least 32 characters of a random value (e.g. `openssl rand -base64 32`), the same on every instance',
+      }),
+    ),
     LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     GRAFANA_URL: optional(url(['http', 'https'])),
     GRAFANA_TOKEN: optional(z.string().min(1)),
@@ -105,6 +110,8 @@ export class AppConfig {
   readonly dataDir!: string;
   readonly contractsDir!: string;
   readonly adminApiKey?: string;
+  /** The secret outside the database that sender pseudonyms need; undefined means DATA_DIR/pseudonym.key. */
+  readonly pseudonymSecret?: string;
   readonly logLevel!: LogLevel;
   readonly grafana?: { url: string; token: string };
   readonly shutdownTimeoutMs!: number;
@@ -150,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     dataDir: e.DATA_DIR,
     contractsDir: e.CONTRACTS_DIR,
     adminApiKey: e.ADMIN_API_KEY,
+    pseudonymSecret: e.PSEUDONYM_SECRET,
     logLevel: e.LOG_LEVEL,
     grafana: e.GRAFANA_URL && e.GRAFANA_TOKEN ? { url: e.GRAFANA_URL, token: e.GRAFANA_TOKEN } : undefined,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
