@@ -152,6 +152,8 @@ describeWithServers('Sensor ingest under failure', () => {
     MQTT_TOPIC_PREFIX: prefix,
     CONTRACTS_DIR: FIXTURE_CONTRACTS,
     HOST: '127.0.0.1',
+    // Instances of one deployment share the pseudonym secret (README, Scaling out).
+    PSEUDONYM_SECRET: 'test-pseudonym-secret-of-this-deployment-0123456789',
     ...overrides,
   });
 
