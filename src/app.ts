@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -9,6 +10,7 @@ import { AppModule } from './app.module';
 import { SharedRateLimitStore } from './platform/access/shared-rate-limit.store';
 import type { AppConfig } from './platform/config/app-config';
 import { DomainException, ErrorCode } from './platform/errors/domain.exception';
+import type { ProblemDetails } from './platform/errors/problem-details.filter';
 import { CORRELATION_HEADER, correlationIdOf } from './platform/logging/correlation-id';
 
 /** Builds the HTTP application; main.ts listens on it, tests drive it with supertest. */
@@ -19,6 +21,8 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
     bodyLimit: 256 * 1024,
     // Which X-Forwarded-For hops to believe: the misuse filter keys on the client address, so only trusted proxies may set it.
     trustProxy: config.trustProxy,
+    // Fastify answers some bad requests itself, before Nest (a path it cannot percent-decode, an over-long one): as problem+json too.
+    frameworkErrors: sendFrameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: options.bufferLogs ?? true,
@@ -65,4 +69,11 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
 function secondsOf(ms: number): string {
   const seconds = Math.ceil(ms / 1000);
   return seconds === 1 ? '1 second' : `${seconds} seconds`;
+}
+
+/** A request Fastify refuses before routing (FST_ERR_BAD_URL, an over-long path parameter), answered as problem+json. */
+function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const problem: ProblemDetails = { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail: error.message, instance: request.url, correlationId: String(request.id) };
+  void reply.status(status).header(CORRELATION_HEADER, request.id).header('Content-Type', 'application/problem+json').send(problem);
 }

@@ -26,7 +26,7 @@ export function firstUnsafe(root: unknown, rootPath: string): FieldError | undef
       if (reason) return { field: field(path), message: reason };
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => stack.push([item, path ? `${path}.${i}` : String(i)]));
-    } else if (value !== null && typeof value === 'object' && isPlain(value)) {
+    } else if (value !== null && typeof value === 'object' && isDictionary(value)) {
       for (const [key, item] of Object.entries(value)) {
         const reason = unsafeTextReason(key);
         if (reason) return { field: field(path), message: `a field name ${reason}` };
@@ -37,7 +37,8 @@ export function firstUnsafe(root: unknown, rootPath: string): FieldError | undef
   return undefined;
 }
 
-function isPlain(value: object): boolean {
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+/** Plain and prototype-less objects, and the bare-prototype dictionaries fast-querystring makes of form bodies. */
+function isDictionary(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
