@@ -4,6 +4,8 @@ import { Connectors1763900000001 } from './1763900000001-connectors';
 import { Telemetry1764000000000 } from './1764000000000-telemetry';
 import { ReadingsHourly1764000000001 } from './1764000000001-readings-hourly';
 import { PseudonymKeys1764100000000 } from './1764100000000-pseudonym-keys';
+import { CitusReadyKeys1764200000000 } from './1764200000000-citus-ready-keys';
+import { LeaderJobRuns1764300000000 } from './1764300000000-leader-job-runs';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -13,4 +15,6 @@ export const MIGRATIONS = [
   Telemetry1764000000000,
   ReadingsHourly1764000000001,
   PseudonymKeys1764100000000,
+  CitusReadyKeys1764200000000,
+  LeaderJobRuns1764300000000,
 ];

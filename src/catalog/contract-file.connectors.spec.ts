@@ -7,7 +7,7 @@ const CONNECTOR = `connectors:
   - key: legacy
     type: http-json
     url: https://feedback.example.com/api/ratings
-    auth: { env: LEGACY_FEEDBACK_TOKEN, prefix: "Bearer " }
+    auth: { env: CONNECTOR_LEGACY_TOKEN, prefix: "Bearer " }
     schedule: "*/15 * * * *"
     paging: { items: data, next: links.next, sinceParam: updated_since }
     mapping: { id: id, touchpoint: location.code, score: rating, ts: created_at }
@@ -39,7 +39,7 @@ describe('contract file connectors', () => {
         key: 'legacy',
         type: 'http-json',
         url: 'https://feedback.example.com/api/ratings',
-        auth: { header: 'Authorization', env: 'LEGACY_FEEDBACK_TOKEN', prefix: 'Bearer ' },
+        auth: { header: 'Authorization', env: 'CONNECTOR_LEGACY_TOKEN', prefix: 'Bearer ' },
         schedule: '*/15 * * * *',
         enabled: true,
         paging: { items: 'data', next: 'links.next', sinceParam: 'updated_since' },
@@ -59,8 +59,10 @@ describe('contract file connectors', () => {
     ['schedule: "*/15 * * * *"', 'schedule: "61 * * * *"', 'schedule', 'expected a cron expression'],
     ['type: http-json', 'type: soap', 'type', 'expected one of http-json, csv'],
     ['url: https://feedback.example.com/api/ratings', 'url: ftp://feedback.example.com/x', 'url', 'expected an http:// or https:// URL'],
-    ['env: LEGACY_FEEDBACK_TOKEN', 'env: legacy-token', 'auth.env', 'expected an environment variable name'],
+    ['env: CONNECTOR_LEGACY_TOKEN', 'env: legacy-token', 'auth.env', 'expected an environment variable name'],
     ['items: data', 'items: " "', 'paging.items', 'expected a field name'],
+    ['env: CONNECTOR_LEGACY_TOKEN', 'env: DATABASE_URL', 'auth.env', 'expected an environment variable name starting with CONNECTOR_'],
+    ['env: CONNECTOR_LEGACY_TOKEN', 'env: ADMIN_API_KEY', 'auth.env', 'expected an environment variable name starting with CONNECTOR_'],
   ])('points a bad value at its line (%s → %s)', (from, to, field, message) => {
     const source = withConnector(CONNECTOR.replace(from, to));
     const line = lineOf(source, to);

@@ -130,7 +130,10 @@ const connector = z
     auth: z
       .strictObject({
         header: z.string().regex(/^[A-Za-z0-9-]+$/, { message: 'expected an HTTP header name like Authorization' }).default('Authorization'),
-        env: z.string({ message: 'expected an environment variable name' }).regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'expected an environment variable name like LEGACY_FEEDBACK_TOKEN' }),
+        // Only CONNECTOR_* variables: a contract file must not send DATABASE_URL or ADMIN_API_KEY to a remote host.
+        env: z
+          .string({ message: 'expected an environment variable name' })
+          .regex(/^CONNECTOR_[A-Z0-9_]+$/, { message: 'expected an environment variable name starting with CONNECTOR_, like CONNECTOR_LEGACY_TOKEN' }),
         prefix: z.string().max(40).default(''),
       })
       .optional(),

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { DataSource, In, Not, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
 import { ClientEntity } from './client.entity';
 import { ConnectorEntity } from './connector.entity';
 import { ContractFileError, defaultReasonSets, type LoadedContractFile } from './contract-file';
@@ -31,8 +32,6 @@ export const emptySummary = (): SyncSummary => ({
   connectors: emptyCounts(),
 });
 
-const SYNC_LOCK = 4_711_001;
-
 /** Writes contracts-as-code into the catalog: insert what is new, update what changed, retire what is gone. */
 @Injectable()
 export class ContractsRepository {
@@ -41,7 +40,7 @@ export class ContractsRepository {
   async apply(file: LoadedContractFile, summary: SyncSummary): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       // Several instances may start at once; one syncs at a time.
-      await m.query('SELECT pg_advisory_xact_lock($1)', [SYNC_LOCK]);
+      await m.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.contractsSync]);
       await new FileSync(m, file, summary).run();
     });
   }

@@ -26,6 +26,6 @@ import { RatingsService, ratingsCounterProvider } from './ratings.service';
     RatingPagesService,
     QrCodesService,
   ],
-  exports: [RatingsService],
+  exports: [RatingsService, PseudonymKeysService],
 })
 export class FeedbackModule {}

@@ -77,6 +77,17 @@ describe(PseudonymKeysService.name, () => {
     expect(await a.pseudonymOf('192.0.2.17', now)).not.toBe(await a.pseudonymOf('192.0.2.17', morning));
   });
 
+  it('gives a client one staff-tag key on every instance and every day, and another client another', async () => {
+    const [a, b] = await Promise.all([instance(), instance()]);
+    const today = a.staffTagKey('client-a');
+    now = new Date('2026-11-30T06:00:00Z');
+    await a.forgetPastDays();
+    expect(a.staffTagKey('client-a').equals(today)).toBe(true);
+    expect(b.staffTagKey('client-a').equals(today)).toBe(true);
+    expect(a.staffTagKey('client-b').equals(today)).toBe(false);
+    expect((await instance({ PSEUDONYM_SECRET: `${SECRET}-other` })).staffTagKey('client-a').equals(today)).toBe(false);
+  });
+
   it('deletes the salts of past days when it first needs a new day’s, so a lookup of the old day finds a new salt', async () => {
     const sut = await instance();
     const yesterday = await sut.pseudonymOf('192.0.2.17', now);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Clock } from '../platform/clock';
 import { AppConfig } from '../platform/config/app-config';
 import { PseudonymKeysRepository } from './pseudonym-keys.repository';
-import { pseudonymKey, secretVerifier, sourceHash, utcDay } from './source-hash';
+import { pseudonymKey, secretVerifier, sourceHash, staffTagKey, utcDay } from './source-hash';
 
 const SECRET_BYTES = 32;
 export const PSEUDONYM_KEY_FILE = 'pseudonym.key';
@@ -22,6 +22,7 @@ export class PseudonymKeysService implements OnModuleInit {
   private secret?: { bytes: Buffer; verifier: string; origin: string };
   // A promise, so that the first ratings of a day share one lookup; only the current day is kept.
   private current?: { day: string; key: Promise<Buffer> };
+  private readonly staffTagKeys = new Map<string, Buffer>();
 
   constructor(
     private readonly keys: PseudonymKeysRepository,
@@ -42,11 +43,28 @@ export class PseudonymKeysService implements OnModuleInit {
     return sourceHash(address, await this.keyOf(utcDay(at)));
   }
 
+  /** The key of a client's staff-tag pseudonyms: from the same secret, without a daily salt, so it never changes. */
+  staffTagKey(clientId: string): Buffer {
+    if (!this.secret) throw new Error('PseudonymKeysService used before module init');
+    let key = this.staffTagKeys.get(clientId);
+    if (!key) this.staffTagKeys.set(clientId, (key = staffTagKey(this.secret.bytes, clientId)));
+    return key;
+  }
+
   /** Forgets and deletes the keys of the days before today; how many salts were deleted. */
   async forgetPastDays(): Promise<number> {
-    const today = utcDay(this.clock.now());
-    if (this.current && this.current.day < today) this.current = undefined;
-    return this.keys.deleteDaysBefore(today);
+    this.forgetPastKey();
+    return this.deletePastDays();
+  }
+
+  /** Drops this instance's copy of a past day's key; every instance must. */
+  forgetPastKey(): void {
+    if (this.current && this.current.day < utcDay(this.clock.now())) this.current = undefined;
+  }
+
+  /** Deletes the salts of the days before today, for all instances; how many were deleted. */
+  deletePastDays(): Promise<number> {
+    return this.keys.deleteDaysBefore(utcDay(this.clock.now()));
   }
 
   private keyOf(day: string): Promise<Buffer> {

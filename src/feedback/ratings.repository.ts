@@ -112,7 +112,7 @@ export class RatingsRepository {
        FROM jsonb_to_recordset($1::jsonb) AS r(client_id uuid, site_id uuid, zone_id uuid, touchpoint_id uuid, submission_id text, origin text,
             score smallint, polarity text, reasons jsonb, comment text, language text, rated_at timestamptz, received_at timestamptz,
             answered boolean, source_hash text, excluded_reason text)
-       ON CONFLICT (touchpoint_id, submission_id) DO NOTHING
+       ON CONFLICT (client_id, touchpoint_id, submission_id) DO NOTHING
        RETURNING ${STORED_COLUMNS}`,
       [
         JSON.stringify(
@@ -153,21 +153,21 @@ export class RatingsRepository {
     });
   }
 
-  async findRating(touchpointId: string, submissionId: string): Promise<StoredRating | undefined> {
-    const found = await this.findStored([{ touchpointId, submissionId }]);
+  async findRating(clientId: string, touchpointId: string, submissionId: string): Promise<StoredRating | undefined> {
+    const found = await this.findStored([{ clientId, touchpointId, submissionId }]);
     return found.values().next().value;
   }
 
   /** Adds the follow-up answers once, while the rating is recent; undefined when it does not apply. */
-  async addFollowUp(touchpointId: string, submissionId: string, reasons: string[], comment: string | null, receivedAfter: Date, now: Date): Promise<StoredRating | undefined> {
+  async addFollowUp(clientId: string, touchpointId: string, submissionId: string, reasons: string[], comment: string | null, receivedAfter: Date, now: Date): Promise<StoredRating | undefined> {
     const rows: StoredRow[] = await this.dataSource.query(
       // Wrapped in a CTE: TypeORM answers a bare UPDATE with [rows, count] instead of rows.
       `WITH updated AS (
          UPDATE ratings SET reasons = $3::jsonb, comment = $4, follow_up_at = $6
-         WHERE touchpoint_id = $1 AND submission_id = $2 AND follow_up_at IS NULL AND received_at >= $5
+         WHERE client_id = $7 AND touchpoint_id = $1 AND submission_id = $2 AND follow_up_at IS NULL AND received_at >= $5
          RETURNING ${STORED_COLUMNS})
        SELECT * FROM updated`,
-      [touchpointId, submissionId, JSON.stringify(reasons), comment, receivedAfter.toISOString(), now.toISOString()],
+      [touchpointId, submissionId, JSON.stringify(reasons), comment, receivedAfter.toISOString(), now.toISOString(), clientId],
     );
     return rows[0] ? toStored(rows[0], false) : undefined;
   }
@@ -178,8 +178,8 @@ export class RatingsRepository {
       `WITH ins AS (
          INSERT INTO incident_reports (client_id, site_id, zone_id, touchpoint_id, submission_id, category, comment, reported_at, source_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (touchpoint_id, submission_id) DO NOTHING RETURNING category)
-       SELECT category FROM ins UNION ALL SELECT category FROM incident_reports WHERE touchpoint_id = $4 AND submission_id = $5 LIMIT 1`,
+         ON CONFLICT (client_id, touchpoint_id, submission_id) DO NOTHING RETURNING category)
+       SELECT category FROM ins UNION ALL SELECT category FROM incident_reports WHERE client_id = $1 AND touchpoint_id = $4 AND submission_id = $5 LIMIT 1`,
       [report.clientId, report.siteId, report.zoneId, report.touchpointId, report.submissionId, report.category, report.comment, report.reportedAt.toISOString(), report.sourceHash],
     );
     return rows[0].category;
@@ -205,11 +205,11 @@ export class RatingsRepository {
     return { items, total: Number(counted[0]?.n ?? 0) };
   }
 
-  private async findStored(keys: Array<{ touchpointId: string; submissionId: string }>): Promise<Map<string, StoredRating>> {
+  private async findStored(keys: Array<{ clientId: string; touchpointId: string; submissionId: string }>): Promise<Map<string, StoredRating>> {
     const rows: StoredRow[] = await this.dataSource.query(
       `SELECT ${STORED_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}
-       FROM ratings r JOIN jsonb_to_recordset($1::jsonb) AS k(t uuid, s text) ON r.touchpoint_id = k.t AND r.submission_id = k.s`,
-      [JSON.stringify(keys.map((k) => ({ t: k.touchpointId, s: k.submissionId })))],
+       FROM ratings r JOIN jsonb_to_recordset($1::jsonb) AS k(c uuid, t uuid, s text) ON r.client_id = k.c AND r.touchpoint_id = k.t AND r.submission_id = k.s`,
+      [JSON.stringify(keys.map((k) => ({ c: k.clientId, t: k.touchpointId, s: k.submissionId })))],
     );
     return new Map(rows.map((row) => [keyOf(row.touchpoint_id, row.submission_id), toStored(row, false)]));
   }

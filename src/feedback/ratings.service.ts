@@ -116,10 +116,10 @@ export class RatingsService {
     const now = this.clock.now();
     const reasons = input.reasons ?? [];
     const comment = scrubbedComment(input.comment, tp);
-    const updated = await this.ratings.addFollowUp(tp.id, id, reasons, comment, new Date(now.getTime() - FOLLOW_UP_WINDOW_MS), now);
+    const updated = await this.ratings.addFollowUp(tp.clientId, tp.id, id, reasons, comment, new Date(now.getTime() - FOLLOW_UP_WINDOW_MS), now);
     if (updated) return this.receipt(tp, updated);
 
-    const existing = await this.ratings.findRating(tp.id, id);
+    const existing = await this.ratings.findRating(tp.clientId, tp.id, id);
     if (!existing) throw new DomainException(ErrorCode.NotFound, `No rating with id "${id}" on this touchpoint.`);
     // A retried follow-up with the same answers gets the same receipt.
     if (existing.followUpAt && sameAnswers(existing.reasons, reasons)) return this.receipt(tp, existing);

@@ -26,3 +26,11 @@ export function secretVerifier(secret: Uint8Array): string {
 export function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
+
+/**
+ * The key of one client's staff-tag pseudonyms: stable (no daily salt), so a cleaner keeps one
+ * pseudonym across days, and different per client, so two clients' pseudonyms cannot be linked.
+ */
+export function staffTagKey(secret: Uint8Array, clientId: string): Buffer {
+  return createHmac('sha256', secret).update(`xla-staff-tag:${clientId}`).digest();
+}

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../platform/access/roles';
 import { CurrentPrincipal, Roles } from '../platform/access/roles.decorator';
 import { HourlyParamsDto, HourlyQueryDto, ListDeadLettersDto, ListReadingsDto } from './telemetry-query.dto';
+import { ReadingsService } from './readings.service';
 import { TelemetryRepository } from './telemetry.repository';
 import { DeadLettersRepository } from '../platform/mqtt/dead-letters.repository';
 
@@ -12,6 +13,7 @@ import { DeadLettersRepository } from '../platform/mqtt/dead-letters.repository'
 export class TelemetryController {
   constructor(
     private readonly telemetry: TelemetryRepository,
+    private readonly readingsOfDevices: ReadingsService,
     private readonly deadLetterStore: DeadLettersRepository,
   ) {}
 
@@ -22,10 +24,11 @@ export class TelemetryController {
     return this.deadLetterStore.list(who.clientId, query);
   }
 
+  /** A cleaner's check-in tag only for admin and fm_manager; the other roles see a stable pseudonym (`staff-…`). */
   @Roles('admin', 'fm_manager', 'account_manager', 'client_viewer')
   @Get('readings')
   readings(@CurrentPrincipal() who: Principal, @Query() query: ListReadingsDto) {
-    return this.telemetry.listReadings(who.clientId, query);
+    return this.readingsOfDevices.list(who, query);
   }
 
   /** Hourly count, sum, min, max and mean of a signal in a zone ("siteKey.zoneKey"); for people_count the sum is people. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
 import { plainArrayLiteral, SqlParams, whereAll } from '../platform/database/sql-params';
 import type { HealthUpdate } from './device-health';
 import type { ReadingBatch } from './reading-batch';
@@ -15,8 +16,6 @@ export interface KnownDevice {
 
 
 const UNIQUE_VIOLATION = '23505';
-/** Advisory lock key for creating partitions (the contracts sync and the connectors have their own). */
-const PARTITIONS_LOCK = 4_711_003;
 
 /** A batch as query parameters: one array per column of the readings, then of the health updates. */
 function columns(batch: ReadingBatch, health: readonly HealthUpdate[]): unknown[] {
@@ -57,7 +56,7 @@ const hourly = (source: string) => `hourly AS (
   FROM ${source}
   GROUP BY 1, 2, 3, 4, 5
   ORDER BY 3, 4, 5
-  ON CONFLICT (zone_id, signal, hour) DO UPDATE SET
+  ON CONFLICT (client_id, zone_id, signal, hour) DO UPDATE SET
     n = h.n + excluded.n, sum = h.sum + excluded.sum, min = LEAST(h.min, excluded.min), max = GREATEST(h.max, excluded.max)
 )`;
 
@@ -67,7 +66,7 @@ const HEALTH = `health AS (
   FROM unnest($8::uuid[], $9::float8[], $10::float8[], $11::float8[]) AS u(device_id, seen, battery, battery_at)
   JOIN devices d ON d.id = u.device_id
   ORDER BY u.device_id
-  ON CONFLICT (device_id) DO UPDATE SET
+  ON CONFLICT (client_id, device_id) DO UPDATE SET
     last_seen_at = GREATEST(h.last_seen_at, excluded.last_seen_at),
     last_battery = CASE WHEN excluded.last_battery_at > h.last_battery_at OR h.last_battery_at IS NULL THEN COALESCE(excluded.last_battery, h.last_battery) ELSE h.last_battery END,
     last_battery_at = GREATEST(h.last_battery_at, excluded.last_battery_at)
@@ -78,7 +77,7 @@ const INSERT_NEW = `WITH ${input(false)}, stored AS (${INSERT_INTO_READINGS}), $
 SELECT count(*)::int AS n FROM input`;
 
 /** Some readings stored before: only the rows stored now count, so nothing is added to an hour twice. */
-const INSERT_SKIPPING_STORED = `WITH ${input(true)}, stored AS (${INSERT_INTO_READINGS} ON CONFLICT (device_id, signal, ts) DO NOTHING RETURNING device_id, signal, ts),
+const INSERT_SKIPPING_STORED = `WITH ${input(true)}, stored AS (${INSERT_INTO_READINGS} ON CONFLICT (client_id, device_id, signal, ts) DO NOTHING RETURNING device_id, signal, ts),
 ${hourly('stored s JOIN input i USING (device_id, signal, ts)')}, ${HEALTH}
 SELECT count(*)::int AS n FROM stored`;
 
@@ -135,7 +134,7 @@ export class TelemetryRepository {
       if (await exists(this.dataSource)) continue;
       const made = await this.dataSource.transaction(async (tx) => {
         // Every instance maintains partitions at start-up: one at a time, each looking again once it holds the lock.
-        await tx.query('SELECT pg_advisory_xact_lock($1)', [PARTITIONS_LOCK]);
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.partitions]);
         if (await exists(tx)) return false;
         await tx.query(`CREATE TABLE ${name} (LIKE readings INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
         // Rows that landed in the default partition for this month move into the new one.
@@ -177,9 +176,9 @@ export class TelemetryRepository {
     if (q.signal) where.push(`r.signal = ${sql.bind(q.signal)}`);
     if (q.from) where.push(`r.ts >= ${sql.bind(q.from.toISOString())}`);
     if (q.to) where.push(`r.ts < ${sql.bind(q.to.toISOString())}`);
-    const items: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT r.signal, r.ts, r.value, r.tag, r.received_at AS "receivedAt"
-       FROM readings r JOIN devices d ON d.id = r.device_id JOIN sites s ON s.id = r.site_id
+    const items: Array<{ signal: string; ts: Date; value: number; tag: string | null; receivedAt: Date; clientId: string }> = await this.dataSource.query(
+      `SELECT r.signal, r.ts, r.value, r.tag, r.received_at AS "receivedAt", r.client_id AS "clientId"
+       FROM readings r JOIN devices d ON d.id = r.device_id AND d.client_id = r.client_id JOIN sites s ON s.id = r.site_id
        ${whereAll(where)} ORDER BY r.ts DESC, r.signal LIMIT ${sql.bind(q.limit)} OFFSET ${sql.bind((q.page - 1) * q.limit)}`,
       sql.values,
     );
@@ -190,8 +189,9 @@ export class TelemetryRepository {
   async lastCounterValues(deviceIds: string[], signal: string): Promise<Map<string, number>> {
     if (!deviceIds.length) return new Map();
     const rows: Array<{ device_id: string; value: number }> = await this.dataSource.query(
-      `SELECT d.id AS device_id, l.value FROM unnest($1::uuid[]) AS d(id)
-       CROSS JOIN LATERAL (SELECT value FROM readings WHERE device_id = d.id AND signal = $2 ORDER BY ts DESC LIMIT 1) l`,
+      `SELECT d.id AS device_id, l.value FROM devices d
+       CROSS JOIN LATERAL (SELECT value FROM readings WHERE client_id = d.client_id AND device_id = d.id AND signal = $2 ORDER BY ts DESC LIMIT 1) l
+       WHERE d.id = ANY($1::uuid[])`,
       [deviceIds, signal],
     );
     return new Map(rows.map((r) => [r.device_id, Number(r.value)]));
@@ -206,7 +206,7 @@ export class TelemetryRepository {
     if (q.to) where.push(`h.hour < ${sql.bind(q.to.toISOString())}`);
     const items: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT h.hour, h.n, h.sum, h.min, h.max, h.sum / h.n AS avg
-       FROM readings_hourly h JOIN zones z ON z.id = h.zone_id JOIN sites s ON s.id = h.site_id
+       FROM readings_hourly h JOIN zones z ON z.client_id = h.client_id AND z.id = h.zone_id JOIN sites s ON s.id = h.site_id
        ${whereAll(where)} ORDER BY h.hour LIMIT 10000`,
       sql.values,
     );

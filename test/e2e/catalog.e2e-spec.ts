@@ -7,7 +7,8 @@ import { ContractsSyncService } from '../../src/catalog/contracts-sync.service';
 import { FIXTURE_CONTRACTS, freshStorage, startTestApp, type TestApp } from '../support/test-app';
 
 // pseudonym_keys: daily salts of sender pseudonyms, a platform secret that belongs to no client.
-const FACT_TABLES_WITHOUT_CLIENT = ['clients', 'migrations', 'app_secrets', 'pseudonym_keys'];
+// Platform tables (leader_job_runs: the last tick of each scheduled job) hold no client's data.
+const FACT_TABLES_WITHOUT_CLIENT = ['clients', 'migrations', 'app_secrets', 'pseudonym_keys', 'leader_job_runs'];
 
 describe('Catalog', () => {
   let sut: TestApp;

@@ -7,9 +7,12 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { ContractsSyncService } from '../../src/catalog/contracts-sync.service';
 import { ConnectorsScheduler } from '../../src/feedback/connectors/connectors.scheduler';
+import { ADVISORY_LOCKS } from '../../src/platform/database/advisory-locks';
 import { FIXTURE_CONTRACTS, pollUntil, startTestApp, type TestApp } from '../support/test-app';
 
-const TOKEN_ENV = 'XLA_TEST_LEGACY_TOKEN';
+const TOKEN_ENV = 'CONNECTOR_XLA_TEST_LEGACY_TOKEN';
+/** A token some sources take in the query string: it must not reach a connector's lastError. */
+const URL_TOKEN = 'token-in-the-query';
 const TOKEN = 'legacy-s3cret';
 const NEVER = '0 0 1 1 *';
 
@@ -107,7 +110,7 @@ connectors:
     retry: { attempts: 2, delay: 10ms }
   - key: alpha-unauthorised
     type: http-json
-    url: ${base}/api/ratings
+    url: ${base}/api/ratings?api_key=${URL_TOKEN}
     schedule: "${NEVER}"
     enabled: false
     paging: { items: data }
@@ -216,6 +219,7 @@ describe('Connectors', () => {
   it('fails a run with a clear reason when the source refuses it, and when the token variable is missing', async () => {
     const unauthorised = await run('alpha-unauthorised').expect(200);
     expect(unauthorised.body).toMatchObject({ lastStatus: 'failed', lastError: expect.stringMatching(/^GET http:\/\/127\.0\.0\.1:\d+\/api\/ratings answered 401 Unauthorized$/) });
+    expect(unauthorised.body.lastError).not.toContain(URL_TOKEN);
 
     delete process.env[TOKEN_ENV];
     try {
@@ -251,9 +255,9 @@ describe('Connectors', () => {
     const otherInstance = new Client({ connectionString: sut.config.databaseUrl });
     await otherInstance.connect();
     try {
-      await otherInstance.query('SELECT pg_advisory_lock(4711002, hashtext($1))', [id]);
+      await otherInstance.query('SELECT pg_advisory_lock($1, hashtext($2))', [ADVISORY_LOCKS.connectorRun, id]);
       await run('alpha-csv').expect(409);
-      await otherInstance.query('SELECT pg_advisory_unlock(4711002, hashtext($1))', [id]);
+      await otherInstance.query('SELECT pg_advisory_unlock($1, hashtext($2))', [ADVISORY_LOCKS.connectorRun, id]);
       await run('alpha-csv').expect(200);
     } finally {
       await otherInstance.end();

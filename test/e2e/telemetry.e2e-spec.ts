@@ -1,6 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import type { Role } from '../../src/platform/access/roles';
 import { MqttService } from '../../src/platform/mqtt/mqtt.service';
 import { ReadingBatch } from '../../src/telemetry/reading-batch';
 import { TelemetryRepository } from '../../src/telemetry/telemetry.repository';
@@ -95,6 +96,34 @@ describe('Sensor telemetry over MQTT', () => {
     expect(betaLetters.body.total).toBe(0);
     const viewer = await sut.keyFor('client_viewer', 'alpha');
     expect((await request(sut.http).get('/api/v1/dead-letters').set('Authorization', `Bearer ${viewer}`)).status).toBe(403);
+  });
+
+  it('shows a cleaner’s check-in tag to admin and fm_manager, and to the other roles a stable pseudonym per tag', async () => {
+    const [device] = await sut.dataSource.query<Array<{ id: string }>>(`SELECT id FROM devices WHERE key = 'alpha-1f-checkin'`);
+    const at = Date.now() - 2 * 3_600_000;
+    const batch = new ReadingBatch();
+    // Stored directly, without a health update, so the reader stays offline for the device-status test.
+    ['badge-anna-7', 'badge-anna-7', 'badge-bo-3'].forEach((tag, i) => batch.push({ deviceId: device.id, signal: 'cleaning_checkin', ts: at + i * 60_000, value: 1, tag, receivedAt: at }));
+    await sut.app.get(TelemetryRepository).insertReadings(batch, []);
+    const seenBy = async (role: Role) => {
+      const key = await sut.keyFor(role, role === 'admin' ? undefined : 'alpha');
+      const res = await request(sut.http).get('/api/v1/readings?device=alpha-hq.alpha-1f-checkin&signal=cleaning_checkin').set('Authorization', `Bearer ${key}`);
+      expect(res.status).toBe(200);
+      return { text: res.text, items: (res.body.items as Array<Record<string, unknown>>).reverse() };
+    };
+    const tags = ['badge-anna-7', 'badge-anna-7', 'badge-bo-3'];
+    expect((await seenBy('fm_manager')).items.map((r) => r.tag)).toEqual(tags);
+    expect((await seenBy('admin')).items.map((r) => r.tag)).toEqual(tags);
+
+    const viewer = await seenBy('client_viewer');
+    const [anna, annaAgain, bo] = viewer.items.map((r) => r.tag);
+    expect(anna).toMatch(/^staff-[0-9a-f]{12}$/);
+    expect(annaAgain).toBe(anna);
+    expect(bo).toMatch(/^staff-[0-9a-f]{12}$/);
+    expect(bo).not.toBe(anna);
+    expect(viewer.text).not.toContain('badge');
+    expect(Object.keys(viewer.items[0]).sort()).toEqual(['receivedAt', 'signal', 'tag', 'ts', 'value']);
+    expect((await seenBy('account_manager')).items.map((r) => r.tag)).toEqual([anna, anna, bo]);
   });
 
   it('keeps readings in monthly partitions made ahead of time', async () => {

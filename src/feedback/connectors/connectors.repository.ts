@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ConnectorSettings } from '../../catalog/connector.entity';
 import type { ConnectorType } from '../../catalog/contract-file.schema';
+import { ADVISORY_LOCKS } from '../../platform/database/advisory-locks';
 import { withSessionLock } from '../../platform/database/session-lock';
 import type { ConnectorCursor } from './connector-source';
 import { escapeUnsafe } from '../../platform/validation/safe-text';
@@ -49,8 +50,6 @@ export interface RunState {
   rejections: Rejection[];
 }
 
-const LOCK_CLASS = 4_711_002;
-
 const CONNECTOR = `SELECT x.id, x.client_id AS "clientId", x.key, x.type, x.schedule, x.enabled, x.settings FROM connectors x`;
 
 const STATUS = `
@@ -92,7 +91,7 @@ export class ConnectorsRepository {
     const rows: Array<{ cursor: ConnectorCursor; rejections: Rejection[] }> = await this.dataSource.query(
       `INSERT INTO connector_state AS st (connector_id, client_id, last_run_at, last_status, last_error, last_imported, last_rejected)
        VALUES ($1, $2, $3, 'running', NULL, 0, 0)
-       ON CONFLICT (connector_id) DO UPDATE SET last_run_at = $3, last_status = 'running', last_error = NULL, last_imported = 0, last_rejected = 0
+       ON CONFLICT (client_id, connector_id) DO UPDATE SET last_run_at = $3, last_status = 'running', last_error = NULL, last_imported = 0, last_rejected = 0
        RETURNING st.cursor, st.rejections`,
       [connector.id, connector.clientId, now],
     );
@@ -128,7 +127,7 @@ export class ConnectorsRepository {
    */
   exclusive<T>(connectorId: string, fn: () => Promise<T>): Promise<{ value: T } | undefined> {
     // Embedded, the caller's in-process guard is the lock.
-    return withSessionLock(this.dataSource, { lockClass: LOCK_CLASS, name: connectorId, wait: false }, fn);
+    return withSessionLock(this.dataSource, { lockClass: ADVISORY_LOCKS.connectorRun, name: connectorId, wait: false }, fn);
   }
 }
 

@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import type { Subscription } from 'rxjs';
 import { ContractsSyncService } from '../../catalog/contracts-sync.service';
+import { LeaderJobs } from '../../platform/database/leader-job';
 import { ConnectorsRepository } from './connectors.repository';
 import { ConnectorsService } from './connectors.service';
 
@@ -11,7 +12,7 @@ const JOB_PREFIX = 'connector:';
 export const RESCHEDULE_EVERY_MS = 60_000;
 const RESCHEDULE_JOB = 'connectors:reschedule';
 
-/** One cron job per enabled connector (times in UTC), kept in line with the connectors table. */
+/** One cron job per enabled connector (times in UTC), kept in line with the connectors table; each tick runs on one instance. */
 @Injectable()
 export class ConnectorsScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ConnectorsScheduler.name);
@@ -24,6 +25,7 @@ export class ConnectorsScheduler implements OnApplicationBootstrap, OnApplicatio
     private readonly connectors: ConnectorsRepository,
     private readonly service: ConnectorsService,
     private readonly contracts: ContractsSyncService,
+    private readonly leader: LeaderJobs,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -67,14 +69,21 @@ export class ConnectorsScheduler implements OnApplicationBootstrap, OnApplicatio
   }
 
   private schedule(key: string, schedule: string): void {
+    let due: Date;
     const job = CronJob.from({
       cronTime: schedule,
       timeZone: 'UTC',
       start: true,
       onTick: () => {
-        this.service.runScheduled(key).catch((error: unknown) => this.logger.error({ err: error, connector: key }, `Connector ${key} could not run`));
+        // The tick is the time the run was due, the same on every instance; the job has already moved on to the next.
+        const tick = due;
+        due = job.nextDate().toJSDate();
+        this.leader
+          .runAsLeader(JOB_PREFIX + key, tick, () => this.service.runScheduled(key))
+          .catch((error: unknown) => this.logger.error({ err: error, connector: key }, `Connector ${key} could not run`));
       },
     });
+    due = job.nextDate().toJSDate();
     this.registry.addCronJob(JOB_PREFIX + key, job);
     this.schedules.set(key, schedule);
   }

@@ -6,6 +6,7 @@ import { RatingsService } from '../ratings.service';
 import { ConnectorIo } from './connector-io';
 import { mapRecord } from './connector-mapping';
 import { readPages, SourceError, type ConnectorCursor, type SourcePage } from './connector-source';
+import { withoutUrlQueries } from './redact-urls';
 import { ConnectorsRepository, type ConnectorRow, type ConnectorStatus, type Rejection } from './connectors.repository';
 
 /** How many rejected records a connector's status keeps, newest first. */
@@ -84,9 +85,11 @@ export class ConnectorsService implements BeforeApplicationShutdown {
       await this.connectors.finish(connector.id, this.clock.now(), { status: 'succeeded', cursor });
       this.logger.log({ connector: connector.key, imported, rejected }, `Connector ${connector.key} ran`);
     } catch (error) {
-      const message = error instanceof SourceError || error instanceof ConnectorConfigError ? error.message : `stopped: ${describe(error)}`;
+      const expected = error instanceof SourceError || error instanceof ConnectorConfigError;
+      const message = withoutUrlQueries(expected ? error.message : `stopped: ${describe(error)}`);
       await this.connectors.finish(connector.id, this.clock.now(), { status: 'failed', error: message });
-      this.logger.warn({ connector: connector.key, imported, rejected, err: error }, `Connector ${connector.key} failed: ${message}`);
+      // A source failure's own text (and its URLs' query strings) stays out of the log; a stack helps only with the unexpected.
+      this.logger.warn({ connector: connector.key, imported, rejected, ...(expected ? {} : { err: error }) }, `Connector ${connector.key} failed: ${message}`);
     }
   }
 

@@ -9,3 +9,7 @@ export interface Principal {
 }
 
 export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
+
+/** Roles that see who cleaned (a cleaner's check-in tag); the others see a pseudonym. */
+const STAFF_TAG_ROLES: readonly Role[] = ['admin', 'fm_manager'];
+export const seesStaffTags = (role: Role): boolean => STAFF_TAG_ROLES.includes(role);

@@ -1,14 +1,14 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { databaseOptions } from '../../database-options';
 import { AppConfig } from '../config/app-config';
+import { ADVISORY_LOCKS } from './advisory-locks';
+import { LeaderJobs } from './leader-job';
 import { withSessionLock } from './session-lock';
 
-/** Advisory lock key for running migrations (the contracts sync, connectors and partitions have their own). */
-const MIGRATIONS_LOCK = 4_711_000;
-
-/** The TypeORM data source; pending migrations run before anything else touches the database. */
+/** The TypeORM data source; pending migrations run before anything else touches the database. Global, for the leader-job helper. */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -17,6 +17,8 @@ const MIGRATIONS_LOCK = 4_711_000;
       dataSourceFactory: async (options?: DataSourceOptions) => migrated(await new DataSource(options!).initialize()),
     }),
   ],
+  providers: [LeaderJobs],
+  exports: [LeaderJobs],
 })
 export class DatabaseModule {}
 
@@ -27,6 +29,6 @@ export class DatabaseModule {}
  */
 async function migrated(dataSource: DataSource): Promise<DataSource> {
   const transaction = dataSource.options.migrationsTransactionMode;
-  await withSessionLock(dataSource, { lockClass: MIGRATIONS_LOCK, name: 'migrations', wait: true }, () => dataSource.runMigrations({ transaction }));
+  await withSessionLock(dataSource, { lockClass: ADVISORY_LOCKS.migrations, name: 'migrations', wait: true }, () => dataSource.runMigrations({ transaction }));
   return dataSource;
 }
