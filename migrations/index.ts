@@ -6,6 +6,7 @@ import { ReadingsHourly1764000000001 } from './1764000000001-readings-hourly';
 import { PseudonymKeys1764100000000 } from './1764100000000-pseudonym-keys';
 import { CitusReadyKeys1764200000000 } from './1764200000000-citus-ready-keys';
 import { LeaderJobRuns1764300000000 } from './1764300000000-leader-job-runs';
+import { DeviceCredentials1764400000000 } from './1764400000000-device-credentials';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   PseudonymKeys1764100000000,
   CitusReadyKeys1764200000000,
   LeaderJobRuns1764300000000,
+  DeviceCredentials1764400000000,
 ];

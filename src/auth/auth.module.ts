@@ -7,11 +7,14 @@ import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 import { AuthGuard } from './auth.guard';
+import { DeviceCredentialsController } from './device-credentials.controller';
+import { DeviceCredentialsRepository } from './device-credentials.repository';
+import { DeviceCredentialsService } from './device-credentials.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKeyEntity]), CatalogModule],
-  controllers: [ApiKeysController],
-  providers: [ApiKeysRepository, ApiKeysService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [ApiKeysService],
+  controllers: [ApiKeysController, DeviceCredentialsController],
+  providers: [ApiKeysRepository, ApiKeysService, DeviceCredentialsRepository, DeviceCredentialsService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [ApiKeysService, DeviceCredentialsService],
 })
 export class AuthModule {}

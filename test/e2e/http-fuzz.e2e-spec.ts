@@ -258,6 +258,8 @@ describe('HTTP input fuzzing', () => {
       client: 'alpha',
       name: 'fuzz',
       lang: 'sv',
+      // Device credentials: rotating succeeds every time, so the base request never meets a 409.
+      rotate: true,
     };
     const pick = (names: string[], from: Record<string, unknown>) =>
       Object.fromEntries(
