@@ -37,6 +37,7 @@ export type ReasonSet = (typeof REASON_SETS)[number];
 /** Keys of clients, contracts, sites, zones, touchpoints and devices: lower-case letters, digits and single dashes. */
 export const KEY_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const KEY_MAX = 64;
+export const isKey = (text: string): boolean => text.length <= KEY_MAX && KEY_PATTERN.test(text);
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service';
-import { KEY_MAX, KEY_PATTERN } from '../catalog/catalog.types';
+import { isKey } from '../catalog/catalog.types';
 import { AppConfig } from '../platform/config/app-config';
 import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
-import { isDatabaseUnavailable } from '../platform/database/database-errors';
+import { isDatabaseUnavailable, storageRefusal } from '../platform/database/database-errors';
 import { DeadLettersRepository } from '../platform/mqtt/dead-letters.repository';
 import { MqttService } from '../platform/mqtt/mqtt.service';
 import { createHash } from 'node:crypto';
@@ -44,14 +44,15 @@ export class KioskRatingsSubscriber implements OnModuleInit {
       await this.store(topic, payload, [siteKey, zoneKey, deviceKey], refuse);
     } catch (error) {
       if (isDatabaseUnavailable(error)) throw error;
-      this.logger.warn(`Kiosk rating on ${JSON.stringify(topic)} refused by storage: ${(error as Error).message}`);
-      await refuse('storage_rejected', `storage refused the message: ${(error as Error).message ?? String(error)}`);
+      const detail = storageRefusal(error);
+      this.logger.warn(`A kiosk rating on ${JSON.stringify(topic)} was refused by storage; dead-lettered: ${detail}`);
+      await refuse('storage_rejected', detail);
     }
   }
 
   private async store(topic: string, payload: Buffer, keys: [string, string, string], refuse: Refuse): Promise<void> {
     const [siteKey, zoneKey, deviceKey] = keys;
-    const badKey = keys.find((k) => !KEY_PATTERN.test(k) || k.length > KEY_MAX);
+    const badKey = keys.find((k) => !isKey(k));
     if (badKey !== undefined) return refuse('bad_topic', `${JSON.stringify(badKey.slice(0, 80))} is not a key (lower-case letters, digits and single dashes)`);
 
     const touchpoint = await this.catalog.kioskTouchpointOfDevice(siteKey, zoneKey, deviceKey);

@@ -81,7 +81,8 @@ describe(PseudonymKeysService.name, () => {
     const [a, b] = await Promise.all([instance(), instance()]);
     const today = a.staffTagKey('client-a');
     now = new Date('2026-11-30T06:00:00Z');
-    await a.forgetPastDays();
+    a.forgetPastKey();
+    await a.deletePastDays();
     expect(a.staffTagKey('client-a').equals(today)).toBe(true);
     expect(b.staffTagKey('client-a').equals(today)).toBe(true);
     expect(a.staffTagKey('client-b').equals(today)).toBe(false);
@@ -100,12 +101,14 @@ describe(PseudonymKeysService.name, () => {
   it('forgets its copy of a past day’s key and deletes the salt when the job runs, with no rating to ask for a new day', async () => {
     const sut = await instance();
     now = new Date('2026-11-24T00:00:30Z');
-    await expect(sut.forgetPastDays()).resolves.toBe(1);
+    sut.forgetPastKey();
+    await expect(sut.deletePastDays()).resolves.toBe(1);
     expect(db.rows.size).toBe(0);
     const lookups = db.lookups;
     await sut.pseudonymOf('192.0.2.17', new Date('2026-11-23T23:59:59Z'));
     expect(db.lookups).toBe(lookups + 1);
-    await expect(sut.forgetPastDays()).resolves.toBe(1);
+    sut.forgetPastKey();
+    await expect(sut.deletePastDays()).resolves.toBe(1);
   });
 
   it('tries the database again after a failed lookup instead of caching the failure', async () => {

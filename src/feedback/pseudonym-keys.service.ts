@@ -51,12 +51,6 @@ export class PseudonymKeysService implements OnModuleInit {
     return key;
   }
 
-  /** Forgets and deletes the keys of the days before today; how many salts were deleted. */
-  async forgetPastDays(): Promise<number> {
-    this.forgetPastKey();
-    return this.deletePastDays();
-  }
-
   /** Drops this instance's copy of a past day's key; every instance must. */
   forgetPastKey(): void {
     if (this.current && this.current.day < utcDay(this.clock.now())) this.current = undefined;

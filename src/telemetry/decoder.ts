@@ -1,4 +1,4 @@
-import { KEY_MAX, KEY_PATTERN } from '../catalog/catalog.types';
+import { isKey } from '../catalog/catalog.types';
 import { unsafeTextReason } from '../platform/validation/safe-text';
 import { quote, resolvePack, signalOfName, type SenmlRecord } from './senml';
 import { isTelemetrySignal, SIGNAL_SPECS, TAG_MAX, TELEMETRY_SIGNALS, type TelemetrySignal } from './signals';
@@ -120,7 +120,7 @@ function splitTopic(topic: string, prefix: string): ParsedTopic {
   const levels = topic.slice(base ? base.length + 1 : 0).split('/');
   if (levels.length !== 4) return { detail: expected() };
   const [siteKey, zoneKey, deviceKey, level] = levels as [string, string, string, string];
-  const badKey = [siteKey, zoneKey, deviceKey].find((k) => !KEY_PATTERN.test(k) || k.length > KEY_MAX);
+  const badKey = [siteKey, zoneKey, deviceKey].find((k) => !isKey(k));
   if (badKey !== undefined) return { detail: `${quote(badKey)} is not a key (lower-case letters, digits and single dashes); ${expected()}` };
   if (level === '') return { detail: expected() };
   return { device: { siteKey, zoneKey, deviceKey }, level };

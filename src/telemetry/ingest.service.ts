@@ -12,7 +12,7 @@ import { counterDelta } from './counter';
 import { decodeMessage, type DeviceRef } from './decoder';
 import { HealthThrottle, healthUpdates, type HealthUpdate } from './device-health';
 import { decodeRecord, encodeRecord, type IngestRecord } from './ingest-record';
-import { isDatabaseUnavailable } from '../platform/database/database-errors';
+import { isDatabaseUnavailable, storageRefusal } from '../platform/database/database-errors';
 import { Spool } from './spool';
 import { ReadingBatch } from './reading-batch';
 import { TelemetryRepository, type KnownDevice } from './telemetry.repository';
@@ -159,7 +159,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
         return;
       }
       const { topic, payload } = decodeRecord(records[0]);
-      const detail = `storage refused the message: ${(error as Error).message ?? String(error)}`;
+      const detail = storageRefusal(error);
       this.logger.warn(`A message on ${JSON.stringify(topic)} was refused by storage; dead-lettered: ${detail}`);
       await this.deadLetters.recordMany([{ topic, payload, reason: 'storage_rejected', detail }]);
     }

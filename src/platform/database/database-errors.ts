@@ -9,6 +9,11 @@ const AWAY_ERRNOS = ['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETI
 const AWAY_MESSAGES =
   /connection terminated|terminating connection|connection (?:refused|reset|closed|error)|not connected|timeout exceeded when trying to connect|is not queryable|after calling end on the pool|pglite is closed|database system is (?:starting up|shutting down)|the database is away/i;
 
+/** The dead-letter detail of a message the database refused: its own words. */
+export function storageRefusal(error: unknown): string {
+  return `storage refused the message: ${error instanceof Error ? error.message : String(error)}`;
+}
+
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
     const { code, message } = e as { code?: unknown; message?: unknown };
