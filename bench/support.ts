@@ -1,10 +1,12 @@
 /** What the benchmarks (and the tests' own broker) share: the root, role children and their profiling and query timing, a free port, Mosquitto, machine CPU, rounding. */
 import mqtt from 'mqtt';
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { SERVICE_ACLS, SERVICE_ROLE } from '../src/auth/mosquitto-device-sync';
 
 export const ROOT = resolve(__dirname, '..');
 
@@ -118,21 +120,48 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Debian's path of Mosquitto's dynamic security plugin (part of its mosquitto package), and the eclipse-mosquitto image's. */
+const DYNSEC_PLUGINS = ['/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so', '/usr/lib/aarch64-linux-gnu/mosquitto_dynamic_security.so', '/usr/lib/mosquitto_dynamic_security.so'];
+/** The service's own MQTT username on brokers the benches and tests start (a dynamic security admin). */
+export const MOSQUITTO_ADMIN = 'xla-service';
+
+export interface StartedMosquitto {
+  /** With the admin's credential: the service's MQTT_URL. */
+  url: string;
+  /** Without a credential: where devices connect with theirs. */
+  deviceUrl: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
 /**
- * A Mosquitto of one's own on a free port, with the project's configuration (its queue limits are
- * what the no-loss tests and the ingest benchmark rely on; a machine's broker keeps the defaults).
- * `dir` holds its configuration and persistence.
+ * Starts Mosquitto with the project's config/mosquitto/mosquitto.conf on a free port, its state in
+ * `dir`: device authentication through the dynamic security plugin, whose admin (MOSQUITTO_ADMIN,
+ * a fresh random password) also gets the role that lets the service do everything. `anonymous`
+ * instead runs it without the plugin, allowing anonymous clients (MQTT_AUTH=off, for comparison).
  */
 export async function startMosquitto(
   binary: string,
   dir: string,
   /** Settings that replace (or add to) the project's, e.g. `{ max_queued_messages: 1000 }`. */
   settings: Record<string, string | number> = {},
-): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  options: { anonymous?: boolean } = {},
+): Promise<StartedMosquitto> {
   const port = await freePort();
   let config = readFileSync(MOSQUITTO_CONFIG, 'utf8')
     .replace(/^listener .*$/m, `listener ${port} 127.0.0.1`)
     .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`);
+  const password = randomBytes(18).toString('base64url');
+  if (options.anonymous) {
+    config = config.replace(/^allow_anonymous .*$/m, 'allow_anonymous true').replace(/^plugin.*$/gm, '');
+  } else {
+    const plugin = DYNSEC_PLUGINS.find((path) => existsSync(path));
+    if (!plugin) throw new Error(`Mosquitto's dynamic security plugin is not installed (looked in ${DYNSEC_PLUGINS.join(', ')})`);
+    const dynsecFile = join(dir, 'dynamic-security.json');
+    execFileSync('mosquitto_ctrl', ['dynsec', 'init', dynsecFile, MOSQUITTO_ADMIN, password], { stdio: 'ignore' });
+    grantServiceRole(dynsecFile);
+    config = config.replace(/^plugin .*$/m, `plugin ${plugin}`).replace(/^plugin_opt_config_file .*$/m, `plugin_opt_config_file ${dynsecFile}`);
+  }
   for (const [name, value] of Object.entries(settings)) {
     const line = new RegExp(`^${name} .*$`, 'm');
     config = line.test(config) ? config.replace(line, `${name} ${value}`) : `${config}\n${name} ${value}`;
@@ -141,7 +170,8 @@ export async function startMosquitto(
   writeFileSync(join(dir, 'mosquitto.conf'), config);
   const child: ChildProcess = spawn(binary, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
   const exited = new Promise((resolvePromise) => child.once('exit', resolvePromise));
-  const url = `mqtt://127.0.0.1:${port}`;
+  const deviceUrl = `mqtt://127.0.0.1:${port}`;
+  const url = options.anonymous ? deviceUrl : `mqtt://${MOSQUITTO_ADMIN}:${password}@127.0.0.1:${port}`;
   for (let deadline = Date.now() + 10_000; ; ) {
     const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 500 }).catch(() => undefined);
     if (client) {
@@ -153,10 +183,22 @@ export async function startMosquitto(
   }
   return {
     url,
+    deviceUrl,
     pid: child.pid!,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
     },
   };
+}
+
+/**
+ * What the service's own sync does at its first start, done in the plugin's file before the broker
+ * starts: changing a client's roles over the control topic disconnects that client, here the admin.
+ */
+function grantServiceRole(dynsecFile: string): void {
+  const state = JSON.parse(readFileSync(dynsecFile, 'utf8')) as { clients: Array<{ username: string; roles: Array<{ rolename: string }> }>; roles: unknown[] };
+  state.roles.push({ rolename: SERVICE_ROLE, acls: SERVICE_ACLS });
+  state.clients.find((c) => c.username === MOSQUITTO_ADMIN)?.roles.push({ rolename: SERVICE_ROLE });
+  writeFileSync(dynsecFile, JSON.stringify(state));
 }

@@ -10,11 +10,12 @@ import { AuthGuard } from './auth.guard';
 import { DeviceCredentialsController } from './device-credentials.controller';
 import { DeviceCredentialsRepository } from './device-credentials.repository';
 import { DeviceCredentialsService } from './device-credentials.service';
+import { MosquittoDeviceSync } from './mosquitto-device-sync';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKeyEntity]), CatalogModule],
   controllers: [ApiKeysController, DeviceCredentialsController],
-  providers: [ApiKeysRepository, ApiKeysService, DeviceCredentialsRepository, DeviceCredentialsService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [ApiKeysService, DeviceCredentialsService],
+  providers: [ApiKeysRepository, ApiKeysService, DeviceCredentialsRepository, DeviceCredentialsService, MosquittoDeviceSync, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [ApiKeysService, DeviceCredentialsService, DeviceCredentialsRepository, MosquittoDeviceSync],
 })
 export class AuthModule {}

@@ -64,13 +64,26 @@ export class DeviceCredentialsRepository {
   }
 
   /** The active device holding this username, with its secret hash. */
-  async findActiveByUsername(username: string): Promise<(CredentialDevice & { secretHash: string }) | undefined> {
-    const rows: Array<CredentialDevice & { secretHash: string }> = await this.dataSource.query(
-      `SELECT ${DEVICE_COLUMNS}, c.secret_hash AS "secretHash"
+  async findActiveByUsername(username: string): Promise<(CredentialDevice & { username: string; secretHash: string }) | undefined> {
+    return (await this.findActiveByUsernames([username]))[0];
+  }
+
+  /** The active devices holding these usernames, with their secret hashes (retired ones are missing). */
+  findActiveByUsernames(usernames: readonly string[]): Promise<Array<CredentialDevice & { username: string; secretHash: string }>> {
+    return this.dataSource.query(
+      `SELECT ${DEVICE_COLUMNS}, c.username, c.secret_hash AS "secretHash"
        FROM device_credentials c JOIN devices d ON d.id = c.device_id AND d.client_id = c.client_id ${ZONE_AND_SITE}
-       WHERE c.username = $1 AND ${ACTIVE}`,
-      [username],
+       WHERE c.username = ANY($1) AND ${ACTIVE}`,
+      [usernames],
     );
-    return rows[0];
+  }
+
+  /** Every credential, with whether its device (and zone and site) is still active: what a broker must know. */
+  allWithState(): Promise<Array<CredentialDevice & { username: string; active: boolean }>> {
+    return this.dataSource.query(
+      `SELECT ${DEVICE_COLUMNS}, c.username, (${ACTIVE}) AS active
+       FROM device_credentials c JOIN devices d ON d.id = c.device_id AND d.client_id = c.client_id ${ZONE_AND_SITE}
+       ORDER BY c.username`,
+    );
   }
 }

@@ -4,6 +4,7 @@ import { DomainException, ErrorCode } from '../platform/errors/domain.exception'
 import type { Principal } from '../platform/access/roles';
 import { DeviceCredentialsRepository, type CredentialDevice } from './device-credentials.repository';
 import { generateDeviceSecret, hashDeviceSecret, verifyDeviceSecret } from './device-secret';
+import { MosquittoDeviceSync } from './mosquitto-device-sync';
 
 export interface IssuedDeviceCredential {
   username: string;
@@ -28,16 +29,18 @@ export class DeviceCredentialsService {
   constructor(
     private readonly credentials: DeviceCredentialsRepository,
     private readonly clock: Clock,
+    private readonly broker: MosquittoDeviceSync,
   ) {}
 
   /** A new credential for an active device; 409 when it has one already, unless rotating. Another client's device is not found. */
   async issue(siteKey: string, deviceKey: string, options: IssueOptions = {}): Promise<IssuedDeviceCredential> {
     const [device] = await this.credentials.activeDevicesOfSite(siteKey, options.clientId ?? null, deviceKey);
     if (!device) throw DomainException.notFound('device', deviceUsername(siteKey, deviceKey));
+    const conflict = () => new DomainException(ErrorCode.Conflict, `Device ${deviceUsername(siteKey, deviceKey)} has a credential already; send "rotate": true to replace it.`);
+    // Checked before the broker learns a secret; the insert checks again against a concurrent issue.
+    if (device.hasCredential && options.rotate !== true) throw conflict();
     const issued = await this.store(device, options.rotate === true);
-    if (!issued) {
-      throw new DomainException(ErrorCode.Conflict, `Device ${deviceUsername(siteKey, deviceKey)} has a credential already; send "rotate": true to replace it.`);
-    }
+    if (!issued) throw conflict();
     return issued;
   }
 
@@ -68,14 +71,18 @@ export class DeviceCredentialsService {
       await verifyDeviceSecret(secret, await this.decoy);
       return undefined;
     }
-    const { secretHash, ...device } = found;
-    return (await verifyDeviceSecret(secret, secretHash)) ? device : undefined;
+    const { id, clientId, siteId, siteKey, zoneKey, deviceKey } = found;
+    return (await verifyDeviceSecret(secret, found.secretHash)) ? { id, clientId, siteId, siteKey, zoneKey, deviceKey } : undefined;
   }
 
-  /** Stores a fresh secret's hash; undefined when the device has a credential and this is no rotation. */
+  /**
+   * Gives the broker the fresh secret (Mosquitto needs it in clear, once), then stores its hash;
+   * undefined when the device has a credential and this is no rotation.
+   */
   private async store(device: CredentialDevice, rotate: boolean): Promise<IssuedDeviceCredential | undefined> {
     const username = deviceUsername(device.siteKey, device.deviceKey);
     const secret = generateDeviceSecret();
+    await this.broker.credentialIssued(device, username, secret);
     const row = { clientId: device.clientId, siteId: device.siteId, deviceId: device.id, username, secretHash: await hashDeviceSecret(secret), at: this.clock.now() };
     if (rotate) await this.credentials.replace(row);
     else if (!(await this.credentials.insertIfAbsent(row))) return undefined;

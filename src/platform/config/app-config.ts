@@ -44,6 +44,10 @@ const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, { message: 'expected topic levels without wildcards, like "xla/v1"' })
       .default('xla/v1'),
+    MQTT_AUTH: z.enum(['on', 'off'], { message: 'expected on (devices connect with their credentials) or off (anonymous, for a lab)' }).default('on'),
+    MQTT_ACL_SYNC: z
+      .enum(['dynsec', 'off'], { message: "expected dynsec (keep Mosquitto's dynamic security plugin in step) or off (the broker checks credentials itself)" })
+      .default('dynsec'),
     MQTT_SHARED_GROUP: optional(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'expected 1-64 letters, digits, "_" or "-"' })),
     READINGS_RETENTION_DAYS: z.coerce.number({ message: 'expected a whole number of days' }).int().min(31).default(400),
     READING_MAX_AGE_HOURS: z.coerce.number({ message: 'expected a number of hours' }).positive().default(168),
@@ -80,6 +84,14 @@ const envSchema = z
       .default(10_000),
   })
   .superRefine((env, ctx) => {
+    if (env.MQTT_URL && env.MQTT_AUTH === 'on' && !new URL(env.MQTT_URL).username) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MQTT_URL'],
+        message:
+          'with MQTT_AUTH=on the service connects with a credential of its own: mqtt://<user>:<secret>@host:port (see the README, "MQTT credentials"); MQTT_AUTH=off allows anonymous publishing',
+      });
+    }
     if (Boolean(env.GRAFANA_URL) !== Boolean(env.GRAFANA_TOKEN)) {
       const missing = env.GRAFANA_URL ? 'GRAFANA_TOKEN' : 'GRAFANA_URL';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'required when the other of GRAFANA_URL/GRAFANA_TOKEN is set' });
@@ -99,6 +111,10 @@ export class AppConfig {
   readonly mqttPort!: number;
   /** Topics are {prefix}/{siteKey}/{zoneKey}/{deviceKey}/{signal}. */
   readonly mqttTopicPrefix!: string;
+  /** on: devices connect with their own credentials and publish only under their own topics; off: anonymous (a lab). */
+  readonly mqttAuth!: 'on' | 'off';
+  /** With MQTT_URL and auth on: dynsec keeps Mosquitto's dynamic security plugin in step with the device credentials. */
+  readonly mqttAclSync!: 'dynsec' | 'off';
   /** When set, instances share the sensor stream through $share/<group>/… (each message to one of them). */
   readonly mqttSharedGroup?: string;
   /** Raw readings older than this are dropped a monthly partition at a time. */
@@ -152,6 +168,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     mqttClientId: e.MQTT_CLIENT_ID,
     mqttTopicPrefix: e.MQTT_TOPIC_PREFIX,
     mqttSharedGroup: e.MQTT_SHARED_GROUP,
+    mqttAuth: e.MQTT_AUTH,
+    mqttAclSync: e.MQTT_ACL_SYNC,
     readingMaxAgeMs: e.READING_MAX_AGE_HOURS * 3_600_000,
     readingsRetentionDays: e.READINGS_RETENTION_DAYS,
     dataDir: e.DATA_DIR,

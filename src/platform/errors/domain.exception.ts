@@ -6,6 +6,8 @@ export enum ErrorCode {
   Validation = 'validation',
   Conflict = 'conflict',
   RateLimited = 'rate-limited',
+  /** A system this request needs (the MQTT broker, say) did not answer; nothing was changed. */
+  Unavailable = 'unavailable',
 }
 
 export interface FieldError {

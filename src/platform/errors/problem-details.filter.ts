@@ -12,6 +12,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.Validation]: 400,
   [ErrorCode.Conflict]: 409,
   [ErrorCode.RateLimited]: 429,
+  [ErrorCode.Unavailable]: 503,
 };
 
 const titleOf = (status: number): string => STATUS_CODES[status] ?? 'Error';

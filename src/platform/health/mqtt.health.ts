@@ -15,6 +15,8 @@ export class MqttHealthIndicator {
     const indicator = this.indicators.check(key);
     // The backlog (acknowledged, not yet in the database) is reported, not judged: it drains when the database is back.
     const backlogBytes = this.backlog.bytes();
-    return this.mqtt.connected ? indicator.up({ backlogBytes }) : indicator.down({ message: 'not connected to the MQTT broker', backlogBytes });
+    // MQTT_AUTH=off is said here, so no one runs a lab setting in production without seeing it.
+    const access = this.mqtt.access.auth === 'off' ? { auth: 'off', warning: 'MQTT_AUTH=off: anyone who reaches the broker may publish anything' } : this.mqtt.access;
+    return this.mqtt.connected ? indicator.up({ backlogBytes, ...access }) : indicator.down({ message: 'not connected to the MQTT broker', backlogBytes, ...access });
   }
 }

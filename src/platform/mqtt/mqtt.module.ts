@@ -2,11 +2,11 @@ import { Global, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { BrokerQueueProbe } from './broker-queue-probe';
 import { DeadLettersRepository, deadLettersCounterProvider } from './dead-letters.repository';
 import { MqttBacklog, oldestUnstoredGaugeProvider } from './mqtt-backlog';
-import { MqttService } from './mqtt.service';
+import { deniedCounterProvider, MqttService } from './mqtt.service';
 
 @Global()
 @Module({
-  providers: [MqttService, MqttBacklog, DeadLettersRepository, deadLettersCounterProvider, oldestUnstoredGaugeProvider, BrokerQueueProbe],
+  providers: [MqttService, MqttBacklog, DeadLettersRepository, deadLettersCounterProvider, oldestUnstoredGaugeProvider, deniedCounterProvider, BrokerQueueProbe],
   exports: [MqttService, MqttBacklog, DeadLettersRepository],
 })
 export class MqttModule implements OnApplicationBootstrap {

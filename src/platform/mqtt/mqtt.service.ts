@@ -3,8 +3,20 @@ import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 
 import matchTopic from 'mqtt-match';
 import { LRUCache } from 'lru-cache';
 import { randomBytes } from 'node:crypto';
+import { InjectMetric, makeCounterProvider } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
 import { AppConfig } from '../config/app-config';
+import type { DeniedAction, DeviceAuthenticator, MqttCredential } from './broker-access';
 import { EmbeddedBroker } from './embedded-broker';
+
+const DENIED_COUNTER = 'xla_mqtt_denied_total';
+export const deniedCounterProvider = makeCounterProvider({
+  name: DENIED_COUNTER,
+  help: 'MQTT connections, publishes and subscriptions the embedded broker refused (bad credential, another device\'s topics)',
+  labelNames: ['action'],
+});
+/** The service's MQTT username on the embedded broker (its secret is new at every start). */
+export const EMBEDDED_SERVICE_USERNAME = 'xla-service';
 
 const MIN_RECONNECT_MS = 1_000;
 const MAX_RECONNECT_MS = 30_000;
@@ -38,8 +50,38 @@ export class MqttService implements BeforeApplicationShutdown, OnApplicationShut
   private corked = false;
   private readonly flushHooks: Array<() => void> = [];
   private readonly retries = new Set<HandlerRetry>();
+  private devices?: DeviceAuthenticator;
+  private aclSyncStatus?: () => object | undefined;
+  /** The service's own credential: from MQTT_URL, or made up at start for the embedded broker; none with MQTT_AUTH=off. */
+  readonly credential?: MqttCredential;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    @InjectMetric(DENIED_COUNTER) private readonly deniedCounter: Counter<string>,
+  ) {
+    if (config.mqttUrl) {
+      const url = new URL(config.mqttUrl);
+      if (url.username) this.credential = { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+    } else if (config.mqttAuth === 'on') {
+      this.credential = { username: EMBEDDED_SERVICE_USERNAME, password: randomBytes(32).toString('base64url') };
+    }
+  }
+
+  /** How the broker's device credentials are kept in step (Mosquitto's dynamic security), for /health. */
+  reportAclSync(status: () => object | undefined): void {
+    this.aclSyncStatus = status;
+  }
+
+  /** What /health says of MQTT authentication. */
+  get access(): { auth: 'on' | 'off'; sync?: object } {
+    if (this.config.mqttAuth === 'off') return { auth: 'off' };
+    return { auth: 'on', sync: this.aclSyncStatus?.() };
+  }
+
+  /** Checks device credentials on the embedded broker; registered by the auth module before the broker starts. */
+  useDeviceAuthenticator(devices: DeviceAuthenticator): void {
+    this.devices = devices;
+  }
 
   get connected(): boolean {
     return this.client?.connected ?? false;
@@ -50,15 +92,35 @@ export class MqttService implements BeforeApplicationShutdown, OnApplicationShut
     return [...this.retries];
   }
 
-  /** The URL devices and tools can publish to (the embedded broker's real port when embedded). */
+  /** The broker's URL without a credential: where devices connect with theirs (the embedded broker's real port when embedded). */
+  get deviceBrokerUrl(): string {
+    if (!this.config.mqttUrl) return `mqtt://127.0.0.1:${this.broker?.port ?? this.config.mqttPort}`;
+    const url = new URL(this.config.mqttUrl);
+    url.username = '';
+    url.password = '';
+    return url.toString();
+  }
+
+  /** The broker's URL with the service's own credential, which may do everything. */
   get brokerUrl(): string {
-    return this.config.mqttUrl ?? `mqtt://127.0.0.1:${this.broker?.port ?? this.config.mqttPort}`;
+    if (this.config.mqttUrl) return this.config.mqttUrl;
+    const url = new URL(this.deviceBrokerUrl);
+    if (this.credential) {
+      url.username = encodeURIComponent(this.credential.username);
+      url.password = encodeURIComponent(this.credential.password);
+    }
+    return url.toString();
   }
 
   async start(): Promise<void> {
     if (!this.config.mqttUrl) {
-      this.broker = await EmbeddedBroker.start(this.config.host, this.config.mqttPort);
-      this.logger.log(`Embedded MQTT broker listening on port ${this.broker.port}`);
+      const access = this.credential && {
+        service: this.credential,
+        devices: () => this.devices,
+        denied: (action: DeniedAction) => this.deniedCounter.inc({ action }),
+      };
+      this.broker = await EmbeddedBroker.start(this.config.host, this.config.mqttPort, access);
+      this.logger.log(`Embedded MQTT broker listening on port ${this.broker.port}${access ? '' : ' (MQTT_AUTH=off: anyone may publish anything)'}`);
     }
     const base: IClientOptions = {
       // With a configured client id the broker keeps our session (and queues QoS 1 messages) while we are away.
