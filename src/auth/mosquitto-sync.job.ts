@@ -25,13 +25,14 @@ export class MosquittoSyncJob implements OnApplicationBootstrap, OnApplicationSh
     private readonly mqtt: MqttService,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     if (!this.sync.status) return;
     this.mqtt.reportAclSync(() => this.sync.status);
     this.synced = this.contracts.synced.subscribe(() => void this.sync.syncAll());
     const tick = () => void this.leader.runAsLeader(MOSQUITTO_SYNC_JOB, tickOf(this.clock.now(), MOSQUITTO_SYNC_EVERY_MS), () => this.sync.syncAll());
     this.registry.addInterval(MOSQUITTO_SYNC_JOB, setInterval(tick, MOSQUITTO_SYNC_EVERY_MS).unref());
-    await this.sync.syncAll();
+    // Not awaited: a broker that is away must not hold up the start (/health shows the sync's state).
+    void this.sync.syncAll();
   }
 
   onApplicationShutdown(): void {

@@ -12,6 +12,19 @@ import { startPrivatePostgres } from '../support/private-postgres';
 
 const TOTAL = 3_000;
 const ADMIN_KEY = `admin-${randomUUID()}`;
+const SENSOR = 'alpha-hq.alpha-1f-soap';
+
+/** The soap sensor's own credential, issued by the running service (which gives it to Mosquitto's dynamic security). */
+async function issueSensorCredential(port: number): Promise<{ username: string; password: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/devices/${SENSOR}/credentials`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ rotate: true }),
+  });
+  if (res.status !== 201) throw new Error(`issuing the sensor's credential: ${res.status} ${await res.text()}`);
+  const { username, secret } = (await res.json()) as { username: string; secret: string };
+  return { username, password: secret };
+}
 
 /** Counts stored soap readings: over SQL on the server, or by opening the embedded database once the service has stopped. */
 async function countReadings(storage: Pick<Storage, 'dataDir' | 'databaseUrl'>): Promise<{ n: number; distinct: number }> {
@@ -38,24 +51,26 @@ describe('Sensor ingest through a crash', () => {
   let broker: EmbeddedBroker | undefined;
   let mosquitto: Awaited<ReturnType<typeof startMosquitto>> | undefined;
   let brokerUrl: string;
-  let sensor: MqttClient;
+  let sensor: MqttClient | undefined;
 
   beforeAll(async () => {
     storage = await freshStorage();
     // The broker must outlive the service: with real servers (CI) a Mosquitto of the test's own with the
     // project's configuration (the machine's keeps the defaults, which drop queued QoS 1 messages past 1000),
     // otherwise an aedes of the test's own.
+    // Either refuses anonymous clients. The test's aedes knows no device credentials (the service's own embedded
+    // broker checks those), so there the sensor uses the service's credential; on Mosquitto it has its own.
     if (process.env.MQTT_URL) {
       mosquitto = await startMosquitto();
       brokerUrl = mosquitto.url;
     } else {
-      broker = await EmbeddedBroker.start('127.0.0.1', 0);
-      brokerUrl = `mqtt://127.0.0.1:${broker.port}`;
+      const service = { username: 'xla-service', password: randomUUID() };
+      broker = await EmbeddedBroker.start('127.0.0.1', 0, { service, devices: () => undefined, denied: () => undefined });
+      brokerUrl = `mqtt://${service.username}:${service.password}@127.0.0.1:${broker.port}`;
     }
-    sensor = await mqtt.connectAsync(brokerUrl, { clientId: `sensor-${randomUUID()}`, protocolVersion: 4 });
   });
   afterAll(async () => {
-    await sensor.endAsync();
+    await sensor?.endAsync();
     await broker?.stop();
     await mosquitto?.stop();
     await storage.drop();
@@ -75,13 +90,17 @@ describe('Sensor ingest through a crash', () => {
       PORT: String(port),
       HOST: '127.0.0.1',
       ADMIN_API_KEY: ADMIN_KEY,
+      // The test's aedes has no dynamic security plugin to keep in step.
+      MQTT_ACL_SYNC: mosquitto ? 'dynsec' : 'off',
     };
     const topic = `${prefix}/alpha-hq/1f-restroom/alpha-1f-soap/soap_level`;
     const t0 = Date.now() - 3_600_000;
-    const publish = (i: number) => sensor.publishAsync(topic, JSON.stringify({ value: i % 101, ts: t0 + i * 1_000 }), { qos: 1 });
+    const publish = (i: number) => sensor!.publishAsync(topic, JSON.stringify({ value: i % 101, ts: t0 + i * 1_000 }), { qos: 1 });
 
     const first = runService(env);
     await healthy(port);
+    const credential = mosquitto ? await issueSensorCredential(port) : {};
+    sensor = await mqtt.connectAsync(mosquitto?.deviceUrl ?? brokerUrl, { clientId: `sensor-${randomUUID()}`, protocolVersion: 4, ...credential });
     const sends: Array<Promise<unknown>> = [];
     for (let i = 0; i < TOTAL / 2; i++) sends.push(publish(i));
     await Promise.all(sends.splice(0));
@@ -120,7 +139,7 @@ const rssMb = (pid: number) => procStatusMb(pid, 'VmRSS');
 describeWithServers('Sensor ingest under failure', () => {
   let storage: Storage;
   let mosquitto: Awaited<ReturnType<typeof startMosquitto>>;
-  let sensor: MqttClient;
+  let sensor: MqttClient | undefined;
   const prefix = `resilience-${randomUUID().slice(0, 8)}/xla/v1`;
   const topic = `${prefix}/alpha-hq/1f-restroom/alpha-1f-soap/soap_level`;
   let t0: number;
@@ -128,22 +147,27 @@ describeWithServers('Sensor ingest under failure', () => {
   const publishMany = async (count: number) => {
     const sends: Array<Promise<unknown>> = [];
     // 20 ms apart from an hour ago: room for 180,000 readings before one would be in the future (and refused).
-    for (let i = 0; i < count; i++, sent++) sends.push(sensor.publishAsync(topic, JSON.stringify({ value: sent % 101, ts: t0 + sent * 20 }), { qos: 1 }));
+    for (let i = 0; i < count; i++, sent++) sends.push(sensor!.publishAsync(topic, JSON.stringify({ value: sent % 101, ts: t0 + sent * 20 }), { qos: 1 }));
     await Promise.all(sends);
   };
 
   beforeEach(async () => {
     storage = await freshStorage();
     mosquitto = await startMosquitto();
-    sensor = await mqtt.connectAsync(mosquitto.url, { clientId: `sensor-${randomUUID()}`, protocolVersion: 4 });
+    sensor = undefined;
     t0 = Date.now() - 3_600_000;
     sent = 0;
   });
   afterEach(async () => {
-    await sensor.endAsync();
+    await sensor?.endAsync();
     await mosquitto.stop();
     await storage.drop();
   });
+
+  /** The sensor connects with its own credential, which the running service issues. */
+  const connectSensor = async (port: number) => {
+    sensor = await mqtt.connectAsync(mosquitto.deviceUrl, { clientId: `sensor-${randomUUID()}`, protocolVersion: 4, ...(await issueSensorCredential(port)) });
+  };
 
   const serviceEnv = (overrides: Record<string, string>) => ({
     DATA_DIR: storage.dataDir,
@@ -152,6 +176,7 @@ describeWithServers('Sensor ingest under failure', () => {
     MQTT_TOPIC_PREFIX: prefix,
     CONTRACTS_DIR: FIXTURE_CONTRACTS,
     HOST: '127.0.0.1',
+    ADMIN_API_KEY: ADMIN_KEY,
     // Instances of one deployment share the pseudonym secret (README, Scaling out).
     PSEUDONYM_SECRET: 'test-pseudonym-secret-of-this-deployment-0123456789',
     ...overrides,
@@ -166,6 +191,7 @@ describeWithServers('Sensor ingest under failure', () => {
       const service = runService(serviceEnv({ DATABASE_URL: postgres.url, MQTT_CLIENT_ID: `xla-outage-${randomUUID().slice(0, 8)}`, PORT: String(port) }));
       try {
         await healthy(port);
+        await connectSensor(port);
         await publishMany(2_000);
         postgres.stop();
         const rssAtStop = rssMb(service.child.pid!);
@@ -178,9 +204,9 @@ describeWithServers('Sensor ingest under failure', () => {
         }
         const health = await fetch(`http://127.0.0.1:${port}/health`);
         expect(health.status).toBe(503);
-        const backlog = (await health.json()) as { details?: { mqtt?: { backlogBytes?: number }; database?: { status?: string } } };
+        const backlog = (await health.json()) as { details?: { database?: { status?: string } }; ingest?: { backlogBytes?: number } };
         expect(backlog.details?.database?.status).toBe('down');
-        expect(backlog.details?.mqtt?.backlogBytes).toBeGreaterThan(0);
+        expect(backlog.ingest?.backlogBytes).toBeGreaterThan(0);
         const oldestUnstored = async () => Number(/^xla_ingest_oldest_unstored_seconds (\S+)/m.exec(await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text()))?.[1]);
         // Messages acknowledged at the start of the outage are still waiting.
         expect(await oldestUnstored()).toBeGreaterThan(5);
@@ -209,6 +235,7 @@ describeWithServers('Sensor ingest under failure', () => {
       );
       try {
         for (const port of ports) await healthy(port);
+        await connectSensor(ports[0]);
         await publishMany(4_000);
         await pollUntil(async () => (await countReadings(storage)).n >= sent, 60_000, 250);
         await expect(countReadings(storage)).resolves.toEqual({ n: sent, distinct: sent });

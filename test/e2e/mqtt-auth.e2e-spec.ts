@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DeviceCredentialsService } from '../../src/auth/device-credentials.service';
 import { ContractsSyncService } from '../../src/catalog/contracts-sync.service';
+import { loadConfig } from '../../src/platform/config/app-config';
 import { MqttService } from '../../src/platform/mqtt/mqtt.service';
 import { startMosquitto } from '../support/mosquitto';
 import { FIXTURE_CONTRACTS, pollUntil, startTestApp, type TestApp } from '../support/test-app';
@@ -135,5 +136,31 @@ describe.each(brokers)('MQTT device identity on the %s broker', (kind) => {
     expect(summary.devices.retired).toBe(1);
     await closed;
     expect(REFUSED).toContain(await refusal(checkin.username, checkin.secret));
+  });
+});
+
+describe('MQTT_AUTH=off (a lab)', () => {
+  let sut: TestApp;
+  beforeAll(async () => {
+    sut = await startTestApp({ env: { MQTT_URL: undefined, MQTT_AUTH: 'off' } });
+  });
+  afterAll(() => sut.close());
+
+  it('lets an anonymous client publish for any device, and /health says so', async () => {
+    const health = await request(sut.http).get('/health').expect(200);
+    expect(health.body.info.mqtt).toMatchObject({ status: 'up', auth: 'off', warning: expect.stringMatching(/anyone/) });
+    const anonymous = await mqtt.connectAsync(sut.app.get(MqttService).deviceBrokerUrl, { clientId: `lab-${randomUUID()}`, protocolVersion: 4, reconnectPeriod: 0 });
+    try {
+      await anonymous.publishAsync(`${sut.config.mqttTopicPrefix}/alpha-hq/1f-restroom/alpha-1f-soap/soap_level`, JSON.stringify({ value: 12, ts: Date.now() - 5_000 }), { qos: 1 });
+      await pollUntil(async () => (await sut.dataSource.query<unknown[]>(`SELECT 1 FROM readings WHERE value = 12`)).length === 1);
+    } finally {
+      await anonymous.endAsync();
+    }
+  });
+
+  it('is only off when asked: with MQTT_URL and no credential in it, the service refuses to start and says why', () => {
+    expect(() => loadConfig({ MQTT_URL: 'mqtt://127.0.0.1:1883' })).toThrow(/MQTT_URL: with MQTT_AUTH=on the service connects with a credential of its own/);
+    expect(loadConfig({ MQTT_URL: 'mqtt://127.0.0.1:1883', MQTT_AUTH: 'off' }).mqttAuth).toBe('off');
+    expect(loadConfig({}).mqttAuth).toBe('on');
   });
 });

@@ -45,7 +45,7 @@ describe('Platform', () => {
 describe('Platform start-up', () => {
   it('answers 503 on /health while the MQTT broker is unreachable', async () => {
     const port = await freePort();
-    const sut = await startTestApp({ env: { MQTT_URL: `mqtt://127.0.0.1:${port}` } });
+    const sut = await startTestApp({ env: { MQTT_URL: `mqtt://xla-service:secret@127.0.0.1:${port}` } });
     try {
       const res = await request(sut.http).get('/health').expect(503);
       expect(res.body).toMatchObject({ status: 'error', error: { mqtt: { status: 'down' } }, info: { database: { status: 'up' } } });

@@ -10,8 +10,8 @@ describe(loadConfig.name, () => {
   });
 
   it('reads real servers and Grafana when given', () => {
-    const sut = loadConfig({ DATABASE_URL: 'postgres://root@127.0.0.1/test', MQTT_URL: 'mqtt://127.0.0.1:1883', GRAFANA_URL: 'http://grafana:3000', GRAFANA_TOKEN: 'glsa_x' });
-    expect(sut).toMatchObject({ databaseUrl: 'postgres://root@127.0.0.1/test', mqttUrl: 'mqtt://127.0.0.1:1883', grafana: { url: 'http://grafana:3000', token: 'glsa_x' } });
+    const sut = loadConfig({ DATABASE_URL: 'postgres://root@127.0.0.1/test', MQTT_URL: 'mqtt://xla-service:s3cret@127.0.0.1:1883', GRAFANA_URL: 'http://grafana:3000', GRAFANA_TOKEN: 'glsa_x' });
+    expect(sut).toMatchObject({ databaseUrl: 'postgres://root@127.0.0.1/test', mqttUrl: 'mqtt://xla-service:s3cret@127.0.0.1:1883', mqttAuth: 'on', mqttAclSync: 'dynsec', grafana: { url: 'http://grafana:3000', token: 'glsa_x' } });
   });
 
   it.each([
@@ -20,6 +20,9 @@ describe(loadConfig.name, () => {
     [{ MQTT_PORT: '-1' }, 'MQTT_PORT: expected a port number'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL: expected a URL starting with postgres:// or postgresql://'],
     [{ MQTT_URL: 'localhost:1883' }, 'MQTT_URL: expected a URL starting with mqtt://'],
+    [{ MQTT_URL: 'mqtt://127.0.0.1:1883' }, 'MQTT_URL: with MQTT_AUTH=on the service connects with a credential of its own'],
+    [{ MQTT_AUTH: 'maybe' }, 'MQTT_AUTH: expected on'],
+    [{ MQTT_ACL_SYNC: 'yes' }, 'MQTT_ACL_SYNC: expected dynsec'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent'],
     [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY: expected at least 24 characters'],
     [{ PSEUDONYM_SECRET: 'x'.repeat(31) }, 'PSEUDONYM_SECRET: expected at least 32 characters'],

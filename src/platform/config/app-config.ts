@@ -84,7 +84,7 @@ const envSchema = z
       .default(10_000),
   })
   .superRefine((env, ctx) => {
-    if (env.MQTT_URL && env.MQTT_AUTH === 'on' && !new URL(env.MQTT_URL).username) {
+    if (env.MQTT_URL && env.MQTT_AUTH === 'on' && URL.canParse(env.MQTT_URL) && !new URL(env.MQTT_URL).username) {
       ctx.addIssue({
         code: 'custom',
         path: ['MQTT_URL'],

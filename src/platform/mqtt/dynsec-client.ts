@@ -76,7 +76,9 @@ export class DynsecClient {
 
   private connect(): Promise<MqttClient> {
     this.client ??= (async () => {
-      const client = await mqtt.connectAsync(this.url, { clientId: `${this.clientId}-dynsec-${randomBytes(4).toString('hex')}`, clean: true, reconnectPeriod: 1_000, connectTimeout: 5_000, log: () => undefined });
+      // The first connection is not retried (a broker that is away fails the request at once); later ones are.
+      const options = { clientId: `${this.clientId}-dynsec-${randomBytes(4).toString('hex')}`, clean: true, reconnectPeriod: 1_000, connectTimeout: 5_000, log: () => undefined };
+      const client = await mqtt.connectAsync(this.url, options, false);
       client.on('message', (topic, payload) => this.answer(payload));
       client.on('error', () => undefined);
       const [granted] = await client.subscribeAsync(RESPONSES, { qos: 1 });
