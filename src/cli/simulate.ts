@@ -1,10 +1,18 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ContractFileError, loadContractDirectory } from '../catalog/contract-file';
 import type { SiteSpec } from '../catalog/contract-file.schema';
+import {
+  CredentialsError,
+  deviceUsernamesOf,
+  issueCredentials,
+  parseCredentialSheet,
+  requireCredentials,
+  type CredentialMap,
+} from '../simulator/device-credentials';
 import { generatedContract, generatedContractYaml } from '../simulator/generated-contract';
-import { MqttPublisher } from '../simulator/mqtt-publisher';
+import { BrokerRefusedError, DevicePublisher, MqttPublisher } from '../simulator/mqtt-publisher';
 import { defaultSimStart, SimulatedClock } from '../simulator/simulated-clock';
 import { Simulation } from '../simulator/simulation';
 import { runSimulation } from '../simulator/simulator';
@@ -16,6 +24,13 @@ const USAGE = `npm run simulate -- [options]
   --speed X             simulated time runs X times faster; a faster run replays the last 23 hours, then goes on live (default 1)
   --start ISO           simulated start time (default: now, or 23 hours ago when --speed > 1)
   --mqtt-url URL        broker (default MQTT_URL or mqtt://127.0.0.1:1883)
+  --credentials FILE    device credentials, the installers' sheet (npm run devices:credentials -- --site <key> --format csv);
+                        repeat it for more sites. Each device then connects with its own credential
+  --api-url URL         the service's base URL (e.g. http://127.0.0.1:3000): issue (rotate!) a credential for each simulated
+                        device through its API before starting; needs --api-key
+  --api-key KEY         an admin API key of the service, for --api-url (default XLA_API_KEY, which
+                        keeps it out of the process list)
+                        (without --credentials or --api-url, all devices share one anonymous connection: brokers with MQTT_AUTH=off)
   --prefix P            topic prefix (default MQTT_TOPIC_PREFIX or xla/v1)
   --contracts DIR       contract YAML folder (default CONTRACTS_DIR or config/contracts)
   --write-contract FILE write the generated contract there, for the service's CONTRACTS_DIR
@@ -43,6 +58,9 @@ function parse(argv: string[]) {
       speed: { type: 'string' },
       start: { type: 'string' },
       'mqtt-url': { type: 'string' },
+      credentials: { type: 'string', multiple: true },
+      'api-url': { type: 'string' },
+      'api-key': { type: 'string' },
       prefix: { type: 'string' },
       contracts: { type: 'string' },
       'write-contract': { type: 'string' },
@@ -54,6 +72,10 @@ function parse(argv: string[]) {
   });
   const start = values.start === undefined ? undefined : Date.parse(values.start);
   if (start !== undefined && Number.isNaN(start)) throw new UsageError(`--start: expected an ISO 8601 time like 2026-11-23T06:00:00Z, got "${values.start}"`);
+  const apiKey = values['api-key'] ?? process.env.XLA_API_KEY;
+  if ((values['api-url'] === undefined) !== (apiKey === undefined)) throw new UsageError('--api-url and --api-key (or XLA_API_KEY) go together');
+  if (values['api-url'] !== undefined && values.credentials) throw new UsageError('--credentials or --api-url/--api-key, not both');
+  if (values['api-url'] !== undefined && !URL.canParse(values['api-url'])) throw new UsageError(`--api-url: expected a URL like http://127.0.0.1:3000, got "${values['api-url']}"`);
   return {
     help: values.help,
     sites: values.sites === undefined ? undefined : numberFlag('sites', values.sites, 0, (n) => Number.isInteger(n) && n >= 1 && n <= 10_000, 'a whole number from 1 to 10000'),
@@ -63,6 +85,8 @@ function parse(argv: string[]) {
     seed: numberFlag('seed', values.seed, Math.floor(Math.random() * 2 ** 32), (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32, 'a whole number from 0 to 4294967295'),
     start,
     mqttUrl: values['mqtt-url'] ?? process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
+    credentialFiles: values.credentials ?? [],
+    api: values['api-url'] === undefined ? undefined : { apiUrl: values['api-url'], apiKey: apiKey! },
     prefix: (values.prefix ?? process.env.MQTT_TOPIC_PREFIX ?? 'xla/v1').replace(/\/+$/, ''),
     contracts: values.contracts ?? process.env.CONTRACTS_DIR ?? 'config/contracts',
     writeContract: values['write-contract'],
@@ -82,6 +106,30 @@ function chooseSites(options: ReturnType<typeof parse>): { sites: SiteSpec[]; ge
   const contract = generatedContract(wanted);
   if (options.writeContract) writeFileSync(options.writeContract, generatedContractYaml(wanted));
   return { sites: contract.spec.sites, generated: true };
+}
+
+/** The credentials of these devices from the --credentials sheets, all of them or an error; undefined without sheets. */
+function credentialsFromSheets(files: string[], usernames: string[]): CredentialMap | undefined {
+  if (files.length === 0) return undefined;
+  const sheets = new Map(files.flatMap((file) => [...parseCredentialSheet(readSheet(file), file)]));
+  requireCredentials(sheets, usernames);
+  return new Map(usernames.map((u) => [u, sheets.get(u)!]));
+}
+
+function readSheet(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CredentialsError(`--credentials: cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** The broker URL without its password, for printing. */
+function redact(url: string): string {
+  const parsed = URL.parse(url);
+  if (!parsed?.password) return url;
+  parsed.password = '***';
+  return parsed.toString();
 }
 
 async function waitFor(url: string, stop: AbortSignal): Promise<void> {
@@ -107,14 +155,24 @@ async function main(): Promise<void> {
   const { sites, generated } = chooseSites(options);
   if (generated && !options.writeContract) info(`Generated ${sites.length} sites the service does not know; add --write-contract <file> and put it in the service's CONTRACTS_DIR.`);
   if (generated && options.writeContract) info(`Wrote the generated contract to ${options.writeContract}.`);
+  // Sheets are checked before waiting for the service; the API issues credentials once it answers.
+  const usernames = deviceUsernamesOf(sites);
+  const fromSheets = credentialsFromSheets(options.credentialFiles, usernames);
   if (options.waitFor) await waitFor(options.waitFor, stop.signal);
   if (stop.signal.aborted) return;
+  const credentials = options.api ? await issueCredentials(usernames, { ...options.api, stop: stop.signal }) : fromSheets;
+  if (stop.signal.aborted) return;
+  if (options.api) info(`Issued credentials for ${usernames.length} devices through ${options.api.apiUrl}.`);
 
-  const publisher = await MqttPublisher.connect(options.mqttUrl);
+  const warn = (line: string) => process.stderr.write(`simulate: ${line}\n`);
+  const publisher = credentials
+    ? await DevicePublisher.connect(credentials, { url: options.mqttUrl, prefix: options.prefix, warn })
+    : await MqttPublisher.connect(options.mqttUrl, warn);
   const realStart = Date.now();
   const simStart = options.start ?? defaultSimStart(realStart, options.speed);
   const simulation = new Simulation(sites, { seed: options.seed, start: new Date(simStart), prefix: options.prefix });
-  info(`Simulating ${sites.length} sites (${simulation.deviceCount} devices) to ${options.mqttUrl} at ${options.rate} msg/s, speed ${options.speed}×, from ${new Date(simStart).toISOString()}. Ctrl-C stops.`);
+  const connections = credentials ? `one connection per device` : 'one anonymous connection';
+  info(`Simulating ${sites.length} sites (${simulation.deviceCount} devices, ${connections}) to ${redact(options.mqttUrl)} at ${options.rate} msg/s, speed ${options.speed}×, from ${new Date(simStart).toISOString()}. Ctrl-C stops.`);
   try {
     const summary = await runSimulation(simulation, publisher, {
       rate: options.rate,
@@ -133,7 +191,12 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    const known = error instanceof UsageError || error instanceof ContractFileError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    const known =
+      error instanceof UsageError ||
+      error instanceof ContractFileError ||
+      error instanceof CredentialsError ||
+      error instanceof BrokerRefusedError ||
+      (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
     process.stderr.write(`simulate: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n${error instanceof UsageError ? `\n${USAGE}\n` : ''}`);
     process.exit(error instanceof UsageError ? 2 : 1);
   },

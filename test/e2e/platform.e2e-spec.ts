@@ -36,6 +36,14 @@ describe('Platform', () => {
     expect(made.body.correlationId).toBe(made.headers['x-request-id']);
   });
 
+  it('names an unknown query parameter in the 400, not the body', async () => {
+    const res = await request(sut.http).get('/api/v1/readings?device=alpha-hq.alpha-1f-soap&bogus=1&also=2').set('Authorization', `Bearer ${await sut.keyFor('admin')}`).expect(400);
+    expect(res.body.errors).toEqual([
+      { field: 'bogus', message: 'unknown field "bogus"' },
+      { field: 'also', message: 'unknown field "also"' },
+    ]);
+  });
+
   it('answers unknown routes with problem+json', async () => {
     const res = await request(sut.http).get('/nowhere').expect(404);
     expect(res.headers['content-type']).toContain('application/problem+json');

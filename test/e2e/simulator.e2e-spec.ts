@@ -1,13 +1,16 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Signal } from '../../src/catalog/catalog.types';
 import { loadContractDirectory, parseContractFile } from '../../src/catalog/contract-file';
+import { DeviceCredentialsService } from '../../src/auth/device-credentials.service';
 import { EmbeddedBroker } from '../../src/platform/mqtt/embedded-broker';
-import { pollUntil } from '../support/test-app';
+import { MqttService } from '../../src/platform/mqtt/mqtt.service';
+import { EVENT_SIGNALS } from '../../src/simulator/site-model';
+import { FIXTURE_CONTRACTS, pollUntil, startTestApp, type TestApp } from '../support/test-app';
 
 const ROOT = join(__dirname, '..', '..');
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -31,7 +34,7 @@ function recentWednesdayMorning(): string {
   return day.toISOString();
 }
 
-describe('npm run simulate', () => {
+describe('npm run simulate (MQTT_AUTH=off broker, one anonymous connection)', () => {
   let broker: EmbeddedBroker | undefined;
   let url: string;
   let listener: MqttClient;
@@ -104,5 +107,81 @@ describe('npm run simulate', () => {
     const run = await simulate(['--rate', 'fast']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--rate: expected messages per second, more than 0, got "fast"');
+  });
+});
+
+describe('npm run simulate against the service (MQTT_AUTH=on, a connection per device)', () => {
+  let sut: TestApp;
+  let apiUrl: string;
+  let deviceUrl: string;
+  let dir: string;
+  const sites = loadContractDirectory(FIXTURE_CONTRACTS).flatMap((file) => file.spec.sites);
+  const devices = sites.flatMap((site) => site.zones.flatMap((z) => z.devices));
+  // Devices that send readings (events such as check-ins may not happen in a short run).
+  const readingDevices = devices.filter((d) => d.signals.some((s) => !EVENT_SIGNALS.has(s)));
+  const common = () => ['--mqtt-url', deviceUrl, '--contracts', FIXTURE_CONTRACTS, '--prefix', sut.config.mqttTopicPrefix, '--rate', '200', '--seed', '3'];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'xla-sim-auth-'));
+    // The embedded broker, which checks device credentials itself, even where CI sets MQTT_URL.
+    sut = await startTestApp({ env: { MQTT_URL: undefined } });
+    await sut.app.listen(0, '127.0.0.1');
+    apiUrl = (await sut.app.getUrl()).replace('[::1]', '127.0.0.1');
+    deviceUrl = sut.app.get(MqttService).deviceBrokerUrl;
+  });
+  afterAll(async () => {
+    await sut.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Keys of the devices with readings received since `since`. */
+  const devicesWithReadingsSince = async (since: Date) =>
+    (
+      await sut.dataSource.query<Array<{ key: string }>>(
+        'SELECT DISTINCT d.key FROM readings r JOIN devices d ON d.id = r.device_id WHERE r.received_at >= $1 ORDER BY d.key',
+        [since],
+      )
+    ).map((row) => row.key);
+  const everyDeviceReports = (since: Date) =>
+    pollUntil(async () => {
+      const keys = await devicesWithReadingsSince(since);
+      return readingDevices.every((d) => keys.includes(d.key)) && keys;
+    });
+
+  it('refuses to run anonymously, and says which options give the devices credentials', async () => {
+    const run = await simulate([...common(), '--duration', '1']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('the broker wants device credentials: pass --api-url/--api-key or --credentials');
+  });
+
+  it('issues a credential per device through the API, and the service stores what each device publishes', async () => {
+    const since = new Date();
+    const run = await simulate([...common(), '--api-url', apiUrl, '--api-key', await sut.keyFor('admin'), '--duration', '3']);
+    expect(run).toMatchObject({ code: 0 });
+    expect(run.stderr).toContain(`Issued credentials for ${devices.length} devices`);
+    const summary = JSON.parse(run.stdout.trim().split('\n').pop()!);
+    expect(summary).toMatchObject({ failed: 0, sites: sites.length });
+    expect(summary.published).toBeGreaterThan(300);
+    await expect(everyDeviceReports(since)).resolves.toEqual(readingDevices.map((d) => d.key).sort());
+  });
+
+  it("connects each device with its line of the installers' sheets (one file per site)", async () => {
+    const files: string[] = [];
+    for (const site of sites) {
+      const issued = await sut.app.get(DeviceCredentialsService).issueForSite(site.key, true);
+      const file = join(dir, `${site.key}.csv`);
+      writeFileSync(file, ['username,secret,device,zone', ...issued.map((c) => `${c.username},${c.secret},${c.device},${c.zone}`)].join('\n'));
+      files.push('--credentials', file);
+    }
+    const since = new Date();
+    const run = await simulate([...common(), ...files, '--duration', '2']);
+    expect(run).toMatchObject({ code: 0 });
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ failed: 0 });
+    await expect(everyDeviceReports(since)).resolves.toEqual(readingDevices.map((d) => d.key).sort());
+
+    // A sheet that misses a site's devices stops the run before it connects, naming them.
+    const partial = await simulate([...common(), ...files.slice(0, 2), '--duration', '1']);
+    expect(partial.code).toBe(1);
+    expect(partial.stderr).toMatch(/no credential for \d+ of \d+ simulated devices/);
   });
 });

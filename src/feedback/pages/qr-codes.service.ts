@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { CatalogService } from '../../catalog/catalog.service';
 import { isLanguage } from './language';
 import type { Principal } from '../../platform/access/roles';
@@ -9,11 +9,20 @@ import { renderPosters } from './qr-posters.views';
 
 /** QR codes of touchpoints and the printable posters that carry them, within the caller's client. */
 @Injectable()
-export class QrCodesService {
+export class QrCodesService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(QrCodesService.name);
+
   constructor(
     private readonly catalog: CatalogService,
     private readonly config: AppConfig,
   ) {}
+
+  /** Once at start-up: posters printed now would point at an address no occupant's phone reaches. */
+  onApplicationBootstrap(): void {
+    if (!this.config.publicUrlSet) {
+      this.logger.warn(`PUBLIC_URL is not set: QR codes and posters point at ${this.config.publicUrl}, which occupants' phones cannot reach. Set PUBLIC_URL to the address they use before printing.`);
+    }
+  }
 
   async touchpointSvg(key: string, who: Principal): Promise<string> {
     const tp = await this.catalog.touchpointByKey(key, who.clientId);

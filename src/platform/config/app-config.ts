@@ -133,6 +133,8 @@ export class AppConfig {
   readonly shutdownTimeoutMs!: number;
   /** Base URL printed in QR codes. */
   readonly publicUrl!: string;
+  /** Whether PUBLIC_URL was given (else publicUrl is localhost, fine for a demo, wrong on a poster). */
+  readonly publicUrlSet!: boolean;
   /** Fastify trustProxy: which X-Forwarded-For hops to believe for the client address. */
   readonly trustProxy!: boolean | number | string[];
   /** Requests per minute per client address on public endpoints; 0 turns the limit off. */
@@ -180,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     grafana: e.GRAFANA_URL && e.GRAFANA_TOKEN ? { url: e.GRAFANA_URL, token: e.GRAFANA_TOKEN } : undefined,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrlSet: e.PUBLIC_URL !== undefined,
     trustProxy: e.TRUST_PROXY,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     ratingMaxAgeMs: e.RATING_MAX_AGE_HOURS * 3_600_000,

@@ -27,6 +27,13 @@ export interface ProblemDetails {
   errors?: FieldError[];
 }
 
+/** A zod issue as the fields it is about: an unknown parameter or property is named, not reported at its parent. */
+function fieldErrors(issue: ZodError['issues'][number]): FieldError[] {
+  const at = (key?: string) => [...issue.path.map(String), ...(key === undefined ? [] : [key])].join('.') || '(body)';
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: at(key), message: `unknown field "${key}"` }));
+  return [{ field: at(), message: issue.message }];
+}
+
 /** Maps every error to application/problem+json (RFC 9457); unknown errors become a logged 500. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -59,7 +66,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof ZodValidationException) {
       const zodError = exception.getZodError();
-      const errors = zodError instanceof ZodError ? zodError.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })) : [];
+      const errors = zodError instanceof ZodError ? zodError.issues.flatMap(fieldErrors) : [];
       return { type: 'urn:xla-monitor:problem:validation', title: titleOf(400), status: 400, detail: 'The request is not valid.', errors };
     }
     if (exception instanceof HttpException) {

@@ -13,7 +13,8 @@ export class MqttHealthIndicator {
   check(key: string) {
     const indicator = this.indicators.check(key);
     // MQTT_AUTH=off is said here, so no one runs a lab setting in production without seeing it.
-    const access = this.mqtt.access.auth === 'off' ? { auth: 'off', warning: 'MQTT_AUTH=off: anyone who reaches the broker may publish anything' } : this.mqtt.access;
+    const access: Record<string, unknown> =
+      this.mqtt.access.auth === 'off' ? { auth: 'off', warning: 'MQTT_AUTH=off: anyone who reaches the broker may publish anything' } : { ...this.mqtt.access };
     return this.mqtt.connected ? indicator.up(access) : indicator.down({ message: 'not connected to the MQTT broker', ...access });
   }
 }
