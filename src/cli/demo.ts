@@ -1,42 +1,156 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-// npm run demo: the service, and once it answers /health, the simulator feeding its broker gently.
-// Both run in their own process groups, so Ctrl-C reaches each exactly once — through here.
-const env = process.env;
-// With MQTT_AUTH on (the default) the simulated devices need credentials, which the simulator issues through
-// the API with an admin key: the one configured, or one made up for this run (never printed).
-const deviceAuth = env.MQTT_AUTH !== 'off';
-const adminKey = env.ADMIN_API_KEY ?? randomBytes(24).toString('base64url');
-const service = spawn(process.execPath, [join(__dirname, '..', 'main.js')], { stdio: 'inherit', detached: true, env: { ...env, ADMIN_API_KEY: adminKey } });
+// npm run demo: the service on ports that are free, and once it answers /health, a banner saying where
+// to go, and the simulator feeding its broker gently. Both run in their own process groups, so Ctrl-C
+// reaches each exactly once — through here.
 
-const port = env.PORT ?? '3000';
-const mqttPort = env.MQTT_PORT ?? '1883';
-const host = !env.HOST || env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
-let simulator: ChildProcess | undefined;
-if (port === '0' || (!env.MQTT_URL && mqttPort === '0')) {
-  process.stderr.write('demo: PORT=0 or MQTT_PORT=0 picks a port the simulator cannot know; running the service without it.\n');
-} else {
-  const apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const args = ['--mqtt-url', env.MQTT_URL ?? `mqtt://127.0.0.1:${mqttPort}`, '--wait-for', `${apiUrl}/health`, '--rate', '20', '--speed', '144', '--quiet'];
-  if (deviceAuth) args.push('--api-url', apiUrl);
+const SIMULATOR_RATE = 20;
+const SIMULATOR_SPEED = 144;
+const HEALTHY_WITHIN_MS = 120_000;
+
+interface Touchpoint {
+  key: string;
+  kind: string;
+  token: string;
+}
+
+/** Whether a server could listen on this port now (what the service is about to do). */
+function isFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
+}
+
+/** A port the OS says is free now. */
+function anyFreePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The wanted port if it is free, else any free one, with a note saying so (the demo must start; `npm start` refuses instead). */
+async function choosePort(what: string, wanted: number, host: string, notes: string[]): Promise<number> {
+  if (wanted !== 0 && (await isFree(wanted, host))) return wanted;
+  const port = await anyFreePort(host);
+  if (wanted !== 0) notes.push(`${what} port ${wanted} is taken, so the demo uses ${port}.`);
+  return port;
+}
+
+/** ADMIN_API_KEY if given; else the demo's own, made once and kept in DATA_DIR so it stays the same across runs. */
+function adminKey(env: NodeJS.ProcessEnv, dataDir: string): { key: string; origin: string } {
+  if (env.ADMIN_API_KEY) return { key: env.ADMIN_API_KEY, origin: 'from ADMIN_API_KEY' };
+  const file = join(dataDir, 'demo-admin.key');
+  try {
+    return { key: readFileSync(file, 'utf8').trim(), origin: `kept in ${file}` };
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const key = `demo_${randomBytes(24).toString('base64url')}`;
+    writeFileSync(file, `${key}\n`, { mode: 0o600 });
+    return { key, origin: `made for the demo, kept in ${file}` };
+  }
+}
+
+/** Polls /health until it answers 200; false if the service exited or took too long. */
+async function healthy(baseUrl: string, service: ChildProcess): Promise<boolean> {
+  for (const deadline = Date.now() + HEALTHY_WITHIN_MS; Date.now() < deadline && service.exitCode === null; ) {
+    const status = await fetch(`${baseUrl}/health`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+/** One QR page and one kiosk of the demo contract, to open in a browser. */
+async function demoPages(baseUrl: string, key: string): Promise<{ qr?: Touchpoint; kiosk?: Touchpoint }> {
+  const res = await fetch(`${baseUrl}/api/v1/touchpoints?limit=200`, { headers: { Authorization: `Bearer ${key}` } }).catch(() => undefined);
+  if (!res?.ok) return {};
+  const { items } = (await res.json()) as { items: Touchpoint[] };
+  return { qr: items.find((t) => t.kind === 'qr'), kiosk: items.find((t) => t.kind === 'kiosk') };
+}
+
+function banner(lines: Array<[string, string]>, notes: string[]): string {
+  const width = Math.max(...lines.map(([label]) => label.length));
+  return ['', 'XLA Monitor demo is running.', ...lines.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`), ...notes.map((n) => `  Note: ${n}`), ''].join('\n');
+}
+
+async function main(): Promise<void> {
+  const env = { ...process.env };
+  const bindHost = env.HOST ?? '0.0.0.0';
+  const host = bindHost === '0.0.0.0' || bindHost === '::' ? 'localhost' : bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+  const notes: string[] = [];
+  const port = await choosePort('HTTP', Number(env.PORT ?? 3000), bindHost, notes);
+  const embeddedBroker = !env.MQTT_URL;
+  const mqttPort = embeddedBroker ? await choosePort('MQTT', Number(env.MQTT_PORT ?? 1883), bindHost, notes) : undefined;
+  const dataDir = env.DATA_DIR ?? './data';
+  const admin = adminKey(env, dataDir);
+  const deviceAuth = env.MQTT_AUTH !== 'off';
+  const baseUrl = `http://${host}:${port}`;
+
+  // Warnings and errors only, pretty on a terminal: the banner is what a first-time user needs to read.
+  const serviceEnv = { ...env, PORT: String(port), ...(mqttPort === undefined ? {} : { MQTT_PORT: String(mqttPort) }), ADMIN_API_KEY: admin.key, DEMO_MODE: 'true', LOG_LEVEL: env.LOG_LEVEL ?? 'warn' };
+  const service = spawn(process.execPath, [join(__dirname, '..', 'main.js')], { stdio: 'inherit', detached: true, env: serviceEnv });
+  // Started once the service is healthy; the signal handlers are in place before that.
+  const later: { simulator?: ChildProcess } = {};
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      later.simulator?.kill('SIGTERM');
+      service.kill(signal);
+    });
+  }
+  service.on('exit', (code, signal) => {
+    later.simulator?.kill('SIGTERM');
+    if (signal) process.kill(process.pid, signal);
+    process.exitCode = code ?? 1;
+  });
+
+  if (!(await healthy(baseUrl, service))) {
+    if (service.exitCode === null) process.stderr.write(`demo: the service did not answer ${baseUrl}/health within ${HEALTHY_WITHIN_MS / 1000} s; it goes on.\n`);
+    return;
+  }
+
+  const brokerUrl = env.MQTT_URL ?? `mqtt://127.0.0.1:${mqttPort}`;
+  const args = ['--mqtt-url', brokerUrl, '--rate', String(SIMULATOR_RATE), '--speed', String(SIMULATOR_SPEED), '--quiet'];
+  if (deviceAuth) args.push('--api-url', baseUrl);
   // The key goes through the environment, not the command line that `ps` shows.
-  simulator = spawn(process.execPath, [join(__dirname, 'simulate.js'), ...args], { stdio: ['ignore', 'ignore', 'inherit'], detached: true, env: { ...env, XLA_API_KEY: adminKey } });
+  const simulator = (later.simulator = spawn(process.execPath, [join(__dirname, 'simulate.js'), ...args], { stdio: ['ignore', 'ignore', 'inherit'], detached: true, env: { ...env, XLA_API_KEY: admin.key } }));
   simulator.on('exit', (code) => {
     if (code) process.stderr.write(`demo: the simulator stopped (exit code ${code}); the service goes on.\n`);
   });
+
+  const { qr, kiosk } = await demoPages(baseUrl, admin.key);
+  const lines: Array<[string, string]> = [
+    ['Open', `${baseUrl}/`],
+    ['API docs', `${baseUrl}/docs`],
+    ['Health', `${baseUrl}/health`],
+    ['Admin key', `${admin.key}   (${admin.origin}; send it as "Authorization: Bearer <key>")`],
+  ];
+  if (qr) lines.push(['QR page', `${baseUrl}/r/${qr.token}   (${qr.key})`]);
+  if (kiosk) lines.push(['Kiosk', `${baseUrl}/k/${kiosk.token}   (${kiosk.key})`]);
+  lines.push(
+    ['MQTT', embeddedBroker ? `${brokerUrl} (embedded broker; devices connect with their own credentials${deviceAuth ? '' : ', or anonymously: MQTT_AUTH=off'})` : brokerUrl],
+    ['Simulator', `running: ${SIMULATOR_RATE} messages/s, simulated time ×${SIMULATOR_SPEED} (yesterday's working day in about ten minutes, then live)`],
+    ['Logs', `warnings and errors${env.LOG_LEVEL ? ` (LOG_LEVEL=${env.LOG_LEVEL})` : '; LOG_LEVEL=info npm run demo shows more'}`],
+    ['Stop', 'Ctrl-C (data stays in ' + dataDir + ')'],
+  );
+  process.stdout.write(`${banner(lines, notes)}\n`);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    simulator?.kill('SIGTERM');
-    service.kill(signal);
-  });
-}
-
-service.on('exit', (code, signal) => {
-  simulator?.kill('SIGTERM');
-  if (signal) process.kill(process.pid, signal);
-  process.exitCode = code ?? 1;
+main().catch((error: unknown) => {
+  process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
 });

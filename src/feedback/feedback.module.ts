@@ -1,3 +1,4 @@
+import { LandingController } from './pages/landing.controller';
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { QrCodesController } from './pages/qr-codes.controller';
@@ -14,7 +15,7 @@ import { RatingsService, ratingsCounterProvider } from './ratings.service';
 
 @Module({
   imports: [CatalogModule],
-  controllers: [RatingsController, RatingPagesController, QrCodesController],
+  controllers: [RatingsController, RatingPagesController, QrCodesController, LandingController],
   providers: [
     RatingsService,
     RatingsRepository,

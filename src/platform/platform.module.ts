@@ -28,6 +28,8 @@ export class PlatformModule {
           exclude: [{ path: 'api/v1/ratings', method: RequestMethod.POST }],
           pinoHttp: {
             level: config.logLevel,
+            // Readable lines for a person at a terminal; JSON, one object a line, for everything else.
+            ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
             // The request id is Fastify's (see correlation-id.ts); pino-http reuses req.id when set.
             customProps: (req: IncomingMessage) => ({ correlationId: (req as IncomingMessage & { id: string }).id }),
             // Privacy: no client address, and never the API key, in the logs.

@@ -44,6 +44,14 @@ describe('Platform', () => {
     ]);
   });
 
+  it('serves a landing page at / that links the docs and health, and no rating page outside the demo', async () => {
+    const res = await request(sut.http).get('/').expect(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.text).toContain('href="/docs"');
+    expect(res.text).toContain('href="/health"');
+    expect(res.text).not.toMatch(/href="\/[rk]\//);
+  });
+
   it('answers unknown routes with problem+json', async () => {
     const res = await request(sut.http).get('/nowhere').expect(404);
     expect(res.headers['content-type']).toContain('application/problem+json');

@@ -19,7 +19,7 @@ export class QrCodesService implements OnApplicationBootstrap {
 
   /** Once at start-up: posters printed now would point at an address no occupant's phone reaches. */
   onApplicationBootstrap(): void {
-    if (!this.config.publicUrlSet) {
+    if (!this.config.publicUrlSet && !this.config.demoMode) {
       this.logger.warn(`PUBLIC_URL is not set: QR codes and posters point at ${this.config.publicUrl}, which occupants' phones cannot reach. Set PUBLIC_URL to the address they use before printing.`);
     }
   }

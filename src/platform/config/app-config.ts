@@ -77,6 +77,7 @@ const envSchema = z
       }),
     RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a whole number of requests' }).int().min(0).default(300),
     RATING_MAX_AGE_HOURS: z.coerce.number({ message: 'expected a number of hours' }).positive().default(24),
+    DEMO_MODE: z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number({ message: 'expected a number of milliseconds' })
       .int()
@@ -139,6 +140,8 @@ export class AppConfig {
   readonly trustProxy!: boolean | number | string[];
   /** Requests per minute per client address on public endpoints; 0 turns the limit off. */
   readonly rateLimitPerMinute!: number;
+  /** Set by `npm run demo`: the landing page links one QR page and one kiosk of the contracts. */
+  readonly demoMode!: boolean;
   /** Oldest rating time accepted from a page or kiosk (an offline kiosk's backlog). */
   readonly ratingMaxAgeMs!: number;
 
@@ -186,5 +189,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     trustProxy: e.TRUST_PROXY,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     ratingMaxAgeMs: e.RATING_MAX_AGE_HOURS * 3_600_000,
+    demoMode: e.DEMO_MODE === 'true',
   });
 }
