@@ -41,7 +41,7 @@ describe('npm run demo on a machine where 3000 and 1883 are taken', () => {
     demo.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = once(demo, 'exit');
     try {
-      await pollUntil(async () => /^\s+Stop\s/m.test(output), 90_000, 100);
+      await pollUntil(() => Promise.resolve(/^\s+Stop\s/m.test(output)), 90_000, 100);
       const httpPort = Number(/^\s+Open\s+http:\/\/localhost:(\d+)\//m.exec(output)?.[1]);
       const mqttPort = Number(/^\s+MQTT\s+mqtt:\/\/127\.0\.0\.1:(\d+)/m.exec(output)?.[1]);
       expect(httpPort).toBeGreaterThan(0);
