@@ -7,14 +7,27 @@
  * subscriber that only counts them, from the first publish to the last message received; (b) the
  * service, from the first publish to the moment its committed batches hold all N readings as new rows
  * in a fresh PostgreSQL database (the service child counts what insertReadings reports new, once
- * COMMIT has returned; the table is counted afterwards to check it). Prints one JSON line.
+ * COMMIT has returned; the table is counted afterwards to check it).
+ *
+ * All of that runs twice, each time on a broker, database and service of its own: first with the ACL
+ * on (Mosquitto with the dynamic security plugin, the service with MQTT_AUTH=on; the bench issues every
+ * device its credential over POST /api/v1/devices/{site}.{device}/credentials, ADMIN_API_KEY made up
+ * for the run, which the service pushes to the plugin), then with it off (anonymous Mosquitto,
+ * MQTT_AUTH=off, devices without credentials). Prints one JSON line: the ACL-on run's figures at the
+ * top level, the ACL-off run's key figures under `acl_off`, and what the ACL costs (`acl_cost_pct`).
  *
  * Layout: as bench/ratings.ts. This file is the driver (publishers, polling, run by tsx) and,
  * compiled by swc into a temporary folder (dist/ is left alone), also the two subscribers, each in a
  * child process of its own so the publishers never share an event loop with the subscriber under
- * test. Both subscribers use a persistent MQTT 5 session (a fixed client id, as the service runs in
- * production), so the broker queues for them the same way. They get distinct topic prefixes, so
- * neither sees the other's messages.
+ * test. Both subscribers connect with the broker's admin credential and use a persistent MQTT 5
+ * session (a fixed client id, as the service runs in production), so the broker queues for them the
+ * same way. They get distinct topic prefixes, so neither sees the other's messages; with the ACL on,
+ * each device's client also gets a bench role allowing the baseline's prefix (the same ACLs as its
+ * own role, deviceAcls), added on the plugin's control topic before the devices connect.
+ *
+ * Publishers: one MQTT connection per device with telemetry signals (with its own credential when the
+ * ACL is on), publishing only that device's messages, so the broker checks each publish against
+ * that device's ACL as in production.
  *
  * Messages: `{prefix}/{site}/{zone}/{device}/{signal}` with `{"value": v, "ts": <epoch ms>}` (and
  * the staff tag for cleaning_checkin), spread round-robin over every declared (device, signal) pair
@@ -27,22 +40,31 @@
  * Figures: `published` is the measured messages the broker acknowledged (PUBACK); `stored` the rows
  * of the measured time window; `duplicates` = count(*) - count(DISTINCT (device_id, signal, ts)) over
  * it (0 by the primary key, checked anyway); `peak_rss_mb` the service child's VmHWM (whole life,
- * start-up included). Extras: phase times, the publishers' own rate, dead letters, the spool backlog
- * at the end, CPU of the service, the broker, the service's PostgreSQL backends and the whole
- * machine, and the service's ingest counters (batches, time in spool append, decode, insert).
+ * start-up included; with the ACL on, also issuing the credentials: scrypt takes 16 MB a hash, which
+ * the malloc arenas of libuv's threads keep, some 50 MB more than with the ACL off). Extras: phase times, the publishers' own rate, dead letters, the spool backlog
+ * at the end, CPU of the service, the broker (also per message), the service's PostgreSQL backends and
+ * the whole machine, and the service's ingest counters (batches, time in spool append, decode, insert).
+ * `acl_off` repeats the key figures of the ACL-off run (baseline and service); `acl_cost_pct` is
+ * 100 × (1 − service rate with the ACL / without), `acl_baseline_cost_pct` the same for the baseline,
+ * `acl_broker_cpu_cost_pct` the share of the broker's CPU per message (service phase) that the ACL
+ * adds; negative figures mean the ACL-on run was faster (noise, on a shared machine).
  *
  * Options, as flags or environment (flags win): --messages/BENCH_MESSAGES (N), --warmup/BENCH_WARMUP
- * (messages; 0 skips it), --publishers/BENCH_PUBLISHERS (publishing connections), --window/BENCH_WINDOW
- * (unacknowledged publishes per connection), --log-level/BENCH_LOG_LEVEL (the service's LOG_LEVEL; its
+ * (messages; 0 skips it), --publishers/BENCH_PUBLISHERS and --window/BENCH_WINDOW (together the
+ * publishes kept unacknowledged in all, publishers × window, as with the shared publishing connections
+ * this bench had before devices had identities: each device connection keeps ⌈publishers × window /
+ * devices⌉, reported as `window`), --log-level/BENCH_LOG_LEVEL (the service's LOG_LEVEL; its
  * output is discarded), --contracts/BENCH_CONTRACTS_DIR, --cpu-prof (a V8 CPU profile of the service's
- * measured phase; its path is printed on stderr), --stall/BENCH_STALL_S (give up when nothing moved
- * for that long; default 30).
+ * measured phase, one per run; their paths are printed on stderr), --stall/BENCH_STALL_S (give up when
+ * nothing moved for that long; default 30).
  * DATABASE_URL names the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test);
- * BENCH_KEEP_DB=1 keeps the bench's database. BENCH_MOSQUITTO names the broker binary (default
- * /usr/sbin/mosquitto). The project config queues at most 1,000,000 messages per session: keep
- * N + warm-up below that, or the broker drops what the service cannot take fast enough.
+ * BENCH_KEEP_DB=1 keeps the bench's databases. BENCH_MOSQUITTO names the broker binary (default
+ * /usr/sbin/mosquitto; the ACL-on run needs mosquitto_ctrl and the dynamic security plugin). The
+ * project config queues at most 1,000,000 messages per session: keep N + warm-up below that, or the
+ * broker drops what the service cannot take fast enough.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -52,6 +74,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import mqtt, { type MqttClient } from 'mqtt';
 import { Client } from 'pg';
+import { DynsecClient } from '../src/platform/mqtt/dynsec-client';
+import { deviceAcls, deviceTopicBase } from '../src/platform/mqtt/device-topics';
 import { cpuTicks, forkRole, measuredPhaseProfiler, MOSQUITTO_BINARY, procStatusMb, ROOT, round, startMosquitto, stopChild, timeQueries } from './support';
 
 const QUEUE_LIMIT = 1_000_000;
@@ -88,7 +112,8 @@ interface ChildStats {
   };
 }
 type FromChild =
-  | { type: 'ready' }
+  /** Started; the service also says on which HTTP port it listens (the driver issues device credentials there). */
+  | { type: 'ready'; port?: number }
   | ({ type: 'stats' } & ChildStats)
   /** The subscriber reached the expected count (baseline: messages received; service: new rows committed): when. */
   | { type: 'reached'; at: number }
@@ -132,6 +157,7 @@ async function subscribe(role: Role): Promise<void> {
   };
   let close: () => Promise<void>;
   let backlogBytes = () => 0;
+  let port: number | undefined;
 
   /** Wraps prototype[name] so its calls (sync or async) add to the timing picked by `into`. */
   const instrument = (prototype: object, name: string, into: () => Timing, after?: (args: unknown[], result: unknown) => void) => {
@@ -205,6 +231,7 @@ async function subscribe(role: Role): Promise<void> {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const backlog = app.get(MqttBacklog);
     backlogBytes = () => backlog.bytes();
+    port = Number(new URL(await app.getUrl()).port);
     close = () => app.close();
   }
 
@@ -235,7 +262,7 @@ async function subscribe(role: Role): Promise<void> {
       void close().finally(() => process.exit(0));
     }
   });
-  send({ type: 'ready' });
+  send({ type: 'ready', port });
 }
 
 // ---------------------------------------------------------------- driver
@@ -288,14 +315,18 @@ function options(): Options {
 
 /** A subscriber child: forked from the compiled copy of this file, answering over IPC. */
 class Subscriber {
-  private constructor(private readonly child: ChildProcess) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    /** The service's HTTP port. */
+    readonly port: number | undefined,
+  ) {}
 
   get pid(): number {
     return this.child.pid!;
   }
 
   static start(compiled: string, role: Role, env: Record<string, string>): Promise<Subscriber> {
-    return forkRole<FromChild>(compiled, role, env, 'ready').then(({ child }) => new Subscriber(child));
+    return forkRole<FromChild>(compiled, role, env, 'ready').then(({ child, ready }) => new Subscriber(child, ready.type === 'ready' ? ready.port : undefined));
   }
 
   resetStats(): void {
@@ -337,6 +368,8 @@ class Subscriber {
 interface Pair {
   path: string;
   signal: string;
+  /** Index of its device in the run's device list: whose connection publishes it. */
+  device: number;
 }
 
 /** A plausible value for the k-th reading of a pair (inside SIGNAL_SPECS ranges). */
@@ -412,19 +445,33 @@ interface Published {
   lastAckAt: number;
 }
 
-/** Publishes a phase with QoS 1 over the publisher connections, each keeping `window` publishes unacknowledged. */
-async function publish(clients: MqttClient[], window: number, phase: Phase, message: (i: number) => [string, string]): Promise<Published> {
+/** A publishing connection: one device's, with its own credential (ACL on) or anonymous (ACL off). */
+interface Publisher {
+  client: MqttClient;
+  /** The indexes of the device's pairs, ascending: the messages this connection publishes. */
+  pairs: number[];
+}
+
+/**
+ * Publishes a phase with QoS 1, each message over its device's connection, each connection keeping
+ * `window` publishes unacknowledged. Message i is pair i mod P's, so a device's messages are, in
+ * order, k × P + (each of its pairs) for rounds k = 0, 1, …
+ */
+async function publish(publishers: Publisher[], pairCount: number, window: number, phase: Phase, message: (i: number) => [string, string]): Promise<Published> {
   const out: Published = { acked: 0, failed: 0, firstAt: wallMs(), lastAckAt: 0 };
   await Promise.all(
-    clients.map(
-      (client, c) =>
+    publishers.map(
+      ({ client, pairs }) =>
         new Promise<void>((resolve) => {
-          let next = c;
+          // The next message: round k, j-th pair of this device.
+          let k = 0;
+          let j = 0;
+          const next = () => k * pairCount + pairs[j];
           let inFlight = 0;
           const pump = () => {
-            while (inFlight < window && next < phase.count) {
-              const [topic, payload] = message(next);
-              next += clients.length;
+            while (inFlight < window && next() < phase.count) {
+              const [topic, payload] = message(next());
+              if (++j === pairs.length) [j, k] = [0, k + 1];
               inFlight += 1;
               client.publish(topic, payload, { qos: 1 }, (error) => {
                 inFlight -= 1;
@@ -434,7 +481,7 @@ async function publish(clients: MqttClient[], window: number, phase: Phase, mess
                 pump();
               });
             }
-            if (inFlight === 0 && next >= phase.count) resolve();
+            if (inFlight === 0 && next() >= phase.count) resolve();
           };
           pump();
         }),
@@ -515,37 +562,88 @@ async function pollCount(
   }
 }
 
-async function connectPublishers(url: string, n: number): Promise<MqttClient[]> {
-  return Promise.all(Array.from({ length: n }, () => mqtt.connectAsync(url, { reconnectPeriod: 0, clean: true })));
+/** A device with telemetry signals, and the MQTT username its credential has. */
+interface BenchDevice {
+  site: string;
+  zone: string;
+  key: string;
+  username: string;
+}
+
+/**
+ * Issues every device a credential over the service's HTTP API (which pushes it to Mosquitto's
+ * dynamic security plugin): username → secret. One at a time, as an installer would.
+ */
+async function issueCredentials(port: number, apiKey: string, devices: BenchDevice[]): Promise<Map<string, string>> {
+  const secrets = new Map<string, string>();
+  for (const { username } of devices) {
+    const response = await fetch(`http://127.0.0.1:${port}/api/v1/devices/${encodeURIComponent(username)}/credentials`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ rotate: true }),
+    });
+    if (response.status !== 201) throw new Error(`issuing the credential of ${username}: HTTP ${response.status} ${await response.text()}`);
+    const issued = (await response.json()) as { username: string; secret: string };
+    secrets.set(issued.username, issued.secret);
+  }
+  return secrets;
+}
+
+/**
+ * Lets each device also publish under the baseline's prefix: a bench role per device, the same ACLs
+ * as the service's role for it (deviceAcls) with the other prefix. The service's sync leaves roles it
+ * does not know alone. Added before the devices connect (the plugin disconnects a client whose roles change).
+ */
+async function grantBaselineTopics(adminUrl: string, prefix: string, devices: BenchDevice[]): Promise<void> {
+  const dynsec = new DynsecClient(adminUrl, 'xla-bench');
+  try {
+    const commands = devices.flatMap(({ site, zone, key, username }) => [
+      { command: 'createRole', rolename: `bench-baseline:${username}`, acls: deviceAcls(deviceTopicBase(prefix, site, zone, key)) },
+      { command: 'addClientRole', username, rolename: `bench-baseline:${username}` },
+    ]);
+    const failed = (await dynsec.send(commands)).filter((r) => r.error);
+    if (failed.length) throw new Error(`dynamic security: ${failed.map((r) => `${r.command}: ${r.error}`).join('; ')}`);
+  } finally {
+    await dynsec.close();
+  }
+}
+
+/** One connection per device: with its credential when `secrets` has one, anonymous otherwise (ACL off). */
+async function connectDevices(url: string, devices: BenchDevice[], pairs: Pair[], secrets?: Map<string, string>): Promise<Publisher[]> {
+  return Promise.all(
+    devices.map(async ({ username }, d) => {
+      const credential = secrets ? { username, password: secrets.get(username) } : {};
+      const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, clean: true, ...credential });
+      return { client, pairs: pairs.flatMap((pair, p) => (pair.device === d ? [p] : [])) };
+    }),
+  );
 }
 
 // ---------------------------------------------------------------- main
 
-async function main(): Promise<void> {
-  const opts = options();
-  if (opts.messages + opts.warmup > QUEUE_LIMIT) {
-    process.stderr.write(`bench:ingest: ${opts.messages + opts.warmup} messages exceed the broker's queue of ${QUEUE_LIMIT} per session; a slow subscriber will lose some\n`);
-  }
-  const work = mkdtempSync(join(tmpdir(), 'xla-bench-'));
-  const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const dbName = `xla_bench_${run}`;
+type Figures = Record<string, unknown>;
+
+/**
+ * One measured run, on a broker, database and service of its own: with the ACL (Mosquitto with the
+ * dynamic security plugin, MQTT_AUTH=on, each device with its credential) or without (anonymous
+ * Mosquitto, MQTT_AUTH=off, devices anonymous). The baseline, then the service, as the header says.
+ */
+async function measure(opts: Options, compiled: string, work: string, run: string, acl: boolean): Promise<Figures> {
+  const label = acl ? 'on' : 'off';
+  const dir = join(work, `acl-${label}`);
+  const dbName = `xla_bench_${run}_acl_${label}`;
   const dbUrl = new URL(opts.databaseUrl);
   dbUrl.pathname = `/${dbName}`;
   const children: Subscriber[] = [];
   let broker: Awaited<ReturnType<typeof startMosquitto>> | undefined;
-  let publishers: MqttClient[] = [];
+  let publishers: Publisher[] = [];
   let db: Client | undefined;
   let created = false;
+  const profilePath = join(work, `service-acl-${label}.cpuprofile`);
   try {
-    // Compile the service (and this file) with swc into the scratch folder; dist/ is left alone.
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', 'migrations', 'bench', '-d', join(work, 'out'), '--config-file', '.swcrc', '--quiet'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const compiled = join(work, 'out', 'bench', 'ingest.js');
-    const brokerDir = join(work, 'mosquitto');
-    mkdirSync(brokerDir);
-    broker = await startMosquitto(opts.mosquitto, brokerDir);
+    const brokerDir = join(dir, 'mosquitto');
+    mkdirSync(brokerDir, { recursive: true });
+    broker = await startMosquitto(opts.mosquitto, brokerDir, {}, { anonymous: !acl });
 
     const admin = new Client({ connectionString: opts.databaseUrl });
     await admin.connect();
@@ -555,45 +653,59 @@ async function main(): Promise<void> {
 
     // The service first: it loads the contracts, whose devices and signals the messages are for.
     const servicePrefix = `bench-${run}/svc`;
+    const apiKey = randomBytes(24).toString('base64url');
     const service = await Subscriber.start(compiled, 'service', {
       DATABASE_URL: dbUrl.toString(),
       PORT: '0',
       HOST: '127.0.0.1',
-      DATA_DIR: join(work, 'data'),
+      DATA_DIR: join(dir, 'data'),
       CONTRACTS_DIR: opts.contractsDir,
       LOG_LEVEL: opts.logLevel,
       MQTT_URL: broker.url,
+      MQTT_AUTH: acl ? 'on' : 'off',
       MQTT_CLIENT_ID: `xla-bench-${run}`,
       MQTT_TOPIC_PREFIX: servicePrefix,
-      ...(opts.cpuProf ? { BENCH_CPU_PROFILE: join(work, 'service.cpuprofile') } : {}),
+      ADMIN_API_KEY: apiKey,
+      ...(opts.cpuProf ? { BENCH_CPU_PROFILE: profilePath } : {}),
     });
     children.push(service);
     db = new Client({ connectionString: dbUrl.toString() });
     await db.connect();
-    const { rows: devices } = await db.query<{ path: string; signals: string[] }>(
-      `SELECT s.key || '/' || z.key || '/' || d.key AS path, d.signals
+    const { rows } = await db.query<{ site: string; zone: string; key: string; signals: string[] }>(
+      `SELECT s.key AS site, z.key AS zone, d.key, d.signals
        FROM devices d JOIN zones z ON z.id = d.zone_id JOIN sites s ON s.id = d.site_id
-       WHERE d.retired_at IS NULL AND z.retired_at IS NULL AND s.retired_at IS NULL ORDER BY 1`,
+       WHERE d.retired_at IS NULL AND z.retired_at IS NULL AND s.retired_at IS NULL ORDER BY 1, 2, 3`,
     );
-    const pairs: Pair[] = devices.flatMap(({ path, signals }) => signals.filter((s) => s !== 'rating').map((signal) => ({ path, signal })));
+    const telemetry = rows.map((row) => ({ ...row, signals: row.signals.filter((s) => s !== 'rating') })).filter((row) => row.signals.length);
+    const devices: BenchDevice[] = telemetry.map(({ site, zone, key }) => ({ site, zone, key, username: `${site}.${key}` }));
+    const pairs: Pair[] = telemetry.flatMap(({ site, zone, key, signals }, device) => signals.map((signal) => ({ path: `${site}/${zone}/${key}`, signal, device })));
     if (!pairs.length) throw new Error(`no devices with telemetry signals in ${opts.contractsDir}`);
     const windows = phases(pairs.length, opts.messages, opts.warmup);
     const messages = (prefix: string, phase: Phase) => (i: number) => messageAt(pairs, prefix, i, phase.end, phase.rounds, phase.stepMs);
-    publishers = await connectPublishers(broker.url, opts.publishers);
+    const basePrefix = `bench-${run}/base`;
+    // Devices publish on connections of their own: ACL on, each with the credential the service issued it.
+    let secrets: Map<string, string> | undefined;
+    if (acl) {
+      secrets = await issueCredentials(service.port!, apiKey, devices);
+      await grantBaselineTopics(broker.url, basePrefix, devices);
+    }
+    publishers = await connectDevices(broker.deviceUrl, devices, pairs, secrets);
+    // The total in flight stays publishers × window, spread over the device connections.
+    const window = Math.max(1, Math.ceil((opts.publishers * opts.window) / publishers.length));
+    const publishPhase = (phase: Phase, message: (i: number) => [string, string]) => publish(publishers, pairs.length, window, phase, message);
 
     // (a) Baseline: a bare mqtt.js subscriber that counts, same messages under a prefix of its own.
-    const basePrefix = `bench-${run}/base`;
     const baseline = await Subscriber.start(compiled, 'baseline', { BENCH_MQTT_URL: broker.url, BENCH_CLIENT_ID: `xla-bench-${run}-base`, BENCH_TOPIC_PREFIX: basePrefix });
     children.push(baseline);
     if (opts.warmup > 0) {
       const warmed = baseline.reached(opts.warmup);
-      await publish(publishers, opts.window, windows.warmup, messages(basePrefix, windows.warmup));
+      await publishPhase(windows.warmup, messages(basePrefix, windows.warmup));
       await warmed;
     }
     baseline.resetStats();
     const baseMeter = new CpuMeter({ baseline: [baseline.pid], broker: [broker.pid] });
     const baseReached = baseline.reached(opts.messages);
-    const basePublished = await publish(publishers, opts.window, windows.measured, messages(basePrefix, windows.measured));
+    const basePublished = await publishPhase(windows.measured, messages(basePrefix, windows.measured));
     // Give up on the baseline's count when nothing more arrives (it is NaN then, and so are its rates).
     let baseTimer: NodeJS.Timeout | undefined;
     const baseLastAt = await Promise.race([baseReached, new Promise<number>((resolve) => (baseTimer = setTimeout(() => resolve(NaN), opts.stallMs)))]);
@@ -613,10 +725,10 @@ async function main(): Promise<void> {
       const [topic, payload] = warmupMessages(0);
       for (let tries = 0; (await countWindow(null)) === 0; tries++) {
         if (tries > 100) throw new Error('the service stored nothing of the warm-up in 20 s');
-        await publishers[0].publishAsync(topic, payload, { qos: 1 });
+        await publishers[pairs[0].device].client.publishAsync(topic, payload, { qos: 1 });
         await sleep(200);
       }
-      await publish(publishers, opts.window, windows.warmup, warmupMessages);
+      await publishPhase(windows.warmup, warmupMessages);
       const warmed = await pollCount(() => countWindow(null), opts.warmup, opts.stallMs);
       if (Number.isNaN(warmed.at)) throw new Error(`the service stored ${warmed.n} of ${opts.warmup} warm-up readings`);
     }
@@ -630,7 +742,7 @@ async function main(): Promise<void> {
     // The service says when its committed batches hold N new rows (counted after COMMIT returned); the
     // table is counted only to notice a stall, every 2 s, since count(*) takes CPU from the machine under test.
     const committed = service.reached(opts.messages);
-    const published = await publish(publishers, opts.window, windows.measured, messages(servicePrefix, windows.measured));
+    const published = await publishPhase(windows.measured, messages(servicePrefix, windows.measured));
     const watchdog = new AbortController();
     const reached = await Promise.race([
       committed.then((at) => ({ at })),
@@ -657,7 +769,10 @@ async function main(): Promise<void> {
     const ingest = serviceStats.ingest!;
     const avg = (t: Timing, digits = 1) => (t.n ? round(t.ms / t.n, digits) : 0);
     const perMsgUs = (ms: number) => round((1000 * ms) / Math.max(1, serviceStats.received), 2);
-    const out = {
+    // The broker's CPU per message in a phase (its percent of one core over the phase's wall time).
+    const brokerUsPerMsg = (cpuPct: number | null, seconds: number) => (cpuPct === null || !Number.isFinite(seconds) ? null : round((cpuPct * 1e4 * seconds) / opts.messages, 2));
+    if (opts.cpuProf) process.stderr.write(`CPU profile of the service's measured phase, ACL ${label}: ${profilePath}\n`);
+    return {
       baseline_msgs_per_s: Number.isFinite(baselinePerS) ? Math.round(baselinePerS) : null,
       service_msgs_per_s: Number.isFinite(servicePerS) ? Math.round(servicePerS) : null,
       ratio: Number.isFinite(servicePerS / baselinePerS) ? round(servicePerS / baselinePerS, 3) : null,
@@ -690,6 +805,8 @@ async function main(): Promise<void> {
       // CPU time per message, steadier than rates on a shared machine.
       service_cpu_us_per_msg: perMsgUs(serviceStats.cpuMs),
       baseline_cpu_us_per_msg: round((1000 * baseStats.cpuMs) / Math.max(1, baseStats.received), 2),
+      broker_cpu_us_per_msg: brokerUsPerMsg(serviceCpu.broker_cpu_pct, serviceSeconds),
+      baseline_broker_cpu_us_per_msg: brokerUsPerMsg(baseCpu.broker_cpu_pct, baseSeconds),
       service_loop_delay_p99_ms: round(serviceStats.loopDelayP99Ms),
       batches: ingest.batches,
       avg_batch: ingest.batches ? round(ingest.rows / ingest.batches) : 0,
@@ -702,18 +819,15 @@ async function main(): Promise<void> {
       prepare_ms_per_batch: avg(ingest.prepare),
       insert_ms_per_batch: avg(ingest.insert),
       commit_ms_per_batch: avg(ingest.commit, 2),
-      query_avg_ms: Object.fromEntries(Object.entries(ingest.queries).map(([label, q]) => [label, `${q.n}× ${round(q.ms / q.n)}`])),
-      publishers: opts.publishers,
-      window: opts.window,
+      query_avg_ms: Object.fromEntries(Object.entries(ingest.queries).map(([name, q]) => [name, `${q.n}× ${round(q.ms / q.n)}`])),
+      // One publishing connection per device, each with `window` publishes unacknowledged.
+      device_connections: publishers.length,
+      window,
       pairs: pairs.length,
-      warmup: opts.warmup,
-      log_level: opts.logLevel,
     };
-    process.stdout.write(`${JSON.stringify(out)}\n`);
-    if (opts.cpuProf) process.stderr.write(`CPU profile of the service's measured phase: ${join(work, 'service.cpuprofile')}\n`);
   } finally {
     await db?.end().catch(() => undefined);
-    await Promise.all(publishers.map((p) => p.endAsync().catch(() => undefined)));
+    await Promise.all(publishers.map((p) => p.client.endAsync().catch(() => undefined)));
     for (const child of children) await child.stop();
     await broker?.stop();
     if (created && process.env.BENCH_KEEP_DB) {
@@ -724,6 +838,69 @@ async function main(): Promise<void> {
       await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
       await admin.end();
     }
+  }
+}
+
+/** What the ACL-off run reports next to the ACL-on one (the top-level figures). */
+const ACL_OFF_FIGURES = [
+  'baseline_msgs_per_s',
+  'service_msgs_per_s',
+  'ratio',
+  'published',
+  'stored',
+  'duplicates',
+  'peak_rss_mb',
+  'rss_at_start_mb',
+  'baseline_s',
+  'service_s',
+  'publish_msgs_per_s',
+  'baseline_publish_msgs_per_s',
+  'service_tail_s',
+  'dead_letters',
+  'service_cpu_pct',
+  'broker_cpu_pct',
+  'machine_busy_pct',
+  'service_cpu_us_per_msg',
+  'broker_cpu_us_per_msg',
+  'baseline_broker_cpu_us_per_msg',
+];
+
+/** 100 × (1 − on / off): how much slower (positive) the ACL-on figure is; null when either is missing. */
+function costPct(on: unknown, off: unknown): number | null {
+  return typeof on === 'number' && typeof off === 'number' && off > 0 ? round(100 * (1 - on / off)) : null;
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  if (opts.messages + opts.warmup > QUEUE_LIMIT) {
+    process.stderr.write(`bench:ingest: ${opts.messages + opts.warmup} messages exceed the broker's queue of ${QUEUE_LIMIT} per session; a slow subscriber will lose some\n`);
+  }
+  const work = mkdtempSync(join(tmpdir(), 'xla-bench-'));
+  const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  try {
+    // Compile the service (and this file) with swc into the scratch folder; dist/ is left alone.
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', 'migrations', 'bench', '-d', join(work, 'out'), '--config-file', '.swcrc', '--quiet'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const compiled = join(work, 'out', 'bench', 'ingest.js');
+    const on = await measure(opts, compiled, work, run, true);
+    const off = await measure(opts, compiled, work, run, false);
+    const out = {
+      ...on,
+      acl: 'on',
+      acl_off: Object.fromEntries(ACL_OFF_FIGURES.map((name) => [name, off[name]])),
+      // What the ACL costs: service throughput lost, and broker CPU per message added (negative: saved).
+      acl_cost_pct: costPct(on.service_msgs_per_s, off.service_msgs_per_s),
+      acl_baseline_cost_pct: costPct(on.baseline_msgs_per_s, off.baseline_msgs_per_s),
+      acl_broker_cpu_cost_pct: costPct(off.broker_cpu_us_per_msg, on.broker_cpu_us_per_msg),
+      publishers: opts.publishers,
+      window_total: opts.publishers * opts.window,
+      warmup: opts.warmup,
+      log_level: opts.logLevel,
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  } finally {
     if (opts.cpuProf) rmSync(join(work, 'out'), { recursive: true, force: true });
     else rmSync(work, { recursive: true, force: true });
   }
