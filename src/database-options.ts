@@ -27,5 +27,5 @@ export function databaseOptions(config: Pick<AppConfig, 'databaseUrl' | 'dataDir
   if (config.databaseUrl) {
     return { ...common, url: config.databaseUrl, poolSize: 10, applicationName: 'xla-monitor', connectTimeoutMS: 5000 };
   }
-  return { ...common, driver: createPgliteDriver(join(config.dataDir, 'pglite')), poolSize: 1 };
+  return { ...common, driver: createPgliteDriver(join(config.dataDir, 'pglite'), config.dataDir), poolSize: 1 };
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { PGlite, types, type Results } from '@electric-sql/pglite';
+import { assertDataDirFree } from '../process/data-dir-lock';
 
 /**
  * A `pg`-shaped module for TypeORM's postgres driver, backed by one embedded PGlite database.
@@ -9,18 +10,20 @@ import { PGlite, types, type Results } from '@electric-sql/pglite';
  * TypeORM releases it: transactions of concurrent requests never interleave. (typeorm-pglite shares
  * one global session among all "connections" and a process-wide singleton, which breaks both.)
  * Parsers match node-postgres (int8 and numeric as strings), so code behaves as on a real server.
+ * It never opens the files while another process holds the DATA_DIR lock (`lockDir`): two PGlite
+ * instances on one folder lose writes silently.
  */
-export function createPgliteDriver(dataDir: string) {
+export function createPgliteDriver(dataDir: string, lockDir: string) {
   let database: Promise<PGlite> | undefined;
   const open = (): Promise<PGlite> => {
-    if (!database) {
+    database ??= assertDataDirFree(lockDir).then(() => {
       mkdirSync(dataDir, { recursive: true });
-      database = PGlite.create({
+      return PGlite.create({
         dataDir,
         parsers: { [types.INT8]: (v: string) => v, [types.NUMERIC]: (v: string) => v },
         serializers: { [types.BOOL]: (v: unknown) => (v === true || v === 'true' || v === 1 ? 't' : 'f') },
       });
-    }
+    });
     return database;
   };
 
