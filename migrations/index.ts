@@ -7,6 +7,7 @@ import { PseudonymKeys1764100000000 } from './1764100000000-pseudonym-keys';
 import { CitusReadyKeys1764200000000 } from './1764200000000-citus-ready-keys';
 import { LeaderJobRuns1764300000000 } from './1764300000000-leader-job-runs';
 import { DeviceCredentials1764400000000 } from './1764400000000-device-credentials';
+import { CleaningPlans1764500000000 } from './1764500000000-cleaning-plans';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CitusReadyKeys1764200000000,
   LeaderJobRuns1764300000000,
   DeviceCredentials1764400000000,
+  CleaningPlans1764500000000,
 ];

@@ -3,6 +3,7 @@ import { APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ZodValidationPipe } from 'nestjs-zod';
 import { AuthModule } from './auth/auth.module';
+import { OperationsModule } from './operations/operations.module';
 import { MqttAccessModule } from './auth/mqtt-access.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { ContractsBootSync } from './catalog/contracts-boot-sync';
@@ -17,7 +18,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), CatalogModule, AuthModule, MqttAccessModule, FeedbackModule, ScheduleModule.forRoot(), ConnectorsModule, TelemetryModule],
+      imports: [PlatformModule.forRoot(config), CatalogModule, AuthModule, MqttAccessModule, FeedbackModule, ScheduleModule.forRoot(), ConnectorsModule, TelemetryModule, OperationsModule],
       providers: [ContractsBootSync, { provide: APP_PIPE, useClass: ZodValidationPipe }],
     };
   }

@@ -2,7 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SqlParams, whereAll } from '../platform/database/sql-params';
-import type { TouchpointView } from './catalog.types';
+import type { CleaningPlan, ServiceHours, TouchpointView, ZoneType } from './catalog.types';
+
+export interface ZonePlanView {
+  id: string;
+  clientId: string;
+  /** "siteKey.zoneKey" */
+  ref: string;
+  type: ZoneType;
+  cleaningPlan: CleaningPlan | null;
+  timeZone: string;
+  serviceHours: ServiceHours;
+  holidays: string[];
+}
 
 export type CatalogKind = 'clients' | 'contracts' | 'sites' | 'zones' | 'touchpoints' | 'devices';
 
@@ -61,7 +73,7 @@ const KINDS: Record<CatalogKind, KindQuery> = {
     filters: { contract: 'k.key = $?', site: 'x.key = $?' },
   },
   zones: {
-    select: `SELECT s.key || '.' || x.key AS ref, x.key, x.name, x.type, x.floor, s.key AS "siteKey", k.key AS "contractKey"
+    select: `SELECT s.key || '.' || x.key AS ref, x.key, x.name, x.type, x.floor, x.cleaning_plan AS "cleaningPlan", s.key AS "siteKey", k.key AS "contractKey"
              FROM zones x ${FROM_SITE}`,
     clientColumn: 'x.client_id',
     keyMatch: `s.key || '.' || x.key = $1`,
@@ -142,6 +154,21 @@ export class CatalogRepository {
               z.name AS "zoneName", z.type AS "zoneType", s.key AS "siteKey", s.name AS "siteName", s.language, s.country
        FROM touchpoints x JOIN zones z ON z.id = x.zone_id JOIN sites s ON s.id = x.site_id
        WHERE ${where.join(' AND ')} ORDER BY z.floor NULLS LAST, z.key, x.key`,
+      sql.values,
+    );
+  }
+
+  /** Active zones of one client (a site, or one zone "siteKey.zoneKey"), with their cleaning plan and their site's hours. */
+  findZonesWithPlans(clientId: string | null, filter: { site?: string; zone?: string }): Promise<ZonePlanView[]> {
+    const sql = new SqlParams();
+    const where = ['z.retired_at IS NULL', 's.retired_at IS NULL'];
+    if (clientId) where.push(`z.client_id = ${sql.bind(clientId)}`);
+    if (filter.site !== undefined) where.push(`s.key = ${sql.bind(filter.site)}`);
+    if (filter.zone !== undefined) where.push(`s.key || '.' || z.key = ${sql.bind(filter.zone)}`);
+    return this.dataSource.query(
+      `SELECT z.id, z.client_id AS "clientId", s.key || '.' || z.key AS ref, z.type, z.cleaning_plan AS "cleaningPlan",
+              s.time_zone AS "timeZone", s.service_hours AS "serviceHours", s.holidays
+       FROM zones z JOIN sites s ON s.id = z.site_id WHERE ${where.join(' AND ')} ORDER BY s.key, z.key`,
       sql.values,
     );
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../platform/access/roles';
 import type { TouchpointView } from './catalog.types';
 import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
-import { CatalogRepository, type CatalogFilter, type CatalogKind, type Page } from './catalog.repository';
+import { CatalogRepository, type CatalogFilter, type CatalogKind, type Page, type ZonePlanView } from './catalog.repository';
 
 const SINGULAR: Record<CatalogKind, string> = {
   clients: 'client',
@@ -52,6 +52,14 @@ export class CatalogService {
   async siteWithTouchpoints(siteKey: string, who: Principal): Promise<{ site: Record<string, unknown>; touchpoints: TouchpointView[] }> {
     const site = await this.get('sites', who, siteKey);
     return { site, touchpoints: await this.catalog.findTouchpoints({ siteKey }, who.clientId) };
+  }
+
+  /** The caller's active zones (of a site, or one), with their cleaning plans and their sites' hours; a zone of another client is not found. */
+  async zonesWithPlans(who: Principal, filter: { site?: string; zone?: string }): Promise<ZonePlanView[]> {
+    const zones = await this.catalog.findZonesWithPlans(who.clientId, filter);
+    if (filter.zone !== undefined && zones.length === 0) throw DomainException.notFound('zone', filter.zone);
+    if (filter.site !== undefined && zones.length === 0) throw DomainException.notFound('site', filter.site);
+    return zones;
   }
 
   findClientByKey(key: string): Promise<{ id: string; key: string } | undefined> {

@@ -64,3 +64,16 @@ export interface TouchpointView {
   language: Language;
   country: string;
 }
+
+/**
+ * How often a zone is cleaned (contract YAML `cleaning`, per zone type at site level, overridable per
+ * zone). Durations in seconds. A plan may be scheduled and usage-based at once; on-demand zones get
+ * only the tasks incidents raise.
+ */
+export interface CleaningPlan {
+  /** Rounds every `everyS` of elapsed time from each opening, and/or at fixed local times; done within `graceS` of due is on time. */
+  scheduled?: { everyS?: number; times?: string[]; graceS: number };
+  /** A clean after `visits` visitors since the last one, or after `maxIntervalS` of service time without one; to be done within `respondWithinS`. */
+  usage?: { visits: number; maxIntervalS?: number; respondWithinS: number };
+  onDemand?: boolean;
+}

@@ -1,6 +1,6 @@
 import { validateCronExpression } from 'cron';
 import { z } from 'zod';
-import { KEY_MAX, KEY_PATTERN, LANGUAGES, REASON_SETS, SCALES, SIGNALS, TOUCHPOINT_KINDS, WEEKDAYS, ZONE_TYPES, type ServiceHours, type Weekday } from './catalog.types';
+import { KEY_MAX, KEY_PATTERN, LANGUAGES, REASON_SETS, SCALES, SIGNALS, TOUCHPOINT_KINDS, WEEKDAYS, ZONE_TYPES, type CleaningPlan, type ServiceHours, type Weekday } from './catalog.types';
 
 const slug = z
   .string({ message: 'expected a key (text)' })
@@ -58,11 +58,47 @@ const serviceHours = z.record(z.string(), daySpans).transform((spec, ctx): Servi
   return hours;
 });
 
-const interval = z.union([z.number().int().positive(), z.string().regex(/^\d+\s*[smh]$/)], { message: 'expected an interval like 30s, 15m, 1h or a number of seconds' }).transform((v) => {
+const INTERVAL = 'expected an interval like 30s, 15m, 1h or a number of seconds';
+const interval = z.union([z.number({ message: INTERVAL }).int({ message: INTERVAL }).positive({ message: INTERVAL }), z.string({ message: INTERVAL }).regex(/^\d+\s*[smh]$/, { message: INTERVAL })], { message: INTERVAL }).transform((v) => {
   if (typeof v === 'number') return v;
   const amount = Number.parseInt(v, 10);
   return amount * { s: 1, m: 60, h: 3600 }[v.trim().slice(-1) as 's' | 'm' | 'h'];
 });
+
+const localTime = z.string({ message: 'expected a local time like "07:00"' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a local time like "07:00"' });
+
+/**
+ * `scheduled: { every: 3h, times: ["07:00", "15:00"], grace: 30m }` (every and/or times),
+ * `usage: { visits: 40, maxInterval: 4h, respondWithin: 30m }`, or `onDemand: true`.
+ */
+const cleaningPlan = z
+  .strictObject({
+    scheduled: z
+      .strictObject({
+        every: interval.optional(),
+        times: z.array(localTime).min(1, { message: 'expected at least one time' }).optional(),
+        grace: interval.default(30 * 60),
+      })
+      .refine((p) => p.every !== undefined || p.times !== undefined, { message: 'expected every, times or both' })
+      .optional(),
+    usage: z
+      .strictObject({
+        visits: z.number({ message: 'expected a number of visitors' }).int({ message: 'expected a whole number' }).positive({ message: 'expected at least 1 visitor' }),
+        maxInterval: interval.optional(),
+        respondWithin: interval.default(30 * 60),
+      })
+      .optional(),
+    onDemand: z.literal(true, { message: 'expected true' }).optional(),
+  })
+  .refine((p) => p.scheduled || p.usage || p.onDemand, { message: 'expected scheduled, usage or onDemand: true' })
+  .refine((p) => !p.onDemand || (!p.scheduled && !p.usage), { message: 'an on-demand zone has no scheduled or usage plan', path: ['onDemand'] })
+  .transform(
+    (p): CleaningPlan => ({
+      ...(p.scheduled ? { scheduled: { ...(p.scheduled.every ? { everyS: p.scheduled.every } : {}), ...(p.scheduled.times ? { times: p.scheduled.times } : {}), graceS: p.scheduled.grace } } : {}),
+      ...(p.usage ? { usage: { visits: p.usage.visits, ...(p.usage.maxInterval ? { maxIntervalS: p.usage.maxInterval } : {}), respondWithinS: p.usage.respondWithin } } : {}),
+      ...(p.onDemand ? { onDemand: true } : {}),
+    }),
+  );
 
 const touchpoint = z.strictObject({
   key: slug,
@@ -88,6 +124,8 @@ const zone = z.strictObject({
   floor: z.union([z.string(), z.number()]).transform(String).optional(),
   touchpoints: z.array(touchpoint).default([]),
   devices: z.array(device).default([]),
+  /** Overrides the site's plan for this zone's type. */
+  cleaning: cleaningPlan.optional(),
 });
 
 const site = z.strictObject({
@@ -99,6 +137,8 @@ const site = z.strictObject({
   language: z.enum(LANGUAGES, { message: `expected one of ${LANGUAGES.join(', ')}` }),
   serviceHours,
   holidays: z.array(isoDate).default([]),
+  /** Cleaning plans by zone type, e.g. `restroom: { usage: … }`; a zone may override its type's. */
+  cleaning: z.partialRecord(z.enum(ZONE_TYPES, { message: `expected zone types from ${ZONE_TYPES.join(', ')}` }), cleaningPlan).default({}),
   zones: z.array(zone).min(1, { message: 'expected at least one zone' }),
 });
 

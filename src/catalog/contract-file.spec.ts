@@ -82,6 +82,40 @@ describe(parseContractFile.name, () => {
     expect(problemsOf(MINIMAL.replace(from, to))).toEqual([expect.stringContaining(message)]);
   });
 
+  describe('cleaning plans', () => {
+    const withPlans = (site: string, zone = '') =>
+      MINIMAL.replace('    zones:\n', site ? `    cleaning:\n${site}    zones:\n` : '    zones:\n').replace('        type: restroom\n', `        type: restroom\n${zone}`);
+
+    it('reads plans per zone type at site level, a zone overriding its type, with durations in seconds', () => {
+      const sut = parseContractFile(
+        'contracts/acme.yaml',
+        withPlans(
+          '      restroom: { usage: { visits: 40, maxInterval: 4h } }\n      kitchen: { scheduled: { times: ["07:00", "11:00"], grace: 20m } }\n      meeting_room: { onDemand: true }\n',
+          '        cleaning: { scheduled: { every: 3h } }\n',
+        ),
+      );
+      const site = sut.spec.sites[0];
+      expect(site.cleaning).toEqual({
+        restroom: { usage: { visits: 40, maxIntervalS: 14_400, respondWithinS: 1_800 } },
+        kitchen: { scheduled: { times: ['07:00', '11:00'], graceS: 1_200 } },
+        meeting_room: { onDemand: true },
+      });
+      expect(site.zones[0].cleaning).toEqual({ scheduled: { everyS: 10_800, graceS: 1_800 } });
+    });
+
+    it.each([
+      ['      restroom: { scheduled: { grace: 30m } }\n', '', 'contracts/acme.yaml:20: sites.0.cleaning.restroom.scheduled: expected every, times or both'],
+      ['      restroom: { scheduled: { times: ["7am"] } }\n', '', 'contracts/acme.yaml:20: sites.0.cleaning.restroom.scheduled.times.0: expected a local time like "07:00"'],
+      ['      restroom: { usage: { visits: 0 } }\n', '', 'contracts/acme.yaml:20: sites.0.cleaning.restroom.usage.visits: expected at least 1 visitor'],
+      ['      bathroom: { onDemand: true }\n', '', 'contracts/acme.yaml:20: sites.0.cleaning: Unrecognized key: "bathroom"'],
+      ['      restroom: {}\n', '', 'contracts/acme.yaml:20: sites.0.cleaning.restroom: expected scheduled, usage or onDemand: true'],
+      ['', '        cleaning: { onDemand: true, usage: { visits: 5 } }\n', 'contracts/acme.yaml:23: sites.0.zones.0.cleaning.onDemand: an on-demand zone has no scheduled or usage plan'],
+      ['', '        cleaning: { usage: { visits: 5, respondWithin: soon } }\n', 'sites.0.zones.0.cleaning.usage.respondWithin: expected an interval like'],
+    ])('points a bad plan at its path and line (%s%s)', (site, zone, message) => {
+      expect(problemsOf(withPlans(site, zone))).toEqual([expect.stringContaining(message)]);
+    });
+  });
+
   it('finds keys used twice', () => {
     const twice = MINIMAL.replace('          - key: soap-1', '          - key: soap-1\n            signals: [battery]\n            interval: 1h\n          - key: soap-1');
     expect(problemsOf(twice)).toEqual([expect.stringContaining('"soap-1" is used twice as a device key in site acme-hq')]);

@@ -74,7 +74,9 @@ class FileSync {
     );
     const siteIds = sites.map((s) => s.id);
 
-    const zoneRows = spec.sites.flatMap((s, i) => s.zones.map((z) => ({ key: z.key, clientId: client.id, siteId: sites[i].id, name: z.name, type: z.type, floor: z.floor ?? null })));
+    const zoneRows = spec.sites.flatMap((s, i) =>
+      s.zones.map((z) => ({ key: z.key, clientId: client.id, siteId: sites[i].id, name: z.name, type: z.type, floor: z.floor ?? null, cleaningPlan: z.cleaning ?? s.cleaning[z.type] ?? null })),
+    );
     const zones = await this.reconcile(ZoneEntity, 'zones', await this.m.findBy(ZoneEntity, { siteId: In(siteIds) }), zoneRows, (z) => `${z.siteId}/${z.key}`);
     const zoneId = new Map(zones.map((z) => [`${z.siteId}/${z.key}`, z.id]));
 

@@ -1,6 +1,6 @@
 import { Column, Entity, Unique } from 'typeorm';
 import { RetirableRecord } from './catalog-record';
-import type { ZoneType } from './catalog.types';
+import type { CleaningPlan, ZoneType } from './catalog.types';
 
 @Entity({ name: 'zones' })
 @Unique('uq_zones_site_key', ['siteId', 'key'])
@@ -19,4 +19,8 @@ export class ZoneEntity extends RetirableRecord {
 
   @Column({ type: 'text', nullable: true })
   floor!: string | null;
+
+  /** The plan in force: the zone's own, else its site's for its type; null when the contract sets none. */
+  @Column({ name: 'cleaning_plan', type: 'jsonb', nullable: true })
+  cleaningPlan!: CleaningPlan | null;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { seesStaffTags, type Principal } from '../platform/access/roles';
 import { PseudonymKeysService } from '../feedback/pseudonym-keys.service';
+import { counterDelta } from './counter';
 import { staffPseudonym } from './staff-pseudonym';
 import type { ListReadingsDto } from './telemetry-query.dto';
 import { TelemetryRepository } from './telemetry.repository';
@@ -21,4 +22,32 @@ export class ReadingsService {
     );
     return { ...found, items };
   }
+
+  /**
+   * Per zone: the people who came through (people_count increments, with resets and wrap-around,
+   * and visits reports) and the cleaning check-ins, between two instants (epoch ms, oldest first).
+   */
+  async zoneActivity(clientId: string, zoneIds: readonly string[], from: Date, to: Date): Promise<Map<string, ZoneActivity>> {
+    const rows = await this.telemetry.zoneActivity(clientId, zoneIds, from, to);
+    const activity = new Map<string, ZoneActivity>(zoneIds.map((id) => [id, { visits: [], checkins: [] }]));
+    const lastCount = new Map<string, number>();
+    for (const row of rows) {
+      const zone = activity.get(row.zoneId)!;
+      const at = row.ts.getTime();
+      const value = Number(row.value);
+      if (row.signal === 'cleaning_checkin') zone.checkins.push(at);
+      else if (row.signal === 'visits') zone.visits.push({ at, count: value });
+      else {
+        const count = counterDelta(lastCount.get(row.deviceId), value);
+        lastCount.set(row.deviceId, value);
+        if (count > 0 && at >= from.getTime()) zone.visits.push({ at, count });
+      }
+    }
+    return activity;
+  }
+}
+
+export interface ZoneActivity {
+  visits: Array<{ at: number; count: number }>;
+  checkins: number[];
 }

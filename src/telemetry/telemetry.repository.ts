@@ -212,4 +212,27 @@ export class TelemetryRepository {
     );
     return { zone: q.zone, signal: q.signal, items };
   }
+
+  /**
+   * What operations derives cleaning tasks from, for some zones of one client: people counted
+   * (people_count values with the last one before `from` as the baseline, visits reports) and
+   * cleaning check-ins, oldest first.
+   */
+  async zoneActivity(clientId: string, zoneIds: readonly string[], from: Date, to: Date): Promise<Array<{ zoneId: string; deviceId: string; signal: string; ts: Date; value: number }>> {
+    if (!zoneIds.length) return [];
+    return this.dataSource.query(
+      `SELECT d.zone_id AS "zoneId", r.device_id AS "deviceId", r.signal, r.ts, r.value
+       FROM readings r JOIN devices d ON d.client_id = r.client_id AND d.id = r.device_id
+       WHERE r.client_id = $1 AND d.zone_id = ANY($2::uuid[]) AND r.signal IN ('people_count', 'visits', 'cleaning_checkin') AND r.ts >= $3 AND r.ts < $4
+       UNION ALL
+       SELECT d.zone_id, d.id, 'people_count', b.ts, b.value
+       FROM devices d CROSS JOIN LATERAL (
+         SELECT ts, value FROM readings WHERE client_id = d.client_id AND device_id = d.id AND signal = 'people_count' AND ts < $3 ORDER BY ts DESC LIMIT 1
+       ) b
+       WHERE d.client_id = $1 AND d.zone_id = ANY($2::uuid[])
+       ORDER BY 4, 2`,
+      [clientId, zoneIds, from.toISOString(), to.toISOString()],
+    );
+  }
+
 }

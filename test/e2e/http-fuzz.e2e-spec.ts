@@ -234,7 +234,9 @@ describe('HTTP input fuzzing', () => {
       limit: '20',
       contract: 'alpha-fm',
       site: 'alpha-hq',
-      status: 'online',
+      zone: KEY_OF.zones,
+      // A device's health for the catalog; a task's state for the tasks.
+      status: route.template === '/api/v1/tasks' ? 'missed' : 'online',
       touchpoint: 'alpha-1f-restroom-qr',
       from: hoursFromNow(-24),
       to: hoursFromNow(1),
