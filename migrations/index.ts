@@ -8,6 +8,7 @@ import { CitusReadyKeys1764200000000 } from './1764200000000-citus-ready-keys';
 import { LeaderJobRuns1764300000000 } from './1764300000000-leader-job-runs';
 import { DeviceCredentials1764400000000 } from './1764400000000-device-credentials';
 import { CleaningPlans1764500000000 } from './1764500000000-cleaning-plans';
+import { ServiceEvents1764600000000 } from './1764600000000-service-events';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   LeaderJobRuns1764300000000,
   DeviceCredentials1764400000000,
   CleaningPlans1764500000000,
+  ServiceEvents1764600000000,
 ];

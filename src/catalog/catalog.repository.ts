@@ -7,6 +7,7 @@ import type { CleaningPlan, ServiceHours, TouchpointView, ZoneType } from './cat
 export interface ZonePlanView {
   id: string;
   clientId: string;
+  siteId: string;
   /** "siteKey.zoneKey" */
   ref: string;
   type: ZoneType;
@@ -166,7 +167,7 @@ export class CatalogRepository {
     if (filter.site !== undefined) where.push(`s.key = ${sql.bind(filter.site)}`);
     if (filter.zone !== undefined) where.push(`s.key || '.' || z.key = ${sql.bind(filter.zone)}`);
     return this.dataSource.query(
-      `SELECT z.id, z.client_id AS "clientId", s.key || '.' || z.key AS ref, z.type, z.cleaning_plan AS "cleaningPlan",
+      `SELECT z.id, z.client_id AS "clientId", z.site_id AS "siteId", s.key || '.' || z.key AS ref, z.type, z.cleaning_plan AS "cleaningPlan",
               s.time_zone AS "timeZone", s.service_hours AS "serviceHours", s.holidays
        FROM zones z JOIN sites s ON s.id = z.site_id WHERE ${where.join(' AND ')} ORDER BY s.key, z.key`,
       sql.values,

@@ -5,6 +5,7 @@ import type { ZonePlanView } from '../catalog/catalog.repository';
 import type { Principal } from '../platform/access/roles';
 import { Clock } from '../platform/clock';
 import { ReadingsService } from '../telemetry/readings.service';
+import { ServiceEventsRepository } from './service-events.repository';
 import { serviceSpans } from './service-time';
 import { deriveTasks, type DerivedTask } from './task-derivation';
 import type { ListTasksDto } from './tasks-query.dto';
@@ -34,6 +35,7 @@ export class TasksService {
   constructor(
     private readonly catalog: CatalogService,
     private readonly readings: ReadingsService,
+    private readonly events: ServiceEventsRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -42,9 +44,13 @@ export class TasksService {
     const items: TaskView[] = [];
     // Facts are per client: an admin's request may span several.
     for (const [clientId, ofClient] of groupBy(zones, (z) => z.clientId)) {
-      const activity = await this.readings.zoneActivity(clientId, ofClient.map((z) => z.id), new Date(query.from.getTime() - MARGIN_MS), new Date(query.to.getTime() + MARGIN_MS));
+      const zoneIds = ofClient.map((z) => z.id);
+      const [from, to] = [new Date(query.from.getTime() - MARGIN_MS), new Date(query.to.getTime() + MARGIN_MS)];
+      // Check-ins come as the cleaning_checkin signal of a tag reader, or as service events.
+      const [activity, checkinEvents] = await Promise.all([this.readings.zoneActivity(clientId, zoneIds, from, to), this.events.checkins(clientId, zoneIds, from, to)]);
       for (const zone of ofClient) {
-        const facts = activity.get(zone.id)!;
+        const sensed = activity.get(zone.id)!;
+        const facts = { visits: sensed.visits, checkins: [...sensed.checkins, ...(checkinEvents.get(zone.id) ?? [])] };
         for (const date of localDates(zone, query.from, query.to)) {
           const tasks = deriveTasks({
             plan: zone.cleaningPlan!,

@@ -9,9 +9,10 @@ import { MqttBacklog } from '../platform/mqtt/mqtt-backlog';
 import { MqttService } from '../platform/mqtt/mqtt.service';
 import { LRUCache } from 'lru-cache';
 import { counterDelta } from './counter';
-import { decodeMessage, type DeviceRef } from './decoder';
+import { decodeMessage, parseTopic, type DeviceRef } from './decoder';
 import { HealthThrottle, healthUpdates, type HealthUpdate } from './device-health';
 import { decodeRecord, encodeRecord, type IngestRecord } from './ingest-record';
+import type { DeviceMessageSink } from './message-sink';
 import { isDatabaseUnavailable, storageRefusal } from '../platform/database/database-errors';
 import { Spool } from './spool';
 import { ReadingBatch } from './reading-batch';
@@ -47,6 +48,8 @@ interface Prepared {
   readings: ReadingBatch;
   rejected: DeadLetter[];
   health: HealthUpdate[];
+  /** Items for other modules' sinks (service events), by sink. */
+  routed: Map<DeviceMessageSink<unknown>, unknown[]>;
 }
 
 /**
@@ -63,6 +66,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(IngestService.name);
   private spool!: Spool;
   private devices = new Map<string, KnownDevice>();
+  private readonly sinks = new Map<string, DeviceMessageSink<unknown>>();
   private devicesReadAt = 0;
   private readonly lastCounter = new LRUCache<string, number>({ max: 100_000 });
   private readonly healthThrottle = new HealthThrottle(HEALTH_RESOLUTION_MS);
@@ -97,6 +101,14 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     this.wake?.();
     await this.loop;
     this.spool.close();
+  }
+
+  /**
+   * Hands the messages of one topic level (`…/{device}/event`) to another module, with the same
+   * durability as readings; registered before the application starts.
+   */
+  routeLevel<T>(level: string, sink: DeviceMessageSink<T>): void {
+    this.sinks.set(level, sink);
   }
 
   /** The MQTT handler (synchronous): durable once the spool is flushed, which MqttService does before the PUBACK goes. Ratings have a subscriber of their own. */
@@ -179,8 +191,21 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     const { mqttTopicPrefix: prefix, readingMaxAgeMs: maxAgeMs } = this.config;
     const refuse = (record: IngestRecord, at: DeviceRef | undefined, device: KnownDevice | undefined, reason: string, detail: string) =>
       rejected.push({ topic: record.topic, payload: record.payload, reason, detail, clientId: device?.clientId, siteId: device?.siteId, deviceRef: at && `${at.siteKey}.${at.deviceKey}` });
+    const routed = new Map<DeviceMessageSink<unknown>, unknown[]>();
     for (const frame of records) {
       const record = decodeRecord(frame);
+      const sink = this.sinks.size ? this.sinkOf(record.topic) : undefined;
+      if (sink) {
+        const { ref, device } = await this.deviceOf(sink.ref);
+        if (!device) {
+          refuse(record, ref, device, 'unknown_device', `no active device "${ref.deviceKey}" in ${ref.siteKey}/${ref.zoneKey}`);
+          continue;
+        }
+        const decoded = sink.sink.decode({ ...device, ref }, record.payload, record.receivedAt);
+        if (!decoded.ok) refuse(record, ref, device, decoded.reason, decoded.detail);
+        else routed.set(sink.sink, [...(routed.get(sink.sink) ?? []), decoded.item]);
+        continue;
+      }
       // Times are judged against arrival, not now: a backlog replayed after an outage is still on time.
       const decoded = decodeMessage(record.topic, record.payload, { prefix, receivedAt: record.receivedAt, maxAgeMs });
       const at = decoded.device;
@@ -206,11 +231,30 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     }
     await this.countIncrements(readings);
     const health = this.healthThrottle.select(healthUpdates(readings));
-    return { readings, rejected, health };
+    return { readings, rejected, health, routed };
   }
 
-  private async write({ readings, rejected, health }: Prepared): Promise<void> {
-    const [fresh] = await Promise.all([this.telemetry.insertReadings(readings, health), this.deadLetters.recordMany(rejected)]);
+  /** The sink for a topic's last level, with the device it names; undefined for readings (and bad topics, which the decoder explains). */
+  private sinkOf(topic: string): { sink: DeviceMessageSink<unknown>; ref: DeviceRef } | undefined {
+    const parsed = parseTopic(topic, this.config.mqttTopicPrefix);
+    if (!('level' in parsed)) return undefined;
+    const sink = this.sinks.get(parsed.level);
+    return sink && { sink, ref: parsed.device };
+  }
+
+  private async deviceOf(ref: DeviceRef): Promise<{ ref: DeviceRef; device: KnownDevice | undefined }> {
+    const path = pathOf(ref);
+    let device = this.devices.get(path);
+    if (!device && (await this.refreshDevices(true))) device = this.devices.get(path);
+    return { ref, device };
+  }
+
+  private async write({ readings, rejected, health, routed }: Prepared): Promise<void> {
+    const [fresh] = await Promise.all([
+      readings.length || health.length ? this.telemetry.insertReadings(readings, health) : 0,
+      this.deadLetters.recordMany(rejected),
+      ...[...routed].map(([sink, items]) => sink.store(items)),
+    ]);
     this.stored.inc(fresh);
   }
 

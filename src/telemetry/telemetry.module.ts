@@ -12,6 +12,6 @@ import { TelemetryRepository } from './telemetry.repository';
   imports: [FeedbackModule],
   controllers: [TelemetryController],
   providers: [TelemetryRepository, ReadingsService, IngestService, PartitionsJob, ...ingestMetricProviders],
-  exports: [ReadingsService],
+  exports: [ReadingsService, IngestService],
 })
 export class TelemetryModule {}

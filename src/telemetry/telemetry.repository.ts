@@ -11,6 +11,7 @@ export interface KnownDevice {
   id: string;
   clientId: string;
   siteId: string;
+  zoneId: string;
   signals: string[];
 }
 
@@ -92,7 +93,7 @@ export class TelemetryRepository {
   /** Every active device, keyed "siteKey/zoneKey/deviceKey" as in topics. */
   async devicesByTopicPath(): Promise<Map<string, KnownDevice>> {
     const rows: Array<KnownDevice & { path: string }> = await this.dataSource.query(
-      `SELECT s.key || '/' || z.key || '/' || d.key AS path, d.id, d.client_id AS "clientId", d.site_id AS "siteId", d.signals
+      `SELECT s.key || '/' || z.key || '/' || d.key AS path, d.id, d.client_id AS "clientId", d.site_id AS "siteId", d.zone_id AS "zoneId", d.signals
        FROM devices d JOIN zones z ON z.id = d.zone_id JOIN sites s ON s.id = d.site_id
        WHERE d.retired_at IS NULL AND z.retired_at IS NULL AND s.retired_at IS NULL`,
     );

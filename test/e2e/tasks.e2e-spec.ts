@@ -68,8 +68,12 @@ describe('Cleaning tasks derived from the plan and the facts', () => {
   });
 
   it('turns the missed task into a late one when a check-in arrives hours late, as if the day were derived again from scratch', async () => {
-    await checkin('11:00');
-    await stored(6);
+    // This one comes from a staff tool as a service event.
+    await request(sut.http)
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${await sut.keyFor('fm_manager', 'alpha')}`)
+      .send({ zone: 'alpha-hq.1f-restroom', kind: 'checkin', tag: 'cleaner-7', ts: iso('11:00') })
+      .expect(201);
     const res = await tasks(wholeDay());
     expect(res.body.items.map((t: { status: string; doneAt: string | null }) => [t.status, t.doneAt])).toEqual([
       ['done', iso('09:15')],
