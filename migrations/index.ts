@@ -9,6 +9,7 @@ import { LeaderJobRuns1764300000000 } from './1764300000000-leader-job-runs';
 import { DeviceCredentials1764400000000 } from './1764400000000-device-credentials';
 import { CleaningPlans1764500000000 } from './1764500000000-cleaning-plans';
 import { ServiceEvents1764600000000 } from './1764600000000-service-events';
+import { Incidents1764700000000 } from './1764700000000-incidents';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   DeviceCredentials1764400000000,
   CleaningPlans1764500000000,
   ServiceEvents1764600000000,
+  Incidents1764700000000,
 ];

@@ -77,3 +77,17 @@ export interface CleaningPlan {
   usage?: { visits: number; maxIntervalS?: number; respondWithinS: number };
   onDemand?: boolean;
 }
+
+/** What an occupant can report, and what incidents are about (the contract sets a priority and targets per category). */
+export const INCIDENT_CATEGORIES = ['leak', 'blocked_toilet', 'spill', 'out_of_supplies', 'broken_fixture', 'lighting', 'temperature', 'safety', 'other'] as const;
+export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
+export const INCIDENT_PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type IncidentPriority = (typeof INCIDENT_PRIORITIES)[number];
+
+/** A category's priority and its targets in seconds of service time (contract YAML `incidents`). */
+export interface IncidentTarget {
+  priority: IncidentPriority;
+  respondS: number;
+  resolveS: number;
+}
+export type IncidentPolicy = Partial<Record<IncidentCategory, IncidentTarget>>;

@@ -1,6 +1,22 @@
 import { validateCronExpression } from 'cron';
 import { z } from 'zod';
-import { KEY_MAX, KEY_PATTERN, LANGUAGES, REASON_SETS, SCALES, SIGNALS, TOUCHPOINT_KINDS, WEEKDAYS, ZONE_TYPES, type CleaningPlan, type ServiceHours, type Weekday } from './catalog.types';
+import {
+  INCIDENT_CATEGORIES,
+  INCIDENT_PRIORITIES,
+  KEY_MAX,
+  KEY_PATTERN,
+  LANGUAGES,
+  REASON_SETS,
+  SCALES,
+  SIGNALS,
+  TOUCHPOINT_KINDS,
+  WEEKDAYS,
+  ZONE_TYPES,
+  type CleaningPlan,
+  type IncidentTarget,
+  type ServiceHours,
+  type Weekday,
+} from './catalog.types';
 
 const slug = z
   .string({ message: 'expected a key (text)' })
@@ -205,6 +221,16 @@ const connector = z
   })
   .refine((c) => c.type !== 'csv' || (!c.paging.items && !c.paging.next), { message: 'a CSV export is one file: items and next apply to http-json only', path: ['paging'] });
 
+/** `out_of_supplies: { priority: high, respond: 15m, resolve: 1h }`: targets count in service hours. */
+const incidentTarget = z
+  .strictObject({
+    priority: z.enum(INCIDENT_PRIORITIES, { message: `expected one of ${INCIDENT_PRIORITIES.join(', ')}` }),
+    respond: interval,
+    resolve: interval,
+  })
+  .refine((t) => t.resolve >= t.respond, { message: 'resolve must not be shorter than respond', path: ['resolve'] })
+  .transform((t): IncidentTarget => ({ priority: t.priority, respondS: t.respond, resolveS: t.resolve }));
+
 export const contractFileSchema = z.strictObject({
   client: z.strictObject({ key: slug, name: text }),
   contract: z
@@ -212,6 +238,8 @@ export const contractFileSchema = z.strictObject({
     .refine((c) => !c.ends || c.ends >= c.starts, { message: 'ends must not be before starts', path: ['ends'] }),
   sites: z.array(site).min(1, { message: 'expected at least one site' }),
   connectors: z.array(connector).default([]),
+  /** Priority and targets per incident category, over the defaults (src/operations/incident-policy.ts). */
+  incidents: z.partialRecord(z.enum(INCIDENT_CATEGORIES, { message: `expected incident categories from ${INCIDENT_CATEGORIES.join(', ')}` }), incidentTarget).default({}),
 });
 
 export type ContractFile = z.output<typeof contractFileSchema>;

@@ -116,6 +116,15 @@ describe(parseContractFile.name, () => {
     });
   });
 
+  it('reads incident targets per category in seconds, and points a bad one at its path and line', () => {
+    const withIncidents = (yaml: string) => `${MINIMAL}incidents:\n${yaml}`;
+    expect(parseContractFile('contracts/acme.yaml', withIncidents('  out_of_supplies: { priority: high, respond: 15m, resolve: 1h }\n')).spec.incidents).toEqual({
+      out_of_supplies: { priority: 'high', respondS: 900, resolveS: 3600 },
+    });
+    expect(problemsOf(withIncidents('  leak: { priority: urgent, respond: 15m, resolve: 1h }\n'))).toEqual([expect.stringMatching(/^contracts\/acme\.yaml:31: incidents\.leak\.priority: expected one of critical, high, medium, low/)]);
+    expect(problemsOf(withIncidents('  leak: { priority: high, respond: 2h, resolve: 1h }\n'))).toEqual([expect.stringMatching(/incidents\.leak\.resolve: resolve must not be shorter than respond/)]);
+  });
+
   it('finds keys used twice', () => {
     const twice = MINIMAL.replace('          - key: soap-1', '          - key: soap-1\n            signals: [battery]\n            interval: 1h\n          - key: soap-1');
     expect(problemsOf(twice)).toEqual([expect.stringContaining('"soap-1" is used twice as a device key in site acme-hq')]);

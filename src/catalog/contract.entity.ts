@@ -1,5 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { TenantRecord } from './catalog-record';
+import type { IncidentPolicy } from './catalog.types';
 
 @Entity({ name: 'contracts' })
 export class ContractEntity extends TenantRecord {
@@ -20,4 +21,8 @@ export class ContractEntity extends TenantRecord {
 
   @Column({ name: 'source_file', type: 'text', nullable: true })
   sourceFile!: string | null;
+
+  /** Priority and targets per incident category, as the contract sets them (defaults apply to the rest). */
+  @Column({ name: 'incident_policy', type: 'jsonb', default: {} })
+  incidentPolicy!: IncidentPolicy;
 }

@@ -40,6 +40,8 @@ export class RatingsService {
   // Promises, so that concurrent first requests for a token share one lookup.
   private readonly byToken = new LRUCache<string, Promise<TouchpointView>>({ max: 10_000, ttl: TOUCHPOINT_CACHE_MS });
 
+  private readonly incidentHandlers: Array<(clientId: string) => Promise<void>> = [];
+
   constructor(
     private readonly catalog: CatalogService,
     private readonly ratings: RatingsRepository,
@@ -129,7 +131,16 @@ export class RatingsService {
     );
   }
 
-  /** "Report a problem": stored now, picked up by service delivery later. The same id again stores nothing. */
+  /** Service delivery turns reports into incidents (registered by the operations module). */
+  onIncidentReported(handler: (clientId: string) => Promise<void>): void {
+    this.incidentHandlers.push(handler);
+  }
+
+  /**
+   * "Report a problem": stored, then joined to its zone's open incident of that category (or opens
+   * one) before the answer. The same id again stores nothing; a report stored but not yet joined (a
+   * crash in between) is joined by operations' next sweep.
+   */
   async reportIncident(token: string, input: IncidentInput, ctx: SubmissionContext): Promise<{ id: string; category: string }> {
     const tp = await this.touchpoint(token);
     const now = this.clock.now();
@@ -145,6 +156,7 @@ export class RatingsService {
       reportedAt: now,
       sourceHash: await this.hashOf(ctx.source, now),
     });
+    for (const handler of this.incidentHandlers) await handler(tp.clientId);
     return { id, category };
   }
 

@@ -28,9 +28,8 @@ export const REASONS: Record<ReasonSet, { negative: readonly string[]; positive:
   },
 };
 
-/** What an occupant can report through "report a problem"; stored now, used by service delivery. */
-export const INCIDENT_CATEGORIES = ['leak', 'blocked_toilet', 'spill', 'out_of_supplies', 'broken_fixture', 'lighting', 'temperature', 'safety', 'other'] as const;
-export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
+/** What an occupant can report through "report a problem": the categories of incidents. */
+export { INCIDENT_CATEGORIES, type IncidentCategory } from '../catalog/catalog.types';
 
 export type Polarity = 'negative' | 'neutral' | 'positive';
 

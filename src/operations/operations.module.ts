@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
+import { FeedbackModule } from '../feedback/feedback.module';
+import { IncidentsController } from './incidents.controller';
+import { IncidentsRepository } from './incidents.repository';
+import { IncidentsService } from './incidents.service';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { ServiceEventsController } from './service-events.controller';
 import { ServiceEventsRepository } from './service-events.repository';
@@ -7,10 +11,10 @@ import { ServiceEventsService } from './service-events.service';
 import { TasksController } from './tasks.controller';
 import { TasksService } from './tasks.service';
 
-/** Service delivery, the SLA side: service events (HTTP and MQTT) and cleaning tasks from the plans and the facts (incidents, intervals and SLA facts come next). */
+/** Service delivery, the SLA side: service events (HTTP and MQTT), cleaning tasks from the plans and the facts, incidents (sensor rules, intervals and SLA facts come next). */
 @Module({
-  imports: [CatalogModule, TelemetryModule],
-  controllers: [TasksController, ServiceEventsController],
-  providers: [TasksService, ServiceEventsService, ServiceEventsRepository],
+  imports: [CatalogModule, TelemetryModule, FeedbackModule],
+  controllers: [TasksController, ServiceEventsController, IncidentsController],
+  providers: [TasksService, ServiceEventsService, ServiceEventsRepository, IncidentsService, IncidentsRepository],
 })
 export class OperationsModule {}

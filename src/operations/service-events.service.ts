@@ -8,6 +8,7 @@ import { DomainException, ErrorCode } from '../platform/errors/domain.exception'
 import { IngestService } from '../telemetry/ingest.service';
 import type { DeviceMessageSink, SinkDecoded } from '../telemetry/message-sink';
 import type { KnownDevice } from '../telemetry/telemetry.repository';
+import { IncidentsService } from './incidents.service';
 import { derivedEventId, eventTimeProblem, serviceEventFields, type EventTimeRules, type ServiceEventFields } from './service-event';
 import { ServiceEventsRepository, type ServiceEventRow } from './service-events.repository';
 
@@ -44,6 +45,7 @@ export class ServiceEventsService implements OnModuleInit, DeviceMessageSink<Ser
     private readonly ingest: IngestService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly incidents: IncidentsService,
   ) {}
 
   onModuleInit(): void {
@@ -71,6 +73,13 @@ export class ServiceEventsService implements OnModuleInit, DeviceMessageSink<Ser
 
   async store(items: ServiceEventRow[]): Promise<void> {
     await this.events.insert(items);
+    // All of them, not only the new ones: a batch retried after a failure here must still resolve what it fixes (resolving is idempotent).
+    await this.afterStored(items);
+  }
+
+  /** Events put right what they fix: a refill or check-in resolves its zone's matching incidents opened before it. */
+  private async afterStored(events: readonly ServiceEventRow[]): Promise<void> {
+    for (const e of events) await this.incidents.staffActed(e);
   }
 
   /** An event from a staff tool; `created` is false when an event with this id was stored before (a retry). */
@@ -82,6 +91,7 @@ export class ServiceEventsService implements OnModuleInit, DeviceMessageSink<Ser
     if (problem) throw new DomainException(ErrorCode.Validation, 'The event is not valid.', [{ field: 'ts', message: problem.detail }]);
     const row = this.row(fields, { clientId: zone.clientId, siteId: zone.siteId, zoneId: zone.id, deviceId: null }, receivedAt, 'api');
     const created = (await this.events.insert([row])).has(row.eventId);
+    if (created) await this.afterStored([row]);
     const stored = (await this.events.find(zone.clientId, row.eventId))!;
     if (stored.zoneId !== zone.id) throw new DomainException(ErrorCode.Conflict, `Event ${row.eventId} was stored before for another zone.`);
     return { event: view(zone.ref, stored), created };

@@ -43,3 +43,14 @@ export function afterServiceTime(spans: readonly ServiceSpan[], from: number, am
   }
   return undefined;
 }
+
+/** Service time (ms) between two instants that may lie days apart: only the site's opening hours count, holidays not at all. */
+export function serviceTimeAcross(hours: ServiceHours, holidays: readonly string[], timeZone: string, from: number, to: number): number {
+  if (to <= from) return 0;
+  let total = 0;
+  const last = localDateOf(to, timeZone);
+  for (let day = DateTime.fromMillis(from, { zone: timeZone }).startOf('day'); day.toISODate()! <= last; day = day.plus({ days: 1 })) {
+    total += serviceTimeBetween(serviceSpans(day.toISODate()!, hours, holidays, timeZone), from, to);
+  }
+  return total;
+}

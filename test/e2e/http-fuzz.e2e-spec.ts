@@ -217,9 +217,18 @@ describe('HTTP input fuzzing', () => {
     return id;
   };
 
+  /** An incident of the fixtures (a report opens one, or joins the open one; acknowledging and resolving again change nothing). */
+  const freshIncidentId = async () => {
+    await request(sut.http).post('/api/v1/incidents').send({ token: tokens.restroom, category: 'other', id: randomUUID() }).expect(201);
+    const res = await request(sut.http).get('/api/v1/incidents').set('Authorization', `Bearer ${admin}`).expect(200);
+    const found = (res.body.items as Array<{ id: string; category: string }>).find((i) => i.category === 'other');
+    if (!found) throw new Error(`no incident: ${JSON.stringify(res.body)}`);
+    return found.id;
+  };
+
   /** Real fixture values for every part of the route, so a request with one part mutated gets past the others. */
   async function baseOf(route: Route): Promise<Base> {
-    const ratingId = route.template.endsWith('/follow-up') ? await freshRatingId() : undefined;
+    const ratingId = route.template.endsWith('/follow-up') ? await freshRatingId() : route.template.startsWith('/api/v1/incidents/') ? await freshIncidentId() : undefined;
     const segments = route.template.split('/');
     const params: Record<string, string> = {};
     segments.forEach((segment, i) => {
@@ -241,8 +250,8 @@ describe('HTTP input fuzzing', () => {
       contract: 'alpha-fm',
       site: 'alpha-hq',
       zone: KEY_OF.zones,
-      // A device's health for the catalog; a task's state for the tasks.
-      status: route.template === '/api/v1/tasks' ? 'missed' : 'online',
+      // A device's health for the catalog; a task's or an incident's state for those.
+      status: route.template === '/api/v1/tasks' ? 'missed' : route.template === '/api/v1/incidents' ? 'open' : 'online',
       touchpoint: 'alpha-1f-restroom-qr',
       from: hoursFromNow(-24),
       to: hoursFromNow(1),

@@ -1,0 +1,116 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { IncidentCategory } from '../catalog/catalog.types';
+import { CatalogService } from '../catalog/catalog.service';
+import { RatingsService } from '../feedback/ratings.service';
+import type { Principal } from '../platform/access/roles';
+import { Clock } from '../platform/clock';
+import { LeaderJobs, tickOf } from '../platform/database/leader-job';
+import { DomainException } from '../platform/errors/domain.exception';
+import { AUTO_RESOLVED_BY, incidentTimings } from './incident-policy';
+import { IncidentsRepository, type IncidentRow, type IncidentStatus } from './incidents.repository';
+
+export const LINK_REPORTS_JOB = 'operations:link-reports';
+const LINK_REPORTS_EVERY_MS = 60_000;
+
+/**
+ * Incidents: opened by occupants' reports (reports of a zone and category join the open one, and
+ * are counted), through the API, and (next) by sensor rules; acknowledged and resolved by staff, or
+ * resolved by the refill or check-in that puts them right. Response and resolution count in the
+ * site's service hours.
+ */
+@Injectable()
+export class IncidentsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(IncidentsService.name);
+
+  constructor(
+    private readonly incidents: IncidentsRepository,
+    private readonly catalog: CatalogService,
+    private readonly ratings: RatingsService,
+    private readonly leader: LeaderJobs,
+    private readonly registry: SchedulerRegistry,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.ratings.onIncidentReported((clientId) => this.incidents.linkReports(clientId).then(() => undefined));
+  }
+
+  /** Reports stored but not joined (a crash in between, another version): joined within a minute, on one instance. */
+  onApplicationBootstrap(): void {
+    const sweep = () =>
+      void this.leader
+        .runAsLeader(LINK_REPORTS_JOB, tickOf(this.clock.now(), LINK_REPORTS_EVERY_MS), () => this.incidents.linkReports(null))
+        .catch((err: Error) => this.logger.warn(`Joining reports to incidents failed: ${err.message}`));
+    this.registry.addInterval(LINK_REPORTS_JOB, setInterval(sweep, LINK_REPORTS_EVERY_MS).unref());
+  }
+
+  onApplicationShutdown(): void {
+    if (this.registry.doesExist('interval', LINK_REPORTS_JOB)) this.registry.deleteInterval(LINK_REPORTS_JOB);
+  }
+
+  async open(who: Principal, body: { zone: string; category: IncidentCategory }): Promise<{ incident: IncidentView; created: boolean }> {
+    const [zone] = await this.catalog.zonesWithPlans(who, { zone: body.zone });
+    const { policy } = await this.incidents.zonePolicy(zone.id);
+    const { id, created } = await this.incidents.open({ clientId: zone.clientId, siteId: zone.siteId, zoneId: zone.id, policy }, body.category, this.clock.now());
+    return { incident: await this.get(who, id), created };
+  }
+
+  /** Acknowledging twice, or a resolved incident, changes nothing; another client's is not found. */
+  async acknowledge(who: Principal, id: string): Promise<IncidentView> {
+    await this.incidents.acknowledge(who.clientId, id, actor(who), this.clock.now());
+    return this.get(who, id);
+  }
+
+  async resolve(who: Principal, id: string): Promise<IncidentView> {
+    await this.incidents.resolve(who.clientId, id, actor(who), this.clock.now());
+    return this.get(who, id);
+  }
+
+  async get(who: Principal, id: string): Promise<IncidentView> {
+    const row = await this.incidents.find(who.clientId, id);
+    if (!row) throw DomainException.notFound('incident', id);
+    return view(row);
+  }
+
+  async list(who: Principal, q: { site?: string; status?: IncidentStatus; from?: Date; to?: Date; limit: number }): Promise<{ items: IncidentView[] }> {
+    return { items: (await this.incidents.list(who.clientId, q)).map(view) };
+  }
+
+  /** A refill or check-in resolves the incidents of its zone that it puts right (out of supplies, a spill, …). */
+  async staffActed(event: { clientId: string; zoneId: string; kind: string; tag: string; ts: Date }): Promise<void> {
+    const categories = AUTO_RESOLVED_BY[event.kind as keyof typeof AUTO_RESOLVED_BY];
+    if (categories) await this.incidents.autoResolve(event.clientId, event.zoneId, categories, event.ts, `${event.kind}:${event.tag}`);
+  }
+}
+
+export type IncidentView = ReturnType<typeof view>;
+
+function view(r: IncidentRow) {
+  const timings = incidentTimings(
+    { openedAt: r.openedAt.getTime(), acknowledgedAt: r.acknowledgedAt?.getTime() ?? null, resolvedAt: r.resolvedAt?.getTime() ?? null, respondTargetS: r.respondTargetS, resolveTargetS: r.resolveTargetS },
+    r,
+  );
+  const status: IncidentStatus = r.resolvedAt ? 'resolved' : r.acknowledgedAt ? 'acknowledged' : 'open';
+  return {
+    id: r.id,
+    zone: r.zone,
+    category: r.category,
+    priority: r.priority,
+    origin: r.origin,
+    status,
+    reports: r.reportCount,
+    openedAt: r.openedAt,
+    acknowledgedAt: r.acknowledgedAt,
+    acknowledgedBy: r.acknowledgedBy,
+    resolvedAt: r.resolvedAt,
+    resolvedBy: r.resolvedBy,
+    resolution: r.resolution,
+    targets: { respondS: r.respondTargetS, resolveS: r.resolveTargetS },
+    /** Seconds of service time; null until it happened. */
+    ...timings,
+  };
+}
+
+/** Who acted: the API key (never the key itself). */
+const actor = (who: Principal) => (who.keyId ? `key:${who.keyId}` : `role:${who.role}`);

@@ -1,0 +1,86 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { MqttService } from '../../src/platform/mqtt/mqtt.service';
+import { pollUntil, startTestApp, type TestApp } from '../support/test-app';
+
+describe('Incidents', () => {
+  let sut: TestApp;
+  let manager: string;
+  let restroomToken: string;
+
+  beforeAll(async () => {
+    sut = await startTestApp();
+    manager = await sut.keyFor('fm_manager', 'alpha');
+    restroomToken = await sut.tokenOf('alpha-1f-restroom-qr');
+  });
+  afterAll(() => sut.close());
+
+  const report = (category: string, id = randomUUID()) => request(sut.http).post('/api/v1/incidents').send({ token: restroomToken, category, id });
+  const incidents = async (query: Record<string, string> = {}, key = manager) =>
+    (await request(sut.http).get('/api/v1/incidents').query(query).set('Authorization', `Bearer ${key}`).expect(200)).body.items as Array<Record<string, unknown>>;
+  const act = (id: string, action: 'ack' | 'resolve', key = manager) => request(sut.http).post(`/api/v1/incidents/${id}/${action}`).set('Authorization', `Bearer ${key}`);
+
+  it('opens one incident for ten reports of no soap within five minutes, counting them, and resolves it on a refill', async () => {
+    const first = randomUUID();
+    for (let i = 0; i < 10; i++) await report('out_of_supplies', i === 0 ? first : undefined).expect(201);
+    await report('out_of_supplies', first).expect(201); // a retry of the first: no eleventh report
+    const [open] = await incidents({ status: 'open' });
+    expect(open).toMatchObject({ zone: 'alpha-hq.1f-restroom', category: 'out_of_supplies', priority: 'high', origin: 'report', status: 'open', reports: 10, responseS: null, resolutionS: null });
+    expect(await incidents({ status: 'open' })).toHaveLength(1);
+
+    await request(sut.http)
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${manager}`)
+      .send({ zone: 'alpha-hq.1f-restroom', kind: 'refill', consumable: 'soap', tag: 'cleaner-3', ts: new Date().toISOString() })
+      .expect(201);
+    const [resolved] = await incidents({ status: 'resolved' });
+    expect(resolved).toMatchObject({ id: open.id, status: 'resolved', resolution: 'auto', resolvedBy: 'refill:cleaner-3' });
+    // The next report opens a new incident: the old one is put right.
+    await report('out_of_supplies').expect(201);
+    expect(await incidents({ status: 'open' })).toEqual([expect.objectContaining({ reports: 1, category: 'out_of_supplies' })]);
+  });
+
+  it('is acknowledged and resolved by staff, who is recorded; another client gets 404 and a viewer may not act', async () => {
+    await report('leak').expect(201);
+    const [leak] = (await incidents({ status: 'open' })).filter((i) => i.category === 'leak');
+    expect(leak).toMatchObject({ priority: 'critical' });
+    await act(String(leak.id), 'ack', await sut.keyFor('fm_manager', 'beta')).expect(404);
+    await act(String(leak.id), 'resolve', await sut.keyFor('fm_manager', 'beta')).expect(404);
+    await request(sut.http).get(`/api/v1/incidents/${String(leak.id)}`).set('Authorization', `Bearer ${await sut.keyFor('client_viewer', 'beta')}`).expect(404);
+    await act(String(leak.id), 'ack', await sut.keyFor('client_viewer', 'alpha')).expect(403);
+
+    const acked = (await act(String(leak.id), 'ack').expect(200)).body;
+    expect(acked).toMatchObject({ status: 'acknowledged', acknowledgedBy: expect.stringMatching(/^key:/), responseS: expect.any(Number) });
+    // Again: nothing changes.
+    expect((await act(String(leak.id), 'ack').expect(200)).body.acknowledgedAt).toBe(acked.acknowledgedAt);
+    const resolved = (await act(String(leak.id), 'resolve').expect(200)).body;
+    expect(resolved).toMatchObject({ status: 'resolved', resolution: 'manual', resolvedBy: acked.acknowledgedBy });
+    await act(randomUUID(), 'ack').expect(404);
+    await act('not-a-uuid', 'ack').expect(400);
+  });
+
+  it('opens one through the API, or answers the open one of that zone and category', async () => {
+    const body = { category: 'spill' };
+    const open = (key = manager, zone = 'alpha-hq.kitchen') => request(sut.http).post(`/api/v1/zones/${zone}/incidents`).set('Authorization', `Bearer ${key}`);
+    const opened = await open().send(body).expect(201);
+    expect(opened.body).toMatchObject({ origin: 'api', status: 'open', reports: 0, zone: 'alpha-hq.kitchen' });
+    const again = await open().send(body).expect(200);
+    expect(again.body.id).toBe(opened.body.id);
+    await open().send({ category: 'haunting' }).expect(400);
+    await open(await sut.keyFor('fm_manager', 'beta')).send(body).expect(404);
+    await open(manager, 'alpha-hq.nowhere').send(body).expect(404);
+  });
+
+  it('resolves a spill when a cleaner checks in over MQTT', async () => {
+    const handheld: MqttClient = await mqtt.connectAsync(sut.app.get(MqttService).brokerUrl, { clientId: `incidents-${randomUUID()}`, protocolVersion: 4 });
+    try {
+      await report('spill').expect(201);
+      await handheld.publishAsync(`${sut.config.mqttTopicPrefix}/alpha-hq/1f-restroom/alpha-1f-checkin/event`, JSON.stringify({ kind: 'checkin', tag: 'cleaner-5', ts: Date.now() }), { qos: 1 });
+      const spill = await pollUntil(async () => (await incidents({ status: 'resolved' })).find((i) => i.category === 'spill' && i.zone === 'alpha-hq.1f-restroom'));
+      expect(spill).toMatchObject({ resolution: 'auto', resolvedBy: 'checkin:cleaner-5' });
+    } finally {
+      await handheld.endAsync();
+    }
+  });
+});
