@@ -87,6 +87,11 @@ export class IncidentsRepository {
     return this.openOrJoin(this.dataSource.manager, { ...zone, category, origin: 'api', openedAt: at, reports: 0 });
   }
 
+  /** Opens an incident from a sensor rule, or joins the zone's open one of the category. */
+  async openFromSensor(zone: { clientId: string; siteId: string; zoneId: string; policy: IncidentPolicy }, category: IncidentCategory, at: Date): Promise<{ id: string; created: boolean }> {
+    return this.openOrJoin(this.dataSource.manager, { ...zone, category, origin: 'sensor', openedAt: at, reports: 0 });
+  }
+
   /** The contract's incident policy for a zone, with its site. */
   async zonePolicy(zoneId: string): Promise<{ siteId: string; policy: IncidentPolicy }> {
     const [row] = await this.dataSource.query<Array<{ siteId: string; policy: IncidentPolicy }>>(
@@ -148,7 +153,7 @@ export class IncidentsRepository {
 
   private async openOrJoin(
     m: EntityManager,
-    i: { clientId: string; siteId: string; zoneId: string; category: IncidentCategory; policy: IncidentPolicy; origin: 'report' | 'api'; openedAt: Date; reports: number },
+    i: { clientId: string; siteId: string; zoneId: string; category: IncidentCategory; policy: IncidentPolicy; origin: 'report' | 'sensor' | 'api'; openedAt: Date; reports: number },
   ): Promise<{ id: string; created: boolean }> {
     const target = targetOf(i.policy, i.category);
     const [row] = await m.query<Array<{ id: string; created: boolean }>>(OPEN_OR_JOIN, [

@@ -5,16 +5,17 @@ import { IncidentsController } from './incidents.controller';
 import { IncidentsRepository } from './incidents.repository';
 import { IncidentsService } from './incidents.service';
 import { TelemetryModule } from '../telemetry/telemetry.module';
+import { SensorIncidentsService } from './sensor-incidents.service';
 import { ServiceEventsController } from './service-events.controller';
 import { ServiceEventsRepository } from './service-events.repository';
 import { ServiceEventsService } from './service-events.service';
 import { TasksController } from './tasks.controller';
 import { TasksService } from './tasks.service';
 
-/** Service delivery, the SLA side: service events (HTTP and MQTT), cleaning tasks from the plans and the facts, incidents (sensor rules, intervals and SLA facts come next). */
+/** Service delivery, the SLA side: service events (HTTP and MQTT), cleaning tasks from the plans and the facts, incidents from reports, staff and sensor rules (intervals and SLA facts come next). */
 @Module({
   imports: [CatalogModule, TelemetryModule, FeedbackModule],
   controllers: [TasksController, ServiceEventsController, IncidentsController],
-  providers: [TasksService, ServiceEventsService, ServiceEventsRepository, IncidentsService, IncidentsRepository],
+  providers: [TasksService, ServiceEventsService, ServiceEventsRepository, IncidentsService, IncidentsRepository, SensorIncidentsService],
 })
 export class OperationsModule {}

@@ -44,6 +44,9 @@ function pathOf(at: DeviceRef): string {
   return path;
 }
 
+/** Readings just stored, and the device (client, site, zone) of each. */
+export type ReadingsListener = (readings: ReadingBatch, deviceOf: (id: string) => KnownDevice | undefined) => Promise<void>;
+
 interface Prepared {
   readings: ReadingBatch;
   rejected: DeadLetter[];
@@ -67,6 +70,8 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   private spool!: Spool;
   private devices = new Map<string, KnownDevice>();
   private readonly sinks = new Map<string, DeviceMessageSink<unknown>>();
+  private readonly storedListeners: ReadingsListener[] = [];
+  private devicesById = new Map<string, KnownDevice>();
   private devicesReadAt = 0;
   private readonly lastCounter = new LRUCache<string, number>({ max: 100_000 });
   private readonly healthThrottle = new HealthThrottle(HEALTH_RESOLUTION_MS);
@@ -109,6 +114,14 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
    */
   routeLevel<T>(level: string, sink: DeviceMessageSink<T>): void {
     this.sinks.set(level, sink);
+  }
+
+  /**
+   * Called with every batch once its readings are stored, before the checkpoint moves (so a failed
+   * listener retries the batch: it must be idempotent); for rules that act on readings (incidents).
+   */
+  onReadingsStored(listener: ReadingsListener): void {
+    this.storedListeners.push(listener);
   }
 
   /** The MQTT handler (synchronous): durable once the spool is flushed, which MqttService does before the PUBACK goes. Ratings have a subscriber of their own. */
@@ -256,6 +269,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
       ...[...routed].map(([sink, items]) => sink.store(items)),
     ]);
     this.stored.inc(fresh);
+    for (const listener of this.storedListeners) if (readings.length) await listener(readings, (id) => this.devicesById.get(id));
   }
 
   /**
@@ -281,6 +295,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     const age = Date.now() - this.devicesReadAt;
     if (age < (force ? DIRECTORY_MISS_MS : DIRECTORY_TTL_MS)) return false;
     this.devices = await this.telemetry.devicesByTopicPath();
+    this.devicesById = new Map([...this.devices.values()].map((d) => [d.id, d]));
     this.devicesReadAt = Date.now();
     return true;
   }

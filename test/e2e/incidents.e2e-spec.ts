@@ -72,6 +72,29 @@ describe('Incidents', () => {
     await open(manager, 'alpha-hq.nowhere').send(body).expect(404);
   });
 
+  it('opens one when the soap dispenser runs out, joins reports to it, and resolves it when the level is back', async () => {
+    // Whatever earlier tests left open in the restroom is put right first.
+    for (const open of (await incidents({ status: 'open' })).filter((i) => i.category === 'out_of_supplies')) await act(String(open.id), 'resolve').expect(200);
+    const dispenser: MqttClient = await mqtt.connectAsync(sut.app.get(MqttService).brokerUrl, { clientId: `soap-${randomUUID()}`, protocolVersion: 4 });
+    const soap = (value: number, ts: number) => dispenser.publishAsync(`${sut.config.mqttTopicPrefix}/alpha-hq/1f-restroom/alpha-1f-soap/soap_level`, JSON.stringify({ value, ts }), { qos: 1 });
+    try {
+      const ranOut = Date.now() - 120_000;
+      await soap(40, ranOut - 60_000);
+      await soap(5, ranOut);
+      const opened = await pollUntil(async () => (await incidents({ status: 'open' })).find((i) => i.category === 'out_of_supplies'));
+      expect(opened).toMatchObject({ origin: 'sensor', priority: 'high', reports: 0, openedAt: new Date(ranOut).toISOString() });
+      await report('out_of_supplies').expect(201);
+      expect((await request(sut.http).get(`/api/v1/incidents/${String(opened.id)}`).set('Authorization', `Bearer ${manager}`).expect(200)).body.reports).toBe(1);
+      // 15 % is between the lines: nothing changes; 80 % puts it right.
+      await soap(15, ranOut + 30_000);
+      await soap(80, ranOut + 60_000);
+      const resolved = await pollUntil(async () => (await incidents({ status: 'resolved' })).find((i) => i.id === opened.id));
+      expect(resolved).toMatchObject({ resolution: 'auto', resolvedBy: 'sensor:soap_level', resolvedAt: new Date(ranOut + 60_000).toISOString() });
+    } finally {
+      await dispenser.endAsync();
+    }
+  });
+
   it('resolves a spill when a cleaner checks in over MQTT', async () => {
     const handheld: MqttClient = await mqtt.connectAsync(sut.app.get(MqttService).brokerUrl, { clientId: `incidents-${randomUUID()}`, protocolVersion: 4 });
     try {
