@@ -1,0 +1,164 @@
+import type { Consumable } from './service-event';
+import type { ServiceSpan } from './service-time';
+import type { DerivedTask } from './task-derivation';
+
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+
+/** Level signals of dispensers and bins, and the consumable a refill of it restores. */
+export const LEVEL_SIGNALS = { soap_level: 'soap', paper_level: 'paper', bin_fill: 'bin' } as const satisfies Record<string, Consumable>;
+export type LevelSignal = keyof typeof LEVEL_SIGNALS;
+
+/** When a level means occupants would not find what they need, and when it is put right (the same lines as the sensor rules). */
+const OUT: Record<LevelSignal, { out(v: number): boolean; back(v: number): boolean }> = {
+  soap_level: { out: (v) => v < 10, back: (v) => v >= 20 },
+  paper_level: { out: (v) => v < 10, back: (v) => v >= 20 },
+  bin_fill: { out: (v) => v > 90, back: (v) => v <= 75 },
+};
+
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+/** Everything the SLA facts of one zone and local day are made of (instants in epoch ms). */
+export interface ZoneDayInput {
+  /** The local day as instants: [start, end). */
+  day: Interval;
+  spans: readonly ServiceSpan[];
+  tasks: readonly DerivedTask[];
+  incidents: ReadonlyArray<{ openedAt: number; respondedInTime: boolean | null; resolvedInTime: boolean | null }>;
+  visits: ReadonlyArray<{ at: number; count: number }>;
+  /** Per level device, its readings in time order, starting with the last one before the day (if any). */
+  levels: ReadonlyArray<{ signal: LevelSignal; readings: ReadonlyArray<{ at: number; value: number }> }>;
+  refills: ReadonlyArray<{ at: number; consumable: Consumable }>;
+  inspections: ReadonlyArray<{ at: number; score: number | null; passed: boolean | null }>;
+}
+
+/** Additive facts of one zone and hour: counts and minutes, never ratios, so any period is a sum. */
+export interface HourFacts {
+  /** Start of the UTC hour (epoch ms). */
+  hour: number;
+  tasksDue: number;
+  tasksOnTime: number;
+  tasksLate: number;
+  tasksMissed: number;
+  incidentsOpened: number;
+  incidentsRespondedInTime: number;
+  incidentsResolvedInTime: number;
+  visitors: number;
+  visitorsWhileOut: number;
+  serviceMinutes: number;
+  outMinutes: number;
+  inspections: number;
+  inspectionsScored: number;
+  inspectionScoreSum: number;
+  inspectionsPassed: number;
+}
+
+const emptyHour = (hour: number): HourFacts => ({
+  hour,
+  tasksDue: 0,
+  tasksOnTime: 0,
+  tasksLate: 0,
+  tasksMissed: 0,
+  incidentsOpened: 0,
+  incidentsRespondedInTime: 0,
+  incidentsResolvedInTime: 0,
+  visitors: 0,
+  visitorsWhileOut: 0,
+  serviceMinutes: 0,
+  outMinutes: 0,
+  inspections: 0,
+  inspectionsScored: 0,
+  inspectionScoreSum: 0,
+  inspectionsPassed: 0,
+});
+
+/**
+ * The intervals in the day during which a dispenser was empty or a bin full: from the reading that
+ * shows it until the reading that shows it put right, or a refill of that consumable. Merged across
+ * the zone's devices, clipped to the day. Pure.
+ */
+export function outIntervals(input: Pick<ZoneDayInput, 'day' | 'levels' | 'refills'>): Interval[] {
+  const intervals: Interval[] = [];
+  for (const { signal, readings } of input.levels) {
+    const refills = input.refills.filter((r) => r.consumable === LEVEL_SIGNALS[signal]).map((r) => r.at);
+    const changes = [...readings.map((r) => ({ at: r.at, value: r.value as number | undefined })), ...refills.map((at) => ({ at, value: undefined }))].sort((a, b) => a.at - b.at);
+    let outSince: number | undefined;
+    for (const change of changes) {
+      const isOut = change.value !== undefined && OUT[signal].out(change.value);
+      const isBack = change.value === undefined || OUT[signal].back(change.value);
+      if (outSince === undefined && isOut) outSince = change.at;
+      else if (outSince !== undefined && isBack) {
+        intervals.push({ start: outSince, end: change.at });
+        outSince = undefined;
+      }
+    }
+    if (outSince !== undefined) intervals.push({ start: outSince, end: input.day.end });
+  }
+  return merge(intervals.map((i) => ({ start: Math.max(i.start, input.day.start), end: Math.min(i.end, input.day.end) })).filter((i) => i.end > i.start));
+}
+
+/** The SLA facts of one zone and local day, by UTC hour: only hours with something in them. Pure. */
+export function zoneDayFacts(input: ZoneDayInput): HourFacts[] {
+  const hours = new Map<number, HourFacts>();
+  const at = (t: number) => {
+    const hour = Math.floor(t / HOUR_MS) * HOUR_MS;
+    let facts = hours.get(hour);
+    if (!facts) hours.set(hour, (facts = emptyHour(hour)));
+    return facts;
+  };
+  const inDay = (t: number) => t >= input.day.start && t < input.day.end;
+
+  for (const task of input.tasks) {
+    const h = at(task.dueAt);
+    h.tasksDue++;
+    if (task.status === 'done') h.tasksOnTime++;
+    if (task.status === 'late') h.tasksLate++;
+    if (task.status === 'missed') h.tasksMissed++;
+  }
+  for (const incident of input.incidents.filter((i) => inDay(i.openedAt))) {
+    const h = at(incident.openedAt);
+    h.incidentsOpened++;
+    if (incident.respondedInTime) h.incidentsRespondedInTime++;
+    if (incident.resolvedInTime) h.incidentsResolvedInTime++;
+  }
+  const out = outIntervals(input);
+  const isOut = (t: number) => out.some((i) => t >= i.start && t < i.end);
+  for (const visit of input.visits.filter((v) => inDay(v.at))) {
+    const h = at(visit.at);
+    h.visitors += visit.count;
+    if (isOut(visit.at)) h.visitorsWhileOut += visit.count;
+  }
+  for (const span of input.spans) {
+    for (let hour = Math.floor(span.start / HOUR_MS) * HOUR_MS; hour < span.end; hour += HOUR_MS) {
+      const slot = { start: Math.max(hour, span.start), end: Math.min(hour + HOUR_MS, span.end) };
+      if (slot.end <= slot.start) continue;
+      const h = at(hour);
+      h.serviceMinutes += (slot.end - slot.start) / MINUTE_MS;
+      h.outMinutes += out.reduce((sum, i) => sum + Math.max(0, Math.min(i.end, slot.end) - Math.max(i.start, slot.start)), 0) / MINUTE_MS;
+    }
+  }
+  for (const inspection of input.inspections.filter((i) => inDay(i.at))) {
+    const h = at(inspection.at);
+    h.inspections++;
+    if (inspection.score !== null) {
+      h.inspectionsScored++;
+      h.inspectionScoreSum += inspection.score;
+    }
+    if (inspection.passed === true) h.inspectionsPassed++;
+  }
+  return [...hours.values()].sort((a, b) => a.hour - b.hour);
+}
+
+function merge(intervals: Interval[]): Interval[] {
+  const sorted = [...intervals].sort((a, b) => a.start - b.start);
+  const merged: Interval[] = [];
+  for (const i of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && i.start <= last.end) last.end = Math.max(last.end, i.end);
+    else merged.push({ ...i });
+  }
+  return merged;
+}
