@@ -56,7 +56,7 @@ function scriptedDay(date: string) {
   return { t, input, facts: zoneDayFacts(input), incident };
 }
 
-const sum = (facts: HourFacts[], field: keyof HourFacts) => facts.reduce((n, h) => n + (h[field] as number), 0);
+const sum = (facts: HourFacts[], field: keyof HourFacts) => facts.reduce((n, h) => n + (h[field]), 0);
 
 describe('SLA facts of a scripted restroom day in Europe/Stockholm', () => {
   it.each(['2026-03-29', '2026-10-25'])('on %s (a DST change) come out exactly', (date) => {

@@ -84,7 +84,7 @@ export function outIntervals(input: Pick<ZoneDayInput, 'day' | 'levels' | 'refil
   const intervals: Interval[] = [];
   for (const { signal, readings } of input.levels) {
     const refills = input.refills.filter((r) => r.consumable === LEVEL_SIGNALS[signal]).map((r) => r.at);
-    const changes = [...readings.map((r) => ({ at: r.at, value: r.value as number | undefined })), ...refills.map((at) => ({ at, value: undefined }))].sort((a, b) => a.at - b.at);
+    const changes = [...readings.map((r) => ({ at: r.at, value: r.value })), ...refills.map((at) => ({ at, value: undefined }))].sort((a, b) => a.at - b.at);
     let outSince: number | undefined;
     for (const change of changes) {
       const isOut = change.value !== undefined && OUT[signal].out(change.value);
