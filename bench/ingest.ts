@@ -1,5 +1,5 @@
 /**
- * npm run bench:ingest [-- --messages 200000 --warmup 5000 --publishers 4 --window 1000 --log-level warn --cpu-prof]
+ * npm run bench:ingest [-- --messages 200000 --warmup 5000 --events 0.05 --publishers 4 --window 1000 --log-level warn --cpu-prof]
  *
  * Sensor ingest end to end: N readings published with QoS 1, as fast as the broker acknowledges
  * them, to a Mosquitto of the bench's own (the project's config/mosquitto/mosquitto.conf on a free
@@ -34,12 +34,22 @@
  * of the contracts (rating excepted: it is not a telemetry signal), values inside the plausibility
  * ranges, people_count a rising counter. Each pair's readings are 1 s apart (less if N is large),
  * ending a few seconds before the run, so every message is a distinct reading (device, signal, ts).
+ * A share of the messages (--events, 5 % by default; measured and warm-up alike) are service events
+ * instead of readings: `{prefix}/{site}/{zone}/{device}/event` with `{"kind", "tag", "ts", "id"}`
+ * (mostly check-ins, some refills with a consumable, a few inspections with a score), in place of
+ * the reading of that slot (same device, same ts), each with an id of its own, spread evenly over
+ * the pairs and so over the devices; they go through the service's spool like readings and are
+ * stored in service_events. The service is done when it committed all the readings as new rows
+ * and stored all the events as new ones (each counted in the child once their store returned).
  * A warm-up (its own older time window) runs first on each subscriber: it proves the subscription is
  * in place, lets V8 compile the hot paths and the service read its device directory.
  *
- * Figures: `published` is the measured messages the broker acknowledged (PUBACK); `stored` the rows
- * of the measured time window; `duplicates` = count(*) - count(DISTINCT (device_id, signal, ts)) over
- * it (0 by the primary key, checked anyway); `peak_rss_mb` the service child's VmHWM (whole life,
+ * Figures: `published` is the measured messages the broker acknowledged (PUBACK), readings and
+ * events (`readings_published`, `events_published`); `stored` the rows of the measured time window,
+ * readings and service events (`readings_stored`, `events_stored`); `nothing_lost` that stored =
+ * published for both; `duplicates` = count(*) - count(DISTINCT (device_id, signal, ts)) over the
+ * readings plus count(*) - count(DISTINCT (client_id, event_id)) over the events (0 by the primary
+ * keys, checked anyway); rates count all messages, readings and events; `peak_rss_mb` the service child's VmHWM (whole life,
  * start-up included; with the ACL on, also issuing the credentials: scrypt takes 16 MB a hash, which
  * the malloc arenas of libuv's threads keep, some 50 MB more than with the ACL off). Extras: phase times, the publishers' own rate, dead letters, the spool backlog
  * at the end, CPU of the service, the broker (also per message), the service's PostgreSQL backends and
@@ -55,7 +65,8 @@
  * this bench had before devices had identities: each device connection keeps ⌈publishers × window /
  * devices⌉, reported as `window`), --log-level/BENCH_LOG_LEVEL (the service's LOG_LEVEL; its
  * output is discarded), --contracts/BENCH_CONTRACTS_DIR, --cpu-prof (a V8 CPU profile of the service's
- * measured phase, one per run; their paths are printed on stderr), --stall/BENCH_STALL_S (give up when
+ * measured phase, one per run; their paths are printed on stderr), --events/BENCH_EVENTS (the share
+ * of service events, 0 to 1; default 0.05, reported as `events_fraction`), --stall/BENCH_STALL_S (give up when
  * nothing moved for that long; default 30).
  * DATABASE_URL names the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test);
  * BENCH_KEEP_DB=1 keeps the bench's databases. BENCH_MOSQUITTO names the broker binary (default
@@ -75,6 +86,7 @@ import { runInNewContext } from 'node:vm';
 import mqtt, { type MqttClient } from 'mqtt';
 import { Client } from 'pg';
 import { DynsecClient } from '../src/platform/mqtt/dynsec-client';
+import { CONSUMABLES } from '../src/operations/service-event';
 import { deviceAcls, deviceTopicBase } from '../src/platform/mqtt/device-topics';
 import { cpuTicks, forkRole, measuredPhaseProfiler, MOSQUITTO_BINARY, procStatusMb, ROOT, round, startMosquitto, stopChild, timeQueries } from './support';
 
@@ -84,7 +96,8 @@ const QUEUE_LIMIT = 1_000_000;
 const wallMs = () => performance.timeOrigin + performance.now();
 
 type Role = 'service' | 'baseline';
-type ToChild = { type: 'stats-reset' } | { type: 'stats' } | { type: 'expect'; count: number } | { type: 'stop' };
+/** `expect`: the baseline waits for `count` messages; the service for `count` new readings and `events` new service events. */
+type ToChild = { type: 'stats-reset' } | { type: 'stats' } | { type: 'expect'; count: number; events?: number } | { type: 'stop' };
 interface Timing {
   n: number;
   ms: number;
@@ -102,6 +115,9 @@ interface ChildStats {
     batches: number;
     rows: number;
     maxBatch: number;
+    /** Service events stored as new rows, and ServiceEventsService.store (insert, then incidents they resolve), per batch with events. */
+    events: number;
+    eventsStore: Timing;
     /** Spool read + decode + insert + checkpoint, per batch. */
     read: Timing;
     prepare: Timing;
@@ -138,6 +154,8 @@ async function subscribe(role: Role): Promise<void> {
     batches: 0,
     rows: 0,
     maxBatch: 0,
+    events: 0,
+    eventsStore: timing(),
     read: timing(),
     prepare: timing(),
     insert: timing(),
@@ -148,15 +166,20 @@ async function subscribe(role: Role): Promise<void> {
   const fresh = () => ({ cpu: process.cpuUsage(), received: 0, stored: 0, ingest: freshIngest() });
   let stats = fresh();
   let expected = Infinity;
-  // What `expect` waits for: the baseline counts messages; the service counts new rows, once their batch committed.
-  const progress = () => (role === 'baseline' ? stats.received : stats.stored);
+  let expectedEvents = 0;
+  // What `expect` waits for: the baseline counts messages; the service counts new reading rows once
+  // insertReadings returned (committed), and new service events once their store (insert, then the
+  // incidents they resolve) returned.
+  const reachedNow = () => (role === 'baseline' ? stats.received >= expected : stats.stored >= expected && stats.ingest.events >= expectedEvents);
   const checkReached = () => {
-    if (progress() < expected) return;
+    if (!reachedNow()) return;
     send({ type: 'reached', at: wallMs() });
     expected = Infinity;
   };
   let close: () => Promise<void>;
   let backlogBytes = () => 0;
+  /** Service: new events of the batch being stored, counted once its ServiceEventsService.store returned. */
+  let eventsPending = 0;
   let port: number | undefined;
 
   /** Wraps prototype[name] so its calls (sync or async) add to the timing picked by `into`. */
@@ -212,6 +235,8 @@ async function subscribe(role: Role): Promise<void> {
     const { IngestService } = await import('../src/telemetry/ingest.service');
     const { TelemetryRepository } = await import('../src/telemetry/telemetry.repository');
     const { MqttBacklog } = await import('../src/platform/mqtt/mqtt-backlog');
+    const { ServiceEventsService } = await import('../src/operations/service-events.service');
+    const { ServiceEventsRepository } = await import('../src/operations/service-events.repository');
     // Bench-only instrumentation of the ingest path, without touching the service.
     instrument(Spool.prototype, 'append', () => stats.ingest.append, () => (stats.received += 1));
     instrument(Spool.prototype, 'read', () => stats.ingest.read);
@@ -224,6 +249,15 @@ async function subscribe(role: Role): Promise<void> {
     instrument(TelemetryRepository.prototype, 'insertReadings', () => stats.ingest.insert, (args, stored) => {
       stats.ingest.rows += (args[0] as { length: number }).length;
       stats.stored += typeof stored === 'number' ? stored : 0;
+      checkReached();
+    });
+    // Events: new rows as the insert reports them, counted as stored once the sink's store returned
+    // (the ingest loop stores one batch at a time, so what is pending is that batch's; a batch inserted
+    // before stats-reset whose store returns after it is the previous phase's: the reset clears it).
+    instrument(ServiceEventsRepository.prototype, 'insert', () => timing(), (_args, stored) => (eventsPending += stored instanceof Set ? stored.size : 0));
+    instrument(ServiceEventsService.prototype, 'store', () => stats.ingest.eventsStore, () => {
+      stats.ingest.events += eventsPending;
+      eventsPending = 0;
       checkReached();
     });
     await timeQueries(() => stats.ingest.queries);
@@ -241,10 +275,12 @@ async function subscribe(role: Role): Promise<void> {
   process.on('message', (message: ToChild) => {
     if (message.type === 'stats-reset') {
       stats = fresh();
+      eventsPending = 0;
       loopDelay.reset();
       profile.start();
     } else if (message.type === 'expect') {
       expected = message.count;
+      expectedEvents = message.events ?? 0;
       checkReached();
     } else if (message.type === 'stats') {
       const cpu = process.cpuUsage(stats.cpu);
@@ -276,6 +312,8 @@ interface Options {
   contractsDir: string;
   cpuProf: boolean;
   stallMs: number;
+  /** The share of the messages (measured and warm-up) that are service events instead of readings. */
+  events: number;
   databaseUrl: string;
   mosquitto: string;
 }
@@ -291,12 +329,19 @@ function options(): Options {
       contracts: { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       stall: { type: 'string' },
+      events: { type: 'string' },
     },
   });
   const env = process.env;
   const num = (flag: string | undefined, fromEnv: string | undefined, fallback: number, name: string, min = 0) => {
     const value = Number(flag ?? fromEnv ?? fallback);
     if (!Number.isInteger(value) || value < min) throw new Error(`${name}: expected a whole number of at least ${min}, got "${flag ?? fromEnv}"`);
+    return value;
+  };
+  const fraction = (flag: string | undefined, fromEnv: string | undefined, fallback: number, name: string) => {
+    const raw = flag ?? fromEnv;
+    const value = raw === undefined || raw === '' ? fallback : Number(raw);
+    if (!Number.isFinite(value) || value < 0 || value > 1) throw new Error(`${name}: expected a fraction from 0 to 1, got "${raw}"`);
     return value;
   };
   return {
@@ -308,6 +353,7 @@ function options(): Options {
     contractsDir: resolve(values.contracts ?? env.BENCH_CONTRACTS_DIR ?? join(ROOT, 'config', 'contracts')),
     cpuProf: values['cpu-prof'] ?? false,
     stallMs: 1000 * num(values.stall, env.BENCH_STALL_S, 30, 'stall', 1),
+    events: fraction(values.events, env.BENCH_EVENTS, 0.05, 'events'),
     databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
     mosquitto: env.BENCH_MOSQUITTO || MOSQUITTO_BINARY,
   };
@@ -333,8 +379,8 @@ class Subscriber {
     this.child.send({ type: 'stats-reset' } satisfies ToChild);
   }
 
-  /** Resolves with the time the subscriber had received (service: stored) `count` messages since the last reset. */
-  reached(count: number): Promise<number> {
+  /** Resolves with the time the subscriber had received `count` messages (service: stored `count` readings and `events` service events) since the last reset. */
+  reached(count: number, events = 0): Promise<number> {
     return new Promise((resolve) => {
       const onMessage = (message: FromChild) => {
         if (message.type !== 'reached') return;
@@ -342,7 +388,7 @@ class Subscriber {
         resolve(message.at);
       };
       this.child.on('message', onMessage);
-      this.child.send({ type: 'expect', count } satisfies ToChild);
+      this.child.send({ type: 'expect', count, events } satisfies ToChild);
     });
   }
 
@@ -406,15 +452,39 @@ function valueOf(signal: string, k: number, pair: number): number {
   }
 }
 
+/** The fractional part of i × an irrational: a low-discrepancy sequence, evenly spread and not periodic in the pair count. */
+const spread = (i: number, alpha: number) => ((i + 1) * alpha) % 1;
+const GOLDEN = 0.6180339887498949;
+const PLASTIC = 0.7548776662466927;
+
+/** Whether message i of a phase is a service event rather than a reading: a share `fraction` of them, spread over every pair (and so every device). */
+const isEvent = (i: number, fraction: number) => fraction > 0 && spread(i, GOLDEN) < fraction;
+
+/** How many of a phase's messages are service events. */
+function eventCount(phase: Phase): number {
+  let n = 0;
+  for (let i = 0; i < phase.count; i++) if (isEvent(i, phase.events)) n += 1;
+  return n;
+}
+
 /**
  * The i-th message of a phase: pairs round-robin, the k-th reading of a pair at end - (rounds - k) × step.
- * Warm-up and measured phases get windows of their own (end), so their rows never collide.
+ * Warm-up and measured phases get windows of their own (end), so their rows never collide. A share of
+ * them (phase.events) are service events of the pair's device instead, on `…/{device}/event` at the
+ * reading's time: mostly check-ins, some refills, a few inspections, each with an id of its own
+ * (the phase's random prefix and i: the same message when published again, as the warm-up probe is).
  */
-function messageAt(pairs: Pair[], prefix: string, i: number, end: number, rounds: number, stepMs: number): [string, string] {
+function messageAt(pairs: Pair[], prefix: string, i: number, phase: Phase): [string, string] {
   const p = i % pairs.length;
   const k = Math.floor(i / pairs.length);
   const { path, signal } = pairs[p];
-  const ts = end - (rounds - k) * stepMs;
+  const ts = phase.end - (phase.rounds - k) * phase.stepMs;
+  if (isEvent(i, phase.events)) {
+    const id = `${phase.idPrefix}-${i.toString(16).padStart(12, '0')}`;
+    const u = spread(i, PLASTIC);
+    const kind = u < 0.8 ? '"checkin"' : u < 0.95 ? `"refill","consumable":"${CONSUMABLES[i % CONSUMABLES.length]}"` : `"inspection","score":${i % 101}`;
+    return [`${prefix}/${path}/event`, `{"kind":${kind},"tag":"staff-${k % 40}","ts":${ts},"id":"${id}"}`];
+  }
   const tag = signal === 'cleaning_checkin' ? `,"tag":"staff-${k % 40}"` : '';
   return [`${prefix}/${path}/${signal}`, `{"value":${valueOf(signal, k, p)},"ts":${ts}${tag}}`];
 }
@@ -424,22 +494,34 @@ interface Phase {
   end: number;
   rounds: number;
   stepMs: number;
+  /** The share of the phase's messages that are service events. */
+  events: number;
+  /** The first three groups of its events' ids (a version 4, variant 10 UUID's), random per phase. */
+  idPrefix: string;
+}
+
+/** A random `xxxxxxxx-xxxx-4xxx-8xxx` (the rest of a UUID is the message's index). */
+function eventIdPrefix(): string {
+  const hex = randomBytes(9).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(12, 15)}-8${hex.slice(15, 18)}`;
 }
 
 /** Time windows: the measured one ends 5 s ago; the warm-up's ends before it starts. At most 100 h back in all. */
-function phases(pairs: number, measured: number, warmup: number): { measured: Phase; warmup: Phase } {
+function phases(pairs: number, measured: number, warmup: number, events: number): { measured: Phase; warmup: Phase } {
   const roundsM = Math.ceil(measured / pairs);
   const roundsW = Math.ceil(warmup / pairs);
   const stepMs = Math.max(1, Math.min(1000, Math.floor((100 * 3600_000) / (roundsM + roundsW + 1))));
   const end = Date.now() - 5_000;
   return {
-    measured: { count: measured, end, rounds: roundsM, stepMs },
-    warmup: { count: warmup, end: end - roundsM * stepMs, rounds: roundsW, stepMs },
+    measured: { count: measured, end, rounds: roundsM, stepMs, events, idPrefix: eventIdPrefix() },
+    warmup: { count: warmup, end: end - roundsM * stepMs, rounds: roundsW, stepMs, events, idPrefix: eventIdPrefix() },
   };
 }
 
 interface Published {
   acked: number;
+  /** Of which service events (topics ending in /event). */
+  eventsAcked: number;
   failed: number;
   firstAt: number;
   lastAckAt: number;
@@ -458,7 +540,7 @@ interface Publisher {
  * order, k × P + (each of its pairs) for rounds k = 0, 1, …
  */
 async function publish(publishers: Publisher[], pairCount: number, window: number, phase: Phase, message: (i: number) => [string, string]): Promise<Published> {
-  const out: Published = { acked: 0, failed: 0, firstAt: wallMs(), lastAckAt: 0 };
+  const out: Published = { acked: 0, eventsAcked: 0, failed: 0, firstAt: wallMs(), lastAckAt: 0 };
   await Promise.all(
     publishers.map(
       ({ client, pairs }) =>
@@ -476,7 +558,10 @@ async function publish(publishers: Publisher[], pairCount: number, window: numbe
               client.publish(topic, payload, { qos: 1 }, (error) => {
                 inFlight -= 1;
                 if (error) out.failed += 1;
-                else out.acked += 1;
+                else {
+                  out.acked += 1;
+                  if (topic.endsWith('/event')) out.eventsAcked += 1;
+                }
                 out.lastAckAt = wallMs();
                 pump();
               });
@@ -680,8 +765,11 @@ async function measure(opts: Options, compiled: string, work: string, run: strin
     const devices: BenchDevice[] = telemetry.map(({ site, zone, key }) => ({ site, zone, key, username: `${site}.${key}` }));
     const pairs: Pair[] = telemetry.flatMap(({ site, zone, key, signals }, device) => signals.map((signal) => ({ path: `${site}/${zone}/${key}`, signal, device })));
     if (!pairs.length) throw new Error(`no devices with telemetry signals in ${opts.contractsDir}`);
-    const windows = phases(pairs.length, opts.messages, opts.warmup);
-    const messages = (prefix: string, phase: Phase) => (i: number) => messageAt(pairs, prefix, i, phase.end, phase.rounds, phase.stepMs);
+    const windows = phases(pairs.length, opts.messages, opts.warmup, opts.events);
+    const messages = (prefix: string, phase: Phase) => (i: number) => messageAt(pairs, prefix, i, phase);
+    // Of the measured messages, this many are service events, the rest readings.
+    const eventsExpected = eventCount(windows.measured);
+    const readingsExpected = opts.messages - eventsExpected;
     const basePrefix = `bench-${run}/base`;
     // Devices publish on connections of their own: ACL on, each with the credential the service issued it.
     let secrets: Map<string, string> | undefined;
@@ -717,8 +805,16 @@ async function measure(opts: Options, compiled: string, work: string, run: strin
 
     // (b) The service: the same messages under its prefix, until the readings table holds them all.
     const measuredFrom = new Date(windows.measured.end - windows.measured.rounds * windows.measured.stepMs).toISOString();
+    // Readings and service events stored (since `from`; all when null).
     const countWindow = async (from: string | null) =>
-      Number((await db!.query<{ n: string }>('SELECT count(*) AS n FROM readings WHERE $1::timestamptz IS NULL OR ts >= $1', [from])).rows[0].n);
+      Number(
+        (
+          await db!.query<{ n: string }>(
+            `SELECT (SELECT count(*) FROM readings WHERE $1::timestamptz IS NULL OR ts >= $1) + (SELECT count(*) FROM service_events WHERE $1::timestamptz IS NULL OR ts >= $1) AS n`,
+            [from],
+          )
+        ).rows[0].n,
+      );
     // The subscription is in place once a message gets through: the first warm-up message, again until one is stored.
     const warmupMessages = messages(servicePrefix, windows.warmup);
     if (opts.warmup > 0) {
@@ -730,7 +826,7 @@ async function measure(opts: Options, compiled: string, work: string, run: strin
       }
       await publishPhase(windows.warmup, warmupMessages);
       const warmed = await pollCount(() => countWindow(null), opts.warmup, opts.stallMs);
-      if (Number.isNaN(warmed.at)) throw new Error(`the service stored ${warmed.n} of ${opts.warmup} warm-up readings`);
+      if (Number.isNaN(warmed.at)) throw new Error(`the service stored ${warmed.n} of ${opts.warmup} warm-up readings and events`);
     }
     const backendPids = async () =>
       (await db!.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [dbName])).rows.map((r) => r.pid);
@@ -739,9 +835,10 @@ async function measure(opts: Options, compiled: string, work: string, run: strin
     let rssMax = rssStart;
     const meter = new CpuMeter({ service: [service.pid], broker: [broker.pid], db: await backendPids() });
     const rssSampler = setInterval(() => (rssMax = Math.max(rssMax, procStatusMb(service.pid, 'VmRSS'))), 100);
-    // The service says when its committed batches hold N new rows (counted after COMMIT returned); the
-    // table is counted only to notice a stall, every 2 s, since count(*) takes CPU from the machine under test.
-    const committed = service.reached(opts.messages);
+    // The service says when its committed batches hold all the new reading rows (counted after COMMIT
+    // returned) and all the new service events (counted once their store returned); the tables are
+    // counted only to notice a stall, every 2 s, since count(*) takes CPU from the machine under test.
+    const committed = service.reached(readingsExpected, eventsExpected);
     const published = await publishPhase(windows.measured, messages(servicePrefix, windows.measured));
     const watchdog = new AbortController();
     const reached = await Promise.race([
@@ -758,14 +855,23 @@ async function measure(opts: Options, compiled: string, work: string, run: strin
       'SELECT count(*) AS n, count(DISTINCT (device_id, signal, ts)) AS distinct_keys FROM readings WHERE ts >= $1',
       [measuredFrom],
     );
+    const { rows: eventCheck } = await db.query<{ n: string; distinct_keys: string }>(
+      'SELECT count(*) AS n, count(DISTINCT (client_id, event_id)) AS distinct_keys FROM service_events WHERE ts >= $1',
+      [measuredFrom],
+    );
     const { rows: dead } = await db.query<{ n: string }>('SELECT count(*) AS n FROM dead_letters');
 
     const baseSeconds = (baseLastAt - basePublished.firstAt) / 1000;
     const serviceSeconds = (reached.at - published.firstAt) / 1000;
     const baselinePerS = opts.messages / baseSeconds;
     const servicePerS = opts.messages / serviceSeconds;
-    const storedRows = Number(check[0].n);
-    const duplicates = storedRows - Number(check[0].distinct_keys);
+    const readingsStored = Number(check[0].n);
+    const eventsStored = Number(eventCheck[0].n);
+    // Everything stored, readings and events: all that was published when nothing was lost.
+    const storedRows = readingsStored + eventsStored;
+    const duplicates = readingsStored - Number(check[0].distinct_keys) + eventsStored - Number(eventCheck[0].distinct_keys);
+    const readingsPublished = published.acked - published.eventsAcked;
+    const nothingLost = readingsStored === readingsPublished && eventsStored === published.eventsAcked;
     const ingest = serviceStats.ingest!;
     const avg = (t: Timing, digits = 1) => (t.n ? round(t.ms / t.n, digits) : 0);
     const perMsgUs = (ms: number) => round((1000 * ms) / Math.max(1, serviceStats.received), 2);
@@ -780,7 +886,13 @@ async function measure(opts: Options, compiled: string, work: string, run: strin
       stored: storedRows,
       duplicates,
       peak_rss_mb: round(peakRss),
-      target_met: servicePerS >= 20_000 && servicePerS / baselinePerS >= 0.6 && storedRows === published.acked && duplicates === 0 && peakRss <= 300,
+      target_met: servicePerS >= 20_000 && servicePerS / baselinePerS >= 0.6 && nothingLost && duplicates === 0 && peakRss <= 300,
+      // Readings and service events apart (stored: rows of the measured window; nothing_lost: stored = published for both).
+      readings_published: readingsPublished,
+      readings_stored: readingsStored,
+      events_published: published.eventsAcked,
+      events_stored: eventsStored,
+      nothing_lost: nothingLost,
       // Extras.
       messages: opts.messages,
       publish_failed: published.failed,
@@ -811,6 +923,9 @@ async function measure(opts: Options, compiled: string, work: string, run: strin
       batches: ingest.batches,
       avg_batch: ingest.batches ? round(ingest.rows / ingest.batches) : 0,
       max_batch: ingest.maxBatch,
+      // Service events: stored as new (the service child's count) and ServiceEventsService.store (insert + incidents) per batch with events.
+      events_new_counted: ingest.events,
+      events_store_ms_per_batch: avg(ingest.eventsStore, 2),
       // Wall time per message in the MQTT handler's spool append (synchronous, on the event loop).
       append_us_per_msg: perMsgUs(ingest.append.ms),
       // Per batch: spool read, store (decode + insert + dead letters), of which insert, then the checkpoint.
@@ -849,6 +964,11 @@ const ACL_OFF_FIGURES = [
   'published',
   'stored',
   'duplicates',
+  'readings_published',
+  'readings_stored',
+  'events_published',
+  'events_stored',
+  'nothing_lost',
   'peak_rss_mb',
   'rss_at_start_mb',
   'baseline_s',
@@ -894,6 +1014,7 @@ async function main(): Promise<void> {
       acl_cost_pct: costPct(on.service_msgs_per_s, off.service_msgs_per_s),
       acl_baseline_cost_pct: costPct(on.baseline_msgs_per_s, off.baseline_msgs_per_s),
       acl_broker_cpu_cost_pct: costPct(off.broker_cpu_us_per_msg, on.broker_cpu_us_per_msg),
+      events_fraction: opts.events,
       publishers: opts.publishers,
       window_total: opts.publishers * opts.window,
       warmup: opts.warmup,

@@ -10,6 +10,7 @@ import { DeviceCredentials1764400000000 } from './1764400000000-device-credentia
 import { CleaningPlans1764500000000 } from './1764500000000-cleaning-plans';
 import { ServiceEvents1764600000000 } from './1764600000000-service-events';
 import { Incidents1764700000000 } from './1764700000000-incidents';
+import { SlaFacts1764800000000 } from './1764800000000-sla-facts';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   CleaningPlans1764500000000,
   ServiceEvents1764600000000,
   Incidents1764700000000,
+  SlaFacts1764800000000,
 ];

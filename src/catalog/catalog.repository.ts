@@ -160,9 +160,10 @@ export class CatalogRepository {
   }
 
   /** Active zones of one client (a site, or one zone "siteKey.zoneKey"), with their cleaning plan and their site's hours. */
-  findZonesWithPlans(clientId: string | null, filter: { site?: string; zone?: string }): Promise<ZonePlanView[]> {
+  findZonesWithPlans(clientId: string | null, filter: { site?: string; zone?: string; ids?: readonly string[] }): Promise<ZonePlanView[]> {
     const sql = new SqlParams();
     const where = ['z.retired_at IS NULL', 's.retired_at IS NULL'];
+    if (filter.ids !== undefined) where.push(`z.id = ANY(${sql.bind(filter.ids)}::uuid[])`);
     if (clientId) where.push(`z.client_id = ${sql.bind(clientId)}`);
     if (filter.site !== undefined) where.push(`s.key = ${sql.bind(filter.site)}`);
     if (filter.zone !== undefined) where.push(`s.key || '.' || z.key = ${sql.bind(filter.zone)}`);

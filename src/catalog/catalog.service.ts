@@ -62,6 +62,11 @@ export class CatalogService {
     return zones;
   }
 
+  /** Active zones by id, with their plans and sites' hours (for jobs: no caller to scope by). */
+  zonesByIds(ids: readonly string[]): Promise<ZonePlanView[]> {
+    return ids.length ? this.catalog.findZonesWithPlans(null, { ids }) : Promise.resolve([]);
+  }
+
   findClientByKey(key: string): Promise<{ id: string; key: string } | undefined> {
     return this.catalog.findClientByKey(key);
   }

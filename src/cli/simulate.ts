@@ -19,7 +19,7 @@ import { runSimulation } from '../simulator/simulator';
 
 const USAGE = `npm run simulate -- [options]
   --sites N             simulate N sites: the first N of the contracts, or N generated ones when the contracts have fewer (default: all)
-  --rate R              messages per second in total (default 100)
+  --rate R              messages per second in total, readings and events (default 100)
   --duration S          seconds to run, 0 until Ctrl-C (default 0)
   --speed X             simulated time runs X times faster; a faster run replays the last 23 hours, then goes on live (default 1)
   --start ISO           simulated start time (default: now, or 23 hours ago when --speed > 1)

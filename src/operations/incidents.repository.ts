@@ -10,6 +10,7 @@ export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
 export interface IncidentRow {
   id: string;
   clientId: string;
+  zoneId: string;
   zone: string;
   category: IncidentCategory;
   priority: string;
@@ -28,7 +29,7 @@ export interface IncidentRow {
   holidays: string[];
 }
 
-const INCIDENT_COLUMNS = `i.id, i.client_id AS "clientId", s.key || '.' || z.key AS zone, i.category, i.priority, i.respond_target_s AS "respondTargetS",
+const INCIDENT_COLUMNS = `i.id, i.client_id AS "clientId", i.zone_id AS "zoneId", s.key || '.' || z.key AS zone, i.category, i.priority, i.respond_target_s AS "respondTargetS",
   i.resolve_target_s AS "resolveTargetS", i.origin, i.opened_at AS "openedAt", i.report_count AS "reportCount", i.acknowledged_at AS "acknowledgedAt",
   i.acknowledged_by AS "acknowledgedBy", i.resolved_at AS "resolvedAt", i.resolved_by AS "resolvedBy", i.resolution,
   s.time_zone AS "timeZone", s.service_hours AS "serviceHours", s.holidays`;
@@ -87,11 +88,6 @@ export class IncidentsRepository {
     return this.openOrJoin(this.dataSource.manager, { ...zone, category, origin: 'api', openedAt: at, reports: 0 });
   }
 
-  /** Opens an incident from a sensor rule, or joins the zone's open one of the category. */
-  async openFromSensor(zone: { clientId: string; siteId: string; zoneId: string; policy: IncidentPolicy }, category: IncidentCategory, at: Date): Promise<{ id: string; created: boolean }> {
-    return this.openOrJoin(this.dataSource.manager, { ...zone, category, origin: 'sensor', openedAt: at, reports: 0 });
-  }
-
   /** The contract's incident policy for a zone, with its site. */
   async zonePolicy(zoneId: string): Promise<{ siteId: string; policy: IncidentPolicy }> {
     const [row] = await this.dataSource.query<Array<{ siteId: string; policy: IncidentPolicy }>>(
@@ -104,8 +100,10 @@ export class IncidentsRepository {
   /** Sets the acknowledgement once; false when there is no such incident of this client (null: any) that is open. */
   async acknowledge(clientId: string | null, id: string, by: string, at: Date): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `UPDATE incidents SET acknowledged_at = $3, acknowledged_by = $4
-       WHERE id = $1 ${clientId ? 'AND client_id = $2' : 'AND $2::uuid IS NULL'} AND acknowledged_at IS NULL AND resolved_at IS NULL RETURNING id`,
+      `WITH changed AS (
+         UPDATE incidents SET acknowledged_at = $3, acknowledged_by = $4
+         WHERE id = $1 ${clientId ? 'AND client_id = $2' : 'AND $2::uuid IS NULL'} AND acknowledged_at IS NULL AND resolved_at IS NULL RETURNING id
+       ) SELECT id FROM changed`,
       [id, clientId, at.toISOString(), by],
     );
     return rows.length === 1;
@@ -113,21 +111,61 @@ export class IncidentsRepository {
 
   async resolve(clientId: string | null, id: string, by: string, at: Date): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `UPDATE incidents SET resolved_at = $3, resolved_by = $4, resolution = 'manual'
-       WHERE id = $1 ${clientId ? 'AND client_id = $2' : 'AND $2::uuid IS NULL'} AND resolved_at IS NULL RETURNING id`,
+      `WITH changed AS (
+         UPDATE incidents SET resolved_at = $3, resolved_by = $4, resolution = 'manual'
+         WHERE id = $1 ${clientId ? 'AND client_id = $2' : 'AND $2::uuid IS NULL'} AND resolved_at IS NULL RETURNING id
+       ) SELECT id FROM changed`,
       [id, clientId, at.toISOString(), by],
     );
     return rows.length === 1;
   }
 
-  /** A staff action that puts these categories right resolves the zone's incidents opened before it. */
-  async autoResolve(clientId: string, zoneId: string, categories: readonly IncidentCategory[], at: Date, by: string): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(
-      `UPDATE incidents SET resolved_at = $4, resolved_by = $5, resolution = 'auto'
-       WHERE client_id = $1 AND zone_id = $2 AND category = ANY($3::text[]) AND resolved_at IS NULL AND opened_at <= $4 RETURNING id`,
-      [clientId, zoneId, categories, at.toISOString(), by],
+  /**
+   * Staff actions or sensor readings that put these categories right resolve their zones' open
+   * incidents opened before them, each by the earliest one after its opening, all in one statement.
+   * Returns the incidents resolved (their days' SLA facts change).
+   */
+  async autoResolve(items: ReadonlyArray<{ clientId: string; zoneId: string; category: IncidentCategory; at: Date; by: string }>): Promise<Array<{ clientId: string; zoneId: string; openedAt: Date }>> {
+    if (!items.length) return [];
+    return this.dataSource.query(
+      `WITH u AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[]) AS u(client_id, zone_id, category, at, by)),
+       m AS (
+         SELECT DISTINCT ON (i.client_id, i.id) i.client_id, i.id, u.at, u.by
+         FROM incidents i JOIN u ON u.client_id = i.client_id AND u.zone_id = i.zone_id AND u.category = i.category AND u.at >= i.opened_at
+         WHERE i.resolved_at IS NULL
+         ORDER BY i.client_id, i.id, u.at
+       ),
+       changed AS (
+         UPDATE incidents i SET resolved_at = m.at, resolved_by = m.by, resolution = 'auto' FROM m
+         WHERE i.client_id = m.client_id AND i.id = m.id RETURNING i.client_id, i.zone_id, i.opened_at
+       )
+       SELECT client_id AS "clientId", zone_id AS "zoneId", opened_at AS "openedAt" FROM changed`,
+      [items.map((i) => i.clientId), items.map((i) => i.zoneId), items.map((i) => i.category), items.map((i) => i.at.toISOString()), items.map((i) => i.by)],
     );
-    return rows.length;
+  }
+
+  /** Sensor rules: opens incidents, or joins each zone's open one of the category; at most one item per zone and category. */
+  async openFromSensors(items: ReadonlyArray<{ clientId: string; siteId: string; zoneId: string; category: IncidentCategory; policy: IncidentPolicy; at: Date }>): Promise<void> {
+    if (!items.length) return;
+    const targets = items.map((i) => targetOf(i.policy, i.category));
+    await this.dataSource.query(
+      `INSERT INTO incidents AS i (client_id, site_id, zone_id, category, priority, respond_target_s, resolve_target_s, origin, opened_at, report_count)
+       SELECT u.client_id, u.site_id, u.zone_id, u.category, u.priority, u.respond_s, u.resolve_s, 'sensor', u.at, 0
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int[], $7::int[], $8::timestamptz[])
+         AS u(client_id, site_id, zone_id, category, priority, respond_s, resolve_s, at)
+       ON CONFLICT (client_id, zone_id, category) WHERE resolved_at IS NULL
+       DO UPDATE SET opened_at = LEAST(i.opened_at, EXCLUDED.opened_at)`,
+      [
+        items.map((i) => i.clientId),
+        items.map((i) => i.siteId),
+        items.map((i) => i.zoneId),
+        items.map((i) => i.category),
+        targets.map((t) => t.priority),
+        targets.map((t) => t.respondS),
+        targets.map((t) => t.resolveS),
+        items.map((i) => i.at.toISOString()),
+      ],
+    );
   }
 
   async find(clientId: string | null, id: string): Promise<IncidentRow | undefined> {
@@ -138,9 +176,10 @@ export class IncidentsRepository {
     return rows[0];
   }
 
-  async list(clientId: string | null, q: { site?: string; status?: IncidentStatus; from?: Date; to?: Date; limit: number }): Promise<IncidentRow[]> {
+  async list(clientId: string | null, q: { site?: string; zoneIds?: readonly string[]; status?: IncidentStatus; from?: Date; to?: Date; limit: number }): Promise<IncidentRow[]> {
     const sql = new SqlParams();
     const where: string[] = [];
+    if (q.zoneIds) where.push(`i.zone_id = ANY(${sql.bind(q.zoneIds)}::uuid[])`);
     if (clientId) where.push(`i.client_id = ${sql.bind(clientId)}`);
     if (q.site) where.push(`s.key = ${sql.bind(q.site)}`);
     if (q.status === 'open') where.push('i.acknowledged_at IS NULL AND i.resolved_at IS NULL');

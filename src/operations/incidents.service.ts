@@ -9,6 +9,7 @@ import { LeaderJobs, tickOf } from '../platform/database/leader-job';
 import { DomainException } from '../platform/errors/domain.exception';
 import { AUTO_RESOLVED_BY, incidentTimings } from './incident-policy';
 import { IncidentsRepository, type IncidentRow, type IncidentStatus } from './incidents.repository';
+import { SlaFactsService } from './sla-facts.service';
 
 export const LINK_REPORTS_JOB = 'operations:link-reports';
 const LINK_REPORTS_EVERY_MS = 60_000;
@@ -30,6 +31,7 @@ export class IncidentsService implements OnModuleInit, OnApplicationBootstrap, O
     private readonly leader: LeaderJobs,
     private readonly registry: SchedulerRegistry,
     private readonly clock: Clock,
+    private readonly slaFacts: SlaFactsService,
   ) {}
 
   onModuleInit(): void {
@@ -58,13 +60,19 @@ export class IncidentsService implements OnModuleInit, OnApplicationBootstrap, O
 
   /** Acknowledging twice, or a resolved incident, changes nothing; another client's is not found. */
   async acknowledge(who: Principal, id: string): Promise<IncidentView> {
-    await this.incidents.acknowledge(who.clientId, id, actor(who), this.clock.now());
+    if (await this.incidents.acknowledge(who.clientId, id, actor(who), this.clock.now())) await this.changed(who, id);
     return this.get(who, id);
   }
 
   async resolve(who: Principal, id: string): Promise<IncidentView> {
-    await this.incidents.resolve(who.clientId, id, actor(who), this.clock.now());
+    if (await this.incidents.resolve(who.clientId, id, actor(who), this.clock.now())) await this.changed(who, id);
     return this.get(who, id);
+  }
+
+  /** The SLA facts of the day the incident was opened change with its response and resolution. */
+  private async changed(who: Principal, id: string): Promise<void> {
+    const row = await this.incidents.find(who.clientId, id);
+    if (row) await this.slaFacts.mark([{ clientId: row.clientId, zoneId: row.zoneId, at: row.openedAt }]);
   }
 
   async get(who: Principal, id: string): Promise<IncidentView> {
@@ -77,10 +85,13 @@ export class IncidentsService implements OnModuleInit, OnApplicationBootstrap, O
     return { items: (await this.incidents.list(who.clientId, q)).map(view) };
   }
 
-  /** A refill or check-in resolves the incidents of its zone that it puts right (out of supplies, a spill, …). */
-  async staffActed(event: { clientId: string; zoneId: string; kind: string; tag: string; ts: Date }): Promise<void> {
-    const categories = AUTO_RESOLVED_BY[event.kind as keyof typeof AUTO_RESOLVED_BY];
-    if (categories) await this.incidents.autoResolve(event.clientId, event.zoneId, categories, event.ts, `${event.kind}:${event.tag}`);
+  /** Refills and check-ins resolve the incidents of their zones that they put right (out of supplies, a spill, …): one statement for a batch. */
+  async staffActed(events: ReadonlyArray<{ clientId: string; zoneId: string; kind: string; tag: string; ts: Date }>): Promise<void> {
+    const items = events.flatMap((e) =>
+      (AUTO_RESOLVED_BY[e.kind as keyof typeof AUTO_RESOLVED_BY] ?? []).map((category) => ({ clientId: e.clientId, zoneId: e.zoneId, category, at: e.ts, by: `${e.kind}:${e.tag}` })),
+    );
+    const resolved = await this.incidents.autoResolve(items);
+    await this.slaFacts.mark(resolved.map((r) => ({ clientId: r.clientId, zoneId: r.zoneId, at: r.openedAt })));
   }
 }
 

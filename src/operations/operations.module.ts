@@ -6,16 +6,20 @@ import { IncidentsRepository } from './incidents.repository';
 import { IncidentsService } from './incidents.service';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { SensorIncidentsService } from './sensor-incidents.service';
+import { SlaFactsController } from './sla-facts.controller';
+import { SlaFactsRepository } from './sla-facts.repository';
+import { SlaFactsService } from './sla-facts.service';
+import { ZoneFactsLoader } from './zone-facts.loader';
 import { ServiceEventsController } from './service-events.controller';
 import { ServiceEventsRepository } from './service-events.repository';
 import { ServiceEventsService } from './service-events.service';
 import { TasksController } from './tasks.controller';
 import { TasksService } from './tasks.service';
 
-/** Service delivery, the SLA side: service events (HTTP and MQTT), cleaning tasks from the plans and the facts, incidents from reports, staff and sensor rules (intervals and SLA facts come next). */
+/** Service delivery, the SLA side: service events (HTTP and MQTT), cleaning tasks from the plans and the facts, incidents from reports, staff and sensor rules, SLA facts per zone-hour. */
 @Module({
   imports: [CatalogModule, TelemetryModule, FeedbackModule],
-  controllers: [TasksController, ServiceEventsController, IncidentsController],
-  providers: [TasksService, ServiceEventsService, ServiceEventsRepository, IncidentsService, IncidentsRepository, SensorIncidentsService],
+  controllers: [TasksController, ServiceEventsController, IncidentsController, SlaFactsController],
+  providers: [TasksService, ServiceEventsService, ServiceEventsRepository, IncidentsService, IncidentsRepository, SensorIncidentsService, SlaFactsService, SlaFactsRepository, ZoneFactsLoader],
 })
 export class OperationsModule {}

@@ -64,4 +64,15 @@ export class ServiceEventsRepository {
     for (const row of rows) byZone.get(row.zoneId)?.push(row.ts.getTime());
     return byZone;
   }
+
+  /** Refills and inspections per zone in a range, oldest first. */
+  async refillsAndInspections(clientId: string, zoneIds: readonly string[], from: Date, to: Date): Promise<Array<Pick<ServiceEventRow, 'zoneId' | 'kind' | 'consumable' | 'score' | 'passed' | 'ts'>>> {
+    if (!zoneIds.length) return [];
+    return this.dataSource.query(
+      `SELECT zone_id AS "zoneId", kind, consumable, score, passed, ts FROM service_events
+       WHERE client_id = $1 AND zone_id = ANY($2::uuid[]) AND kind IN ('refill', 'inspection') AND ts >= $3 AND ts < $4 ORDER BY ts`,
+      [clientId, zoneIds, from.toISOString(), to.toISOString()],
+    );
+  }
+
 }

@@ -9,6 +9,7 @@ import { IngestService } from '../telemetry/ingest.service';
 import type { DeviceMessageSink, SinkDecoded } from '../telemetry/message-sink';
 import type { KnownDevice } from '../telemetry/telemetry.repository';
 import { IncidentsService } from './incidents.service';
+import { SlaFactsService } from './sla-facts.service';
 import { derivedEventId, eventTimeProblem, serviceEventFields, type EventTimeRules, type ServiceEventFields } from './service-event';
 import { ServiceEventsRepository, type ServiceEventRow } from './service-events.repository';
 
@@ -46,6 +47,7 @@ export class ServiceEventsService implements OnModuleInit, DeviceMessageSink<Ser
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly incidents: IncidentsService,
+    private readonly slaFacts: SlaFactsService,
   ) {}
 
   onModuleInit(): void {
@@ -79,7 +81,8 @@ export class ServiceEventsService implements OnModuleInit, DeviceMessageSink<Ser
 
   /** Events put right what they fix: a refill or check-in resolves its zone's matching incidents opened before it. */
   private async afterStored(events: readonly ServiceEventRow[]): Promise<void> {
-    for (const e of events) await this.incidents.staffActed(e);
+    await this.incidents.staffActed(events);
+    await this.slaFacts.mark(events.map((e) => ({ clientId: e.clientId, zoneId: e.zoneId, at: e.ts })));
   }
 
   /** An event from a staff tool; `created` is false when an event with this id was stored before (a retry). */

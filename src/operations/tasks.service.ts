@@ -4,11 +4,9 @@ import { CatalogService } from '../catalog/catalog.service';
 import type { ZonePlanView } from '../catalog/catalog.repository';
 import type { Principal } from '../platform/access/roles';
 import { Clock } from '../platform/clock';
-import { ReadingsService } from '../telemetry/readings.service';
-import { ServiceEventsRepository } from './service-events.repository';
-import { serviceSpans } from './service-time';
-import { deriveTasks, type DerivedTask } from './task-derivation';
+import type { DerivedTask } from './task-derivation';
 import type { ListTasksDto } from './tasks-query.dto';
+import { ZoneFactsLoader, zoneDayTasks } from './zone-facts.loader';
 
 export interface TaskView {
   zone: string;
@@ -34,8 +32,7 @@ const MARGIN_MS = 86_400_000;
 export class TasksService {
   constructor(
     private readonly catalog: CatalogService,
-    private readonly readings: ReadingsService,
-    private readonly events: ServiceEventsRepository,
+    private readonly facts: ZoneFactsLoader,
     private readonly clock: Clock,
   ) {}
 
@@ -44,24 +41,15 @@ export class TasksService {
     const items: TaskView[] = [];
     // Facts are per client: an admin's request may span several.
     for (const [clientId, ofClient] of groupBy(zones, (z) => z.clientId)) {
-      const zoneIds = ofClient.map((z) => z.id);
-      const [from, to] = [new Date(query.from.getTime() - MARGIN_MS), new Date(query.to.getTime() + MARGIN_MS)];
-      // Check-ins come as the cleaning_checkin signal of a tag reader, or as service events.
-      const [activity, checkinEvents] = await Promise.all([this.readings.zoneActivity(clientId, zoneIds, from, to), this.events.checkins(clientId, zoneIds, from, to)]);
+      const facts = await this.facts.load(
+        clientId,
+        ofClient.map((z) => z.id),
+        new Date(query.from.getTime() - MARGIN_MS),
+        new Date(query.to.getTime() + MARGIN_MS),
+      );
       for (const zone of ofClient) {
-        const sensed = activity.get(zone.id)!;
-        const facts = { visits: sensed.visits, checkins: [...sensed.checkins, ...(checkinEvents.get(zone.id) ?? [])] };
         for (const date of localDates(zone, query.from, query.to)) {
-          const tasks = deriveTasks({
-            plan: zone.cleaningPlan!,
-            date,
-            timeZone: zone.timeZone,
-            spans: serviceSpans(date, zone.serviceHours, zone.holidays, zone.timeZone),
-            visits: facts.visits,
-            checkins: facts.checkins,
-            now: this.clock.now().getTime(),
-          });
-          for (const task of tasks) {
+          for (const task of zoneDayTasks(zone, date, facts.get(zone.id)!, this.clock.now().getTime())) {
             if (task.dueAt < query.from.getTime() || task.dueAt >= query.to.getTime() || (query.status && task.status !== query.status)) continue;
             items.push(view(zone.ref, date, task));
           }

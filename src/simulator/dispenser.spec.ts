@@ -1,4 +1,4 @@
-import { Bin, Dispenser } from './dispenser';
+import { Bin, Dispenser, EMPTY_ABOVE, TOP_UP_BELOW } from './dispenser';
 import { Prng } from './prng';
 import { SiteModel } from './site-model';
 import { siteFactory } from './test-sites';
@@ -19,6 +19,15 @@ describe(Dispenser.name, () => {
     expect(sut).toMatchObject({ level: 100, state: 'ok' });
   });
 
+  it('is topped up at a visit only when below half, and says whether it was', () => {
+    const sut = new Dispenser(TOP_UP_BELOW + 1, 0.5);
+    expect(sut.topUp()).toBe(false);
+    expect(sut.level).toBe(TOP_UP_BELOW + 1);
+    sut.use(10, new Prng(1));
+    expect(sut.topUp()).toBe(true);
+    expect(sut.level).toBe(100);
+  });
+
   it('does not change without visits', () => {
     const sut = new Dispenser(60, 0.5);
     sut.use(0, new Prng(1));
@@ -35,10 +44,19 @@ describe(Bin.name, () => {
     sut.empty();
     expect(sut).toMatchObject({ fill: 0, full: false });
   });
+
+  it('is emptied at a visit only when a quarter full or more, and says whether it was', () => {
+    const sut = new Bin(EMPTY_ABOVE - 1, 0.5);
+    expect(sut.emptyIfUsed()).toBe(false);
+    expect(sut.fill).toBe(EMPTY_ABOVE - 1);
+    sut.use(10, new Prng(1));
+    expect(sut.emptyIfUsed()).toBe(true);
+    expect(sut.fill).toBe(0);
+  });
 });
 
 describe(`${SiteModel.name} dispensers`, () => {
-  it('empties soap through a busy day and refills it at the check-in of its zone', () => {
+  it('tops up low soap at a check-in of its zone and says so with a refill event on the dispenser, as the level rises', () => {
     const spec = siteFactory({ timeZone: 'Europe/Stockholm' });
     const sut = new SiteModel(spec, new Prng(3), new Date('2026-11-18T06:00:00Z'));
     const restroom = spec.zones.findIndex((z) => z.type === 'restroom');
@@ -47,23 +65,30 @@ describe(`${SiteModel.name} dispensers`, () => {
 
     let before = sut.read(restroom, soapDevice, 'soap_level');
     let refills = 0;
+    let checkInsWithoutRefill = 0;
     let falls = 0;
     // Step a working Wednesday minute by minute; watch each check-in of this restroom.
     for (let t = Date.parse('2026-11-18T06:01:00Z'); t <= Date.parse('2026-11-18T18:00:00Z'); t += 60_000) {
       const events = sut.advance(new Date(t));
       const level = sut.read(restroom, soapDevice, 'soap_level');
       const checkedIn = events.some((e) => e.signal === 'cleaning_checkin' && e.deviceKey === tagDevice.key);
-      if (checkedIn) {
+      const refill = events.find((e) => e.deviceKey === soapDevice.key && e.kind === 'refill');
+      if (refill) {
         refills++;
-        // Refilled at the check-in; a visitor or two in the same minute may have used a little since.
+        expect(checkedIn).toBe(true);
+        expect(refill.payload).toMatchObject({ kind: 'refill', consumable: 'soap', tag: expect.stringMatching(/^cleaner-/) });
+        // Low before, refilled at the check-in; a visitor or two in the same minute may have used a little since.
+        expect(before).toBeLessThan(TOP_UP_BELOW + 2);
         expect(level).toBeGreaterThanOrEqual(98);
       } else {
+        if (checkedIn) checkInsWithoutRefill++;
         expect(level).toBeLessThanOrEqual(before);
         if (level < before) falls++;
       }
       before = level;
     }
     expect(refills).toBeGreaterThanOrEqual(1);
+    expect(checkInsWithoutRefill).toBeGreaterThanOrEqual(1);
     expect(falls).toBeGreaterThan(20);
   });
 });

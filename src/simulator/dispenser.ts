@@ -3,6 +3,8 @@ import type { Prng } from './prng';
 export type DispenserState = 'ok' | 'low' | 'empty';
 
 const LOW_LEVEL = 20;
+/** A cleaner tops up a dispenser below this, as it would not last until the next visit; above it, leaves it. */
+export const TOP_UP_BELOW = 50;
 
 /** A soap or towel dispenser: its level (0–100 %) falls with every visit and is topped up at a cleaner's check-in. */
 export class Dispenser {
@@ -30,9 +32,18 @@ export class Dispenser {
   refill(): void {
     this.current = 100;
   }
+
+  /** A cleaner's visit: refilled when below {@link TOP_UP_BELOW}; true when it was (a refill to report). */
+  topUp(): boolean {
+    if (this.current >= TOP_UP_BELOW) return false;
+    this.refill();
+    return true;
+  }
 }
 
 const FULL_LEVEL = 95;
+/** A bin this full is emptied at a cleaner's visit; a nearly empty one is left. */
+export const EMPTY_ABOVE = 25;
 
 /** A waste bin: its fill (0–100 %) rises with visits and drops to zero when a cleaner empties it. */
 export class Bin {
@@ -56,5 +67,12 @@ export class Bin {
 
   empty(): void {
     this.current = 0;
+  }
+
+  /** A cleaner's visit: emptied when at least {@link EMPTY_ABOVE} full; true when it was (a refill of `bin` to report). */
+  emptyIfUsed(): boolean {
+    if (this.current < EMPTY_ABOVE) return false;
+    this.empty();
+    return true;
   }
 }

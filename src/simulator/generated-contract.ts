@@ -28,6 +28,15 @@ const CITIES: readonly City[] = [
 
 export const GENERATED_CONTRACT_KEY = 'simulated-fm';
 
+/** The demo contract's plans: restrooms by use, kitchens at fixed times, entrances and offices every four hours, meeting rooms on demand. */
+const CLEANING_PLANS = {
+  restroom: { usage: { visits: 40, maxInterval: '4h', respondWithin: '30m' } },
+  kitchen: { scheduled: { times: ['08:00', '12:30', '15:30'], grace: '30m' } },
+  entrance: { scheduled: { every: '4h', grace: '45m' } },
+  open_office: { scheduled: { every: '4h', grace: '1h' } },
+  meeting_room: { onDemand: true },
+};
+
 /** The contract YAML for `siteCount` generated offices. Depends only on the count, so a file written once matches every later run. */
 export function generatedContractYaml(siteCount: number): string {
   const sites = Array.from({ length: siteCount }, (_, i) => generatedSite(i));
@@ -116,6 +125,7 @@ function generatedSite(index: number) {
     timeZone: city.timeZone,
     language: city.language,
     serviceHours: { 'mon-thu': '07:00-18:00', fri: '07:00-16:00' },
+    cleaning: CLEANING_PLANS,
     zones,
   };
 }

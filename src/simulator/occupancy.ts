@@ -41,11 +41,15 @@ export function dayCurve(hour: number): number {
   return 0;
 }
 
+/** Whether a site is within its service hours at a local time (never on its holidays). */
+export function isOpenAtLocal(local: LocalTime, site: SiteCalendar): boolean {
+  if (site.holidays.includes(local.date)) return false;
+  return site.serviceHours[local.weekday].some(([from, to]) => local.hour >= hourOf(from) && local.hour < hourOf(to));
+}
+
 /** Share of a site's peak occupancy (0–1) at a local time: zero outside its service hours and on its holidays. */
 export function occupancyAtLocal(local: LocalTime, site: SiteCalendar): number {
-  if (site.holidays.includes(local.date)) return 0;
-  const open = site.serviceHours[local.weekday].some(([from, to]) => local.hour >= hourOf(from) && local.hour < hourOf(to));
-  return open ? dayCurve(local.hour) * WEEKDAY_FACTOR[local.weekday] : 0;
+  return isOpenAtLocal(local, site) ? dayCurve(local.hour) * WEEKDAY_FACTOR[local.weekday] : 0;
 }
 
 /** Share of a site's peak occupancy (0–1) at an instant, read in the site's own time zone. */

@@ -1,14 +1,11 @@
 import type { Signal } from '../catalog/catalog.types';
+import type { EventKind } from '../operations/service-event';
 import type { DeviceSpec, SiteSpec } from '../catalog/contract-file.schema';
 import { Prng } from './prng';
-import { EVENT_SIGNALS, SiteModel } from './site-model';
+import { EVENT_LEVEL, EVENT_SIGNALS, SiteModel } from './site-model';
 
-/** One MQTT message to send. */
-export interface SimMessage {
-  topic: string;
-  payload: string;
-  signal: Signal;
-}
+/** One MQTT message to send: a signal's reading or event, or a service event of a kind. */
+export type SimMessage = { topic: string; payload: string } & ({ signal: Signal; kind?: undefined } | { signal: typeof EVENT_LEVEL; kind: EventKind });
 
 interface Stream {
   site: SiteModel;
@@ -29,8 +26,8 @@ export interface SimulationOptions {
 
 /**
  * All simulated sites together. Readings are spread over every declared (device, signal) in
- * proportion to how often the device reports (its `interval`); events — kiosk presses and
- * check-ins — go out first, as they happen.
+ * proportion to how often the device reports (its `interval`); events — kiosk presses, check-ins,
+ * refills and inspections — go out first, as they happen, within the same rate.
  */
 export class Simulation {
   readonly sites: SiteModel[];
@@ -72,7 +69,8 @@ export class Simulation {
     for (const site of this.sites) {
       for (const event of site.advance(to)) {
         const topic = `${this.options.prefix}/${site.spec.key}/${event.zoneKey}/${event.deviceKey}/${event.signal}`;
-        this.events.push({ topic, payload: JSON.stringify(event.payload), signal: event.signal });
+        const payload = JSON.stringify(event.payload);
+        this.events.push(event.signal === EVENT_LEVEL ? { topic, payload, signal: EVENT_LEVEL, kind: event.kind! } : { topic, payload, signal: event.signal });
       }
     }
   }

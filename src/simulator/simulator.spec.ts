@@ -1,4 +1,5 @@
 import type { Signal } from '../catalog/catalog.types';
+import { serviceEventFields } from '../operations/service-event';
 import { Prng } from './prng';
 import { SimulatedClock } from './simulated-clock';
 import { Simulation } from './simulation';
@@ -59,25 +60,35 @@ describe(runSimulation.name, () => {
     expect(summary.published).toBe(sent.length);
     expect(summary.published).toBeGreaterThanOrEqual(500 * 60 - 500);
     expect(summary.published).toBeLessThanOrEqual(500 * 60);
-    expect(Object.values(summary.perSignal).reduce((a, b) => a + b, 0)).toBe(summary.published);
+    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+    expect(sum(summary.perSignal) + sum(summary.perEvent)).toBe(summary.published);
+    expect(summary.perEvent).toEqual({ checkin: expect.any(Number), refill: expect.any(Number), inspection: expect.any(Number) });
     expect(summary).toMatchObject({ failed: 0, simulatedFrom: '2026-11-18T06:00:00.000Z' });
     expect(Date.parse(summary.simulatedTo)).toBeGreaterThan(Date.parse('2026-11-18T17:50:00Z'));
   });
 
-  it('publishes only signals the device declares, on {prefix}/{site}/{zone}/{device}/{signal}, with well-formed payloads', async () => {
+  it('publishes only signals the device declares, and service events the service takes, on {prefix}/{site}/{zone}/{device}/{signal|event}', async () => {
     const { sent, sites } = await run;
     const declared = new Map<string, Signal[]>();
     for (const site of sites) for (const zone of site.zones) for (const d of zone.devices) declared.set(`xla/v1/${site.key}/${zone.key}/${d.key}`, d.signals);
     const seen = new Set<string>();
+    const kinds = new Set<string>();
     // Checked in plain code and collected, so thirty thousand messages do not mean thirty thousand expect calls.
     const problems: string[] = [];
     const check = (ok: boolean, what: string, m: { topic: string; payload: unknown }) => ok || problems.push(`${what}: ${m.topic} ${JSON.stringify(m.payload)}`);
     for (const m of sent) {
       const { topic, payload } = m;
-      const signal = topic.split('/').pop() as Signal;
+      const signal = topic.split('/').pop() as Signal | 'event';
+      check(ISO.test(payload.ts), 'ts', m);
+      if (signal === 'event') {
+        check(declared.has(topic.slice(0, topic.lastIndexOf('/'))), 'unknown device', m);
+        const parsed = serviceEventFields.safeParse(payload);
+        check(parsed.success && UUID.test(payload.id) && /^(cleaner|inspector)-/.test(payload.tag), 'service event', m);
+        kinds.add(`${parsed.data?.kind}${parsed.data?.consumable ? `:${parsed.data.consumable}` : ''}`);
+        continue;
+      }
       seen.add(signal);
       check(declared.get(topic.slice(0, topic.lastIndexOf('/')))?.includes(signal) === true, 'undeclared signal', m);
-      check(ISO.test(payload.ts), 'ts', m);
       if (signal === 'rating') {
         check(Object.keys(payload).sort().join() === 'id,score,ts' && Number.isInteger(payload.score) && payload.score >= 1 && payload.score <= 4 && UUID.test(payload.id), 'rating', m);
       } else if (signal === 'cleaning_checkin') {
@@ -89,6 +100,7 @@ describe(runSimulation.name, () => {
     }
     expect(problems).toEqual([]);
     expect([...seen].sort()).toEqual([...new Set([...declared.values()].flat())].sort());
+    expect([...kinds].sort()).toEqual(['checkin', 'inspection', 'refill:bin', 'refill:paper', 'refill:soap']);
   });
 
   it('keeps each people counter rising and gives every rating its own id', async () => {

@@ -1,4 +1,5 @@
 import type { Signal } from '../catalog/catalog.types';
+import type { EventKind } from '../operations/service-event';
 import type { SimulatedClock } from './simulated-clock';
 import type { Simulation } from './simulation';
 
@@ -25,6 +26,8 @@ export interface RunSummary {
   published: number;
   failed: number;
   perSignal: Partial<Record<Signal, number>>;
+  /** Service events (`…/event`) by kind; not in perSignal. */
+  perEvent: Partial<Record<EventKind, number>>;
   elapsedSeconds: number;
   achievedRate: number;
   simulatedFrom: string;
@@ -39,6 +42,7 @@ export async function runSimulation(simulation: Simulation, publisher: Publisher
   const maxInFlight = options.maxInFlight ?? 1_000;
   const started = options.now();
   const perSignal: Partial<Record<Signal, number>> = {};
+  const perEvent: Partial<Record<EventKind, number>> = {};
   let sent = 0;
   let published = 0;
   let failed = 0;
@@ -58,7 +62,8 @@ export async function runSimulation(simulation: Simulation, publisher: Publisher
         publisher.publish(message.topic, message.payload).then(
           () => {
             published++;
-            perSignal[message.signal] = (perSignal[message.signal] ?? 0) + 1;
+            if (message.kind) perEvent[message.kind] = (perEvent[message.kind] ?? 0) + 1;
+            else perSignal[message.signal] = (perSignal[message.signal] ?? 0) + 1;
           },
           (error: Error) => {
             failed++;
@@ -78,6 +83,7 @@ export async function runSimulation(simulation: Simulation, publisher: Publisher
     published,
     failed,
     perSignal,
+    perEvent,
     elapsedSeconds: Math.round(elapsedSeconds * 1000) / 1000,
     achievedRate: elapsedSeconds > 0 ? Math.round((published / elapsedSeconds) * 10) / 10 : 0,
     simulatedFrom: simulatedFrom.toISOString(),

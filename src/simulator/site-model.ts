@@ -1,20 +1,27 @@
 import type { Scale, Signal, ZoneType } from '../catalog/catalog.types';
 import type { DeviceSpec, SiteSpec, ZoneSpec } from '../catalog/contract-file.schema';
 import { AirModel } from './air';
-import { CleaningCrew } from './cleaner';
+import type { Consumable, EventKind } from '../operations/service-event';
+import { CleaningCrew, planOf, type CheckIn } from './cleaner';
 import { Bin, Dispenser } from './dispenser';
 import { occupancy } from './occupancy';
 import type { Prng } from './prng';
+import { inspect } from './inspection';
 import { drawMood, scoreOnScale, type SiteCondition } from './ratings';
 
 /** Signals that are events (sent when something happens) rather than periodic readings. */
 export const EVENT_SIGNALS: ReadonlySet<Signal> = new Set(['rating', 'cleaning_checkin']);
 
-/** A message a device sends because something happened: a kiosk press or a cleaner's check-in. */
+/** The topic level of service events (`checkin`, `refill`, `inspection`): `…/{device}/event`. */
+export const EVENT_LEVEL = 'event';
+
+/** A message a device sends because something happened: a kiosk press, a cleaner's check-in, or a service event. */
 export interface DeviceEvent {
   zoneKey: string;
   deviceKey: string;
-  signal: 'rating' | 'cleaning_checkin';
+  signal: 'rating' | 'cleaning_checkin' | typeof EVENT_LEVEL;
+  /** Service events: their kind, for the figures. */
+  kind?: EventKind;
   at: Date;
   payload: Record<string, unknown>;
 }
@@ -42,6 +49,10 @@ const PROFILES: Record<ZoneType, ZoneProfile> = {
 const PRESS_PROBABILITY = 0.06;
 /** Longest simulated step: cleaners, air and dispensers are advanced at least this finely. */
 const MAX_STEP_MS = 60_000;
+/** Inspections per zone and open hour: a few per site and working day. */
+const INSPECTIONS_PER_OPEN_HOUR = 0.03;
+/** An inspector remembers a missed clean for a day. */
+const MISSED_MEMORY_MS = 86_400_000;
 const DAY_MS = 86_400_000;
 
 interface ZoneState {
@@ -103,7 +114,7 @@ export class SiteModel {
       }
     }
     const tags = [1, 2].map((n) => `cleaner-${spec.key}-${n}`);
-    this.crew = new CleaningCrew(spec, spec.zones.length, tags, prng);
+    this.crew = new CleaningCrew(spec, spec.zones.map((zone) => planOf(spec, zone)), tags, prng);
   }
 
   get now(): Date {
@@ -184,10 +195,11 @@ export class SiteModel {
     const seconds = (to.getTime() - from.getTime()) / 1000;
     const siteOccupancy = occupancy(to, this.spec);
     const condition = this.condition();
-    for (const zone of this.zones) {
+    this.zones.forEach((zone, zoneIndex) => {
       const level = Math.min(1, siteOccupancy * zone.busyness);
       const visits = this.prng.poisson((zone.profile.peakVisitsPerHour * zone.busyness * siteOccupancy * seconds) / 3600);
       zone.visitsTotal += visits;
+      this.crew.countVisits(zoneIndex, visits);
       zone.soap?.use(visits, this.prng);
       zone.paper?.use(visits, this.prng);
       zone.bin.use(visits, this.prng);
@@ -200,19 +212,58 @@ export class SiteModel {
           events.push({ zoneKey: zone.spec.key, deviceKey: device.key, signal: 'rating', at, payload: { score, ts: at.toISOString(), id: this.prng.uuid() } });
         }
       }
+      // Open hours only, and the whole step counts: an inspector is in the building while people are.
+      if (siteOccupancy > 0 && this.prng.chance((INSPECTIONS_PER_OPEN_HOUR * seconds) / 3600)) this.inspect(zoneIndex, to, events);
+    });
+    for (const checkIn of this.crew.step(from, to)) this.checkIn(checkIn, events);
+  }
+
+  /**
+   * A cleaner in a zone: the check-in on its tag reader (the `cleaning_checkin` signal), or, in a zone without one,
+   * a `checkin` event from another of its devices; then a `refill` event for each dispenser topped up and bin emptied,
+   * at the moment the level readings change.
+   */
+  private checkIn(checkIn: CheckIn, events: DeviceEvent[]): void {
+    const zone = this.zones[checkIn.zoneIndex];
+    const ts = checkIn.at.toISOString();
+    const tags = zone.spec.devices.filter((d) => d.signals.includes('cleaning_checkin'));
+    for (const device of tags) {
+      events.push({ zoneKey: zone.spec.key, deviceKey: device.key, signal: 'cleaning_checkin', at: checkIn.at, payload: { value: 1, ts, tag: checkIn.tag } });
     }
-    for (const checkIn of this.crew.step(from, to)) {
-      const zone = this.zones[checkIn.zoneIndex];
-      zone.soap?.refill();
-      zone.paper?.refill();
-      zone.bin.empty();
-      for (const device of zone.spec.devices) {
-        if (!device.signals.includes('cleaning_checkin')) continue;
-        events.push({ zoneKey: zone.spec.key, deviceKey: device.key, signal: 'cleaning_checkin', at: checkIn.at, payload: { value: 1, ts: checkIn.at.toISOString(), tag: checkIn.tag } });
-      }
+    if (tags.length === 0) this.serviceEvent(zone, undefined, checkIn.at, { kind: 'checkin', tag: checkIn.tag }, events);
+    const refilled: Array<[Consumable, boolean | undefined]> = [
+      ['soap', zone.soap?.topUp()],
+      ['paper', zone.paper?.topUp()],
+      ['bin', zone.bin.emptyIfUsed()],
+    ];
+    for (const [consumable, done] of refilled) {
+      if (done) this.serviceEvent(zone, LEVEL_SIGNALS[consumable], checkIn.at, { kind: 'refill', tag: checkIn.tag, consumable }, events);
     }
   }
+
+  private inspect(zoneIndex: number, at: Date, events: DeviceEvent[]): void {
+    const zone = this.zones[zoneIndex];
+    const missedAt = this.crew.lastMissedAt(zoneIndex);
+    const result = inspect(this.prng, {
+      missedRecently: missedAt !== undefined && at.getTime() - missedAt.getTime() < MISSED_MEMORY_MS,
+      dispenserEmpty: zone.soap?.state === 'empty' || zone.paper?.state === 'empty',
+      binFull: zone.bin.full,
+    });
+    this.serviceEvent(zone, undefined, at, { kind: 'inspection', tag: `inspector-${this.spec.key}`, ...result }, events);
+  }
+
+  /** A service event on the device that measures what it is about, else the zone's check-in tag, else its first device; none in a zone without devices. */
+  private serviceEvent(zone: ZoneState, about: Signal | undefined, at: Date, fields: { kind: EventKind } & Record<string, unknown>, events: DeviceEvent[]): void {
+    const devices = zone.spec.devices;
+    const device = devices.find((d) => about !== undefined && d.signals.includes(about)) ?? devices.find((d) => d.signals.includes('cleaning_checkin')) ?? devices[0];
+    if (!device) return;
+    const payload = { ...fields, ts: at.toISOString(), id: this.prng.uuid() };
+    events.push({ zoneKey: zone.spec.key, deviceKey: device.key, signal: EVENT_LEVEL, kind: fields.kind, at, payload });
+  }
 }
+
+/** The reading that shows each consumable's level. */
+const LEVEL_SIGNALS: Record<Consumable, Signal> = { soap: 'soap_level', paper: 'paper_level', bin: 'bin_fill' };
 
 function round1(n: number): number {
   return Math.round(n * 10) / 10;

@@ -45,6 +45,27 @@ export class ReadingsService {
     }
     return activity;
   }
+
+  /** Per zone: the level series of its dispensers and bins (soap_level, paper_level, bin_fill). */
+  async zoneLevels(clientId: string, zoneIds: readonly string[], from: Date, to: Date): Promise<Map<string, ZoneLevels>> {
+    const levels = new Map<string, ZoneLevels>(zoneIds.map((id) => [id, { series: [] }]));
+    const series = new Map<string, ZoneLevels['series'][number]>();
+    for (const row of await this.telemetry.zoneLevels(clientId, zoneIds, from, to)) {
+      const key = `${row.deviceId}/${row.signal}`;
+      let s = series.get(key);
+      if (!s) {
+        series.set(key, (s = { deviceId: row.deviceId, signal: row.signal, readings: [] }));
+        levels.get(row.zoneId)!.series.push(s);
+      }
+      s.readings.push({ at: row.ts.getTime(), value: Number(row.value) });
+    }
+    return levels;
+  }
+}
+
+export interface ZoneLevels {
+  /** Per device and level signal, its readings oldest first (the last one before the range first). */
+  series: Array<{ deviceId: string; signal: string; readings: Array<{ at: number; value: number }> }>;
 }
 
 export interface ZoneActivity {

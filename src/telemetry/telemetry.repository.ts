@@ -236,4 +236,23 @@ export class TelemetryRepository {
     );
   }
 
+
+  /** Dispenser and bin levels of some zones of one client in a range, each device's last one before it first (oldest first). */
+  async zoneLevels(clientId: string, zoneIds: readonly string[], from: Date, to: Date): Promise<Array<{ zoneId: string; deviceId: string; signal: string; ts: Date; value: number }>> {
+    if (!zoneIds.length) return [];
+    return this.dataSource.query(
+      `SELECT d.zone_id AS "zoneId", r.device_id AS "deviceId", r.signal, r.ts, r.value
+       FROM readings r JOIN devices d ON d.client_id = r.client_id AND d.id = r.device_id
+       WHERE r.client_id = $1 AND d.zone_id = ANY($2::uuid[]) AND r.signal IN ('soap_level', 'paper_level', 'bin_fill') AND r.ts >= $3 AND r.ts < $4
+       UNION ALL
+       SELECT d.zone_id, d.id, sig.signal, b.ts, b.value
+       FROM devices d CROSS JOIN unnest(ARRAY['soap_level', 'paper_level', 'bin_fill']) AS sig(signal) CROSS JOIN LATERAL (
+         SELECT ts, value FROM readings WHERE client_id = d.client_id AND device_id = d.id AND signal = sig.signal AND ts < $3 ORDER BY ts DESC LIMIT 1
+       ) b
+       WHERE d.client_id = $1 AND d.zone_id = ANY($2::uuid[])
+       ORDER BY 4, 2`,
+      [clientId, zoneIds, from.toISOString(), to.toISOString()],
+    );
+  }
+
 }

@@ -1,14 +1,17 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import request from 'supertest';
 import type { Signal } from '../../src/catalog/catalog.types';
 import { loadContractDirectory, parseContractFile } from '../../src/catalog/contract-file';
 import { DeviceCredentialsService } from '../../src/auth/device-credentials.service';
 import { EmbeddedBroker } from '../../src/platform/mqtt/embedded-broker';
+import { serviceEventFields } from '../../src/operations/service-event';
 import { MqttService } from '../../src/platform/mqtt/mqtt.service';
+import { generatedContract, generatedContractYaml } from '../../src/simulator/generated-contract';
 import { EVENT_SIGNALS } from '../../src/simulator/site-model';
 import { FIXTURE_CONTRACTS, pollUntil, startTestApp, type TestApp } from '../support/test-app';
 
@@ -34,6 +37,15 @@ function recentWednesdayMorning(): string {
   return day.toISOString();
 }
 
+/** 05:00 UTC on the latest Monday to Thursday one to six days back: a working day whose readings and events the service still takes. */
+function recentWorkingMorning(): Date {
+  const now = new Date();
+  for (let back = 1; ; back++) {
+    const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - back, 5));
+    if (day.getUTCDay() >= 1 && day.getUTCDay() <= 4) return day;
+  }
+}
+
 describe('npm run simulate (MQTT_AUTH=off broker, one anonymous connection)', () => {
   let broker: EmbeddedBroker | undefined;
   let url: string;
@@ -56,7 +68,7 @@ describe('npm run simulate (MQTT_AUTH=off broker, one anonymous connection)', ()
     await broker?.stop();
   });
 
-  it('publishes well-formed readings, check-ins and kiosk ratings of the demo contract, only for declared signals, and sums them up', async () => {
+  it('publishes well-formed readings, check-ins, kiosk ratings and service events of the demo contract, only for declared signals, and sums them up', async () => {
     const run = await simulate(['--mqtt-url', url, '--prefix', prefix, '--rate', '300', '--duration', '3', '--speed', '7200', '--start', recentWednesdayMorning(), '--seed', '1']);
     expect(run).toMatchObject({ code: 0 });
     const summary = JSON.parse(run.stdout.trim().split('\n').pop()!);
@@ -69,12 +81,20 @@ describe('npm run simulate (MQTT_AUTH=off broker, one anonymous connection)', ()
       for (const site of spec.sites) for (const zone of site.zones) for (const d of zone.devices) declared.set(`${prefix}/${site.key}/${zone.key}/${d.key}`, d.signals);
     }
     const counts: Record<string, number> = {};
+    const events: Record<string, number> = {};
     const problems: string[] = [];
     for (const { topic, payload } of received) {
-      const signal = topic.split('/').pop() as Signal;
+      const signal = topic.split('/').pop() as Signal | 'event';
+      const body = JSON.parse(payload);
+      if (signal === 'event') {
+        // A service event goes on any device of its zone, as the service takes it.
+        events[body.kind] = (events[body.kind] ?? 0) + 1;
+        if (!declared.has(topic.slice(0, topic.lastIndexOf('/')))) problems.push(`unknown device: ${topic}`);
+        if (!serviceEventFields.safeParse(body).success || !ISO.test(body.ts) || Date.parse(body.ts) > Date.now()) problems.push(`malformed: ${topic} ${payload}`);
+        continue;
+      }
       counts[signal] = (counts[signal] ?? 0) + 1;
       if (!declared.get(topic.slice(0, topic.lastIndexOf('/')))?.includes(signal)) problems.push(`undeclared: ${topic}`);
-      const body = JSON.parse(payload);
       const keys = Object.keys(body).sort().join();
       const ok =
         signal === 'rating'
@@ -86,6 +106,7 @@ describe('npm run simulate (MQTT_AUTH=off broker, one anonymous connection)', ()
     }
     expect(problems).toEqual([]);
     expect(counts).toEqual(summary.perSignal);
+    expect(events).toEqual(summary.perEvent);
     expect(counts.rating).toBeGreaterThan(0);
     expect(counts.cleaning_checkin).toBeGreaterThan(0);
     expect(counts.people_count).toBeGreaterThan(0);
@@ -115,6 +136,9 @@ describe('npm run simulate against the service (MQTT_AUTH=on, a connection per d
   let apiUrl: string;
   let deviceUrl: string;
   let dir: string;
+  let simulatedContracts: string;
+  // A generated site with the demo's cleaning plans (the fixtures have none), known to the service beside the fixtures.
+  const [planned] = generatedContract(1).spec.sites;
   const sites = loadContractDirectory(FIXTURE_CONTRACTS).flatMap((file) => file.spec.sites);
   const devices = sites.flatMap((site) => site.zones.flatMap((z) => z.devices));
   // Devices that send readings (events such as check-ins may not happen in a short run).
@@ -123,8 +147,13 @@ describe('npm run simulate against the service (MQTT_AUTH=on, a connection per d
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'xla-sim-auth-'));
+    const serviceContracts = join(dir, 'service');
+    simulatedContracts = join(dir, 'simulated');
+    cpSync(FIXTURE_CONTRACTS, serviceContracts, { recursive: true });
+    mkdirSync(simulatedContracts);
+    for (const folder of [serviceContracts, simulatedContracts]) writeFileSync(join(folder, 'simulated.yaml'), generatedContractYaml(1));
     // The embedded broker, which checks device credentials itself, even where CI sets MQTT_URL.
-    sut = await startTestApp({ env: { MQTT_URL: undefined } });
+    sut = await startTestApp({ env: { MQTT_URL: undefined, CONTRACTS_DIR: serviceContracts } });
     await sut.app.listen(0, '127.0.0.1');
     apiUrl = (await sut.app.getUrl()).replace('[::1]', '127.0.0.1');
     deviceUrl = sut.app.get(MqttService).deviceBrokerUrl;
@@ -184,4 +213,49 @@ describe('npm run simulate against the service (MQTT_AUTH=on, a connection per d
     expect(partial.code).toBe(1);
     expect(partial.stderr).toMatch(/no credential for \d+ of \d+ simulated devices/);
   });
+
+  it('follows the cleaning plans: its check-ins, refills and inspections are stored, and complete the tasks of a usage-plan restroom', async () => {
+    // A working day, 06:00 to 18:00 in Stockholm, in six seconds.
+    const morning = recentWorkingMorning();
+    const run = await simulate([
+      ...['--mqtt-url', deviceUrl, '--contracts', simulatedContracts, '--prefix', sut.config.mqttTopicPrefix, '--rate', '300', '--seed', '5'],
+      ...['--api-url', apiUrl, '--api-key', await sut.keyFor('admin'), '--speed', '7200', '--start', morning.toISOString(), '--duration', '6'],
+    ]);
+    expect(run).toMatchObject({ code: 0 });
+    const summary = JSON.parse(run.stdout.trim().split('\n').pop()!);
+    expect(summary).toMatchObject({ failed: 0, sites: 1, perEvent: { checkin: expect.any(Number), refill: expect.any(Number), inspection: expect.any(Number) } });
+
+    // Each event stored once, in its device's zone of the simulated site.
+    const storedKinds = async () =>
+      Object.fromEntries(
+        (
+          await sut.dataSource.query<Array<{ kind: string; count: string }>>(
+            'SELECT e.kind, count(*) FROM service_events e JOIN sites s ON s.id = e.site_id WHERE s.key = $1 GROUP BY e.kind',
+            [planned.key],
+          )
+        ).map((row) => [row.kind, Number(row.count)]),
+      );
+    const stored = pollUntil(async () => {
+      const kinds = await storedKinds();
+      return total(kinds) >= total(summary.perEvent) && kinds;
+    });
+    await expect(stored).resolves.toEqual(summary.perEvent);
+
+    // The restroom's usage tasks of that day (restrooms: after 40 visitors or 4 service hours), done by the simulated check-ins.
+    const restroom = planned.zones.find((z) => z.type === 'restroom')!;
+    const from = new Date(morning.getTime() - 5 * 3_600_000);
+    const { body } = await request(sut.http)
+      .get('/api/v1/tasks')
+      .query({ zone: `${planned.key}.${restroom.key}`, from: from.toISOString(), to: new Date(from.getTime() + 86_400_000).toISOString() })
+      .set('Authorization', `Bearer ${await sut.keyFor('admin')}`)
+      .expect(200);
+    const tasks = body.items as Array<{ origin: string; status: string; doneAt: string | null }>;
+    expect(tasks.length).toBeGreaterThan(3);
+    expect(tasks.every((t) => t.origin === 'usage')).toBe(true);
+    expect(tasks.filter((t) => t.status === 'done' || t.status === 'late').length).toBeGreaterThan(tasks.length / 2);
+  });
 });
+
+function total(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}

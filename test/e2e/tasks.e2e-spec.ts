@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { SlaFactsService } from '../../src/operations/sla-facts.service';
 import { MqttService } from '../../src/platform/mqtt/mqtt.service';
 import { FIXTURE_CONTRACTS, pollUntil, startTestApp, type TestApp } from '../support/test-app';
 
@@ -84,6 +85,26 @@ describe('Cleaning tasks derived from the plan and the facts', () => {
     expect((await tasks({ ...wholeDay(), status: 'missed' })).body.items).toEqual([
       { zone: 'alpha-hq.1f-restroom', date: day, origin: 'usage', status: 'missed', triggeredAt: iso('15:00'), dueAt: iso('15:30'), doneAt: null, windowStart: iso('15:00'), windowEnd: iso('18:00') },
     ]);
+  });
+
+  it('sums the day into SLA facts per hour: tasks by status, visitors and service minutes, recomputed after the late check-in', async () => {
+    await sut.app.get(SlaFactsService).catchUp();
+    const res = await request(sut.http)
+      .get('/api/v1/sla-facts')
+      .query(wholeDay())
+      .set('Authorization', `Bearer ${await sut.keyFor('client_viewer', 'alpha')}`)
+      .expect(200);
+    const rows = res.body.items as Array<Record<string, number | string>>;
+    const total = (field: string) => rows.reduce((n, r) => n + Number(r[field]), 0);
+    expect({ due: total('tasksDue'), onTime: total('tasksOnTime'), late: total('tasksLate'), missed: total('tasksMissed'), visitors: total('visitors'), service: total('serviceMinutes') }).toEqual({
+      due: 3,
+      onTime: 1,
+      late: 1,
+      missed: 1,
+      visitors: 20,
+      service: 11 * 60,
+    });
+    expect(rows.find((r) => r.hour === iso('10:00'))).toMatchObject({ zone: 'alpha-hq.1f-restroom', tasksDue: 1, tasksLate: 1, visitors: 10, serviceMinutes: 60 });
   });
 
   it("shows another client's zone to nobody, and refuses a backwards or too long range", async () => {

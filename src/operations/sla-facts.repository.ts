@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { SqlParams, whereAll } from '../platform/database/sql-params';
+import type { HourFacts } from './zone-day-facts';
+
+const FACT_COLUMNS: Array<[keyof Omit<HourFacts, 'hour'>, string]> = [
+  ['tasksDue', 'tasks_due'],
+  ['tasksOnTime', 'tasks_on_time'],
+  ['tasksLate', 'tasks_late'],
+  ['tasksMissed', 'tasks_missed'],
+  ['incidentsOpened', 'incidents_opened'],
+  ['incidentsRespondedInTime', 'incidents_responded_in_time'],
+  ['incidentsResolvedInTime', 'incidents_resolved_in_time'],
+  ['visitors', 'visitors'],
+  ['visitorsWhileOut', 'visitors_while_out'],
+  ['serviceMinutes', 'service_minutes'],
+  ['outMinutes', 'out_minutes'],
+  ['inspections', 'inspections'],
+  ['inspectionsScored', 'inspections_scored'],
+  ['inspectionScoreSum', 'inspection_score_sum'],
+  ['inspectionsPassed', 'inspections_passed'],
+];
+
+export interface DirtyDay {
+  clientId: string;
+  zoneId: string;
+  localDate: string;
+  markedAt: Date;
+}
+
+@Injectable()
+export class SlaFactsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Replaces a zone-day's hours with these, in one transaction: a recomputation from scratch. */
+  async replaceDay(zone: { clientId: string; siteId: string; zoneId: string }, day: { start: number; end: number }, hours: readonly HourFacts[]): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      await tx.query(`DELETE FROM sla_facts_hourly WHERE client_id = $1 AND zone_id = $2 AND hour >= $3 AND hour < $4`, [
+        zone.clientId,
+        zone.zoneId,
+        new Date(day.start).toISOString(),
+        new Date(day.end).toISOString(),
+      ]);
+      if (!hours.length) return;
+      const params: unknown[] = [zone.clientId, zone.zoneId, zone.siteId, hours.map((h) => new Date(h.hour).toISOString()), ...FACT_COLUMNS.map(([field]) => hours.map((h) => h[field]))];
+      await tx.query(
+        `INSERT INTO sla_facts_hourly (client_id, zone_id, site_id, hour, ${FACT_COLUMNS.map(([, column]) => column).join(', ')})
+         SELECT $1, $2, $3, u.* FROM unnest($4::timestamptz[], ${FACT_COLUMNS.map((_, i) => `$${i + 5}::real[]`).join(', ')}) AS u`,
+        params,
+      );
+    });
+  }
+
+  /** Marks the local days of these instants (in each zone's site time zone) for recomputation. */
+  async markDirty(entries: ReadonlyArray<{ clientId: string; zoneId: string; at: Date }>): Promise<void> {
+    if (!entries.length) return;
+    await this.dataSource.query(
+      `INSERT INTO sla_dirty_days (client_id, zone_id, local_date)
+       SELECT DISTINCT e.client_id, e.zone_id, (e.at AT TIME ZONE s.time_zone)::date
+       FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS e(client_id, zone_id, at)
+       JOIN zones z ON z.client_id = e.client_id AND z.id = e.zone_id JOIN sites s ON s.id = z.site_id
+       ON CONFLICT (client_id, zone_id, local_date) DO UPDATE SET marked_at = clock_timestamp()`,
+      [entries.map((e) => e.clientId), entries.map((e) => e.zoneId), entries.map((e) => e.at.toISOString())],
+    );
+  }
+
+  /** Today and yesterday at every active zone's site: statuses move with time (a task falls due, is missed) without new facts. */
+  async markRecentDays(now: Date): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO sla_dirty_days (client_id, zone_id, local_date)
+       SELECT z.client_id, z.id, d.day FROM zones z JOIN sites s ON s.id = z.site_id
+       CROSS JOIN LATERAL (VALUES (($1::timestamptz AT TIME ZONE s.time_zone)::date), (($1::timestamptz AT TIME ZONE s.time_zone)::date - 1)) AS d(day)
+       WHERE z.retired_at IS NULL AND s.retired_at IS NULL
+       ON CONFLICT (client_id, zone_id, local_date) DO UPDATE SET marked_at = clock_timestamp()`,
+      [now.toISOString()],
+    );
+  }
+
+  async dirty(limit: number): Promise<DirtyDay[]> {
+    return this.dataSource.query(
+      `SELECT client_id AS "clientId", zone_id AS "zoneId", to_char(local_date, 'YYYY-MM-DD') AS "localDate", marked_at AS "markedAt"
+       FROM sla_dirty_days ORDER BY marked_at LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** Done with a day, unless it was marked again while it was being recomputed. */
+  async clean(day: DirtyDay): Promise<void> {
+    await this.dataSource.query(`DELETE FROM sla_dirty_days WHERE client_id = $1 AND zone_id = $2 AND local_date = $3 AND marked_at <= $4`, [
+      day.clientId,
+      day.zoneId,
+      day.localDate,
+      day.markedAt.toISOString(),
+    ]);
+  }
+
+  async list(clientId: string | null, q: { site?: string; zone?: string; from: Date; to: Date }) {
+    const sql = new SqlParams();
+    const where = [`f.hour >= ${sql.bind(q.from.toISOString())}`, `f.hour < ${sql.bind(q.to.toISOString())}`];
+    if (clientId) where.push(`f.client_id = ${sql.bind(clientId)}`);
+    if (q.site) where.push(`s.key = ${sql.bind(q.site)}`);
+    if (q.zone) where.push(`s.key || '.' || z.key = ${sql.bind(q.zone)}`);
+    return this.dataSource.query<Array<Record<string, unknown>>>(
+      `SELECT s.key || '.' || z.key AS zone, f.hour, ${FACT_COLUMNS.map(([field, column]) => `f.${column} AS "${field}"`).join(', ')}
+       FROM sla_facts_hourly f JOIN zones z ON z.id = f.zone_id JOIN sites s ON s.id = f.site_id ${whereAll(where)} ORDER BY f.hour, 1 LIMIT 20000`,
+      sql.values,
+    );
+  }
+}

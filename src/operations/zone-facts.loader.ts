@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import type { ZonePlanView } from '../catalog/catalog.repository';
+import { ReadingsService } from '../telemetry/readings.service';
+import type { Consumable } from './service-event';
+import { ServiceEventsRepository } from './service-events.repository';
+import { serviceSpans } from './service-time';
+import { deriveTasks, type DerivedTask } from './task-derivation';
+import type { LevelSignal } from './zone-day-facts';
+
+/** The facts of one zone over a range, as the pure derivations take them (instants in epoch ms). */
+export interface ZoneFacts {
+  visits: Array<{ at: number; count: number }>;
+  checkins: number[];
+  levels: Array<{ signal: LevelSignal; readings: Array<{ at: number; value: number }> }>;
+  refills: Array<{ at: number; consumable: Consumable }>;
+  inspections: Array<{ at: number; score: number | null; passed: boolean | null }>;
+}
+
+/** Reads the facts operations derives from: people counted and check-ins (telemetry), events (its own). */
+@Injectable()
+export class ZoneFactsLoader {
+  constructor(
+    private readonly readings: ReadingsService,
+    private readonly events: ServiceEventsRepository,
+  ) {}
+
+  /** Zones of one client. */
+  async load(clientId: string, zoneIds: readonly string[], from: Date, to: Date, what: { levels?: boolean } = {}): Promise<Map<string, ZoneFacts>> {
+    const [activity, checkinEvents, others, levels] = await Promise.all([
+      this.readings.zoneActivity(clientId, zoneIds, from, to),
+      this.events.checkins(clientId, zoneIds, from, to),
+      what.levels ? this.events.refillsAndInspections(clientId, zoneIds, from, to) : Promise.resolve([]),
+      what.levels ? this.readings.zoneLevels(clientId, zoneIds, from, to) : Promise.resolve(new Map<string, { series: [] }>()),
+    ]);
+    const facts = new Map<string, ZoneFacts>();
+    for (const id of zoneIds) {
+      const sensed = activity.get(id)!;
+      facts.set(id, {
+        visits: sensed.visits,
+        // Check-ins come as the cleaning_checkin signal of a tag reader, or as service events.
+        checkins: [...sensed.checkins, ...(checkinEvents.get(id) ?? [])].sort((a, b) => a - b),
+        levels: (levels.get(id)?.series ?? []).map((s) => ({ signal: s.signal as LevelSignal, readings: s.readings })),
+        refills: others.filter((e) => e.zoneId === id && e.kind === 'refill').map((e) => ({ at: e.ts.getTime(), consumable: e.consumable! })),
+        inspections: others.filter((e) => e.zoneId === id && e.kind === 'inspection').map((e) => ({ at: e.ts.getTime(), score: e.score, passed: e.passed })),
+      });
+    }
+    return facts;
+  }
+}
+
+/** A zone's local day as instants, [start, end): 23 or 25 hours on a DST change. */
+export function localDay(date: string, timeZone: string): { start: number; end: number } {
+  const start = DateTime.fromISO(date, { zone: timeZone });
+  return { start: start.toMillis(), end: start.plus({ days: 1 }).toMillis() };
+}
+
+/** The planned tasks of a zone on a local date, from its facts. */
+export function zoneDayTasks(zone: ZonePlanView, date: string, facts: ZoneFacts, now: number): DerivedTask[] {
+  if (!zone.cleaningPlan) return [];
+  const spans = serviceSpans(date, zone.serviceHours, zone.holidays, zone.timeZone);
+  return deriveTasks({ plan: zone.cleaningPlan, date, timeZone: zone.timeZone, spans, visits: facts.visits, checkins: facts.checkins, now });
+}
