@@ -28,7 +28,7 @@ export class ReadingsService {
    * and visits reports) and the cleaning check-ins, between two instants (epoch ms, oldest first).
    */
   async zoneActivity(clientId: string, zoneIds: readonly string[], from: Date, to: Date): Promise<Map<string, ZoneActivity>> {
-    const rows = await this.telemetry.zoneActivity(clientId, zoneIds, from, to);
+    const rows = await this.telemetry.zoneReadings(clientId, zoneIds, ['people_count', 'visits', 'cleaning_checkin'], ['people_count'], from, to);
     const activity = new Map<string, ZoneActivity>(zoneIds.map((id) => [id, { visits: [], checkins: [] }]));
     const lastCount = new Map<string, number>();
     for (const row of rows) {
@@ -50,7 +50,8 @@ export class ReadingsService {
   async zoneLevels(clientId: string, zoneIds: readonly string[], from: Date, to: Date): Promise<Map<string, ZoneLevels>> {
     const levels = new Map<string, ZoneLevels>(zoneIds.map((id) => [id, { series: [] }]));
     const series = new Map<string, ZoneLevels['series'][number]>();
-    for (const row of await this.telemetry.zoneLevels(clientId, zoneIds, from, to)) {
+    const levelSignals = ['soap_level', 'paper_level', 'bin_fill'];
+    for (const row of await this.telemetry.zoneReadings(clientId, zoneIds, levelSignals, levelSignals, from, to)) {
       const key = `${row.deviceId}/${row.signal}`;
       let s = series.get(key);
       if (!s) {

@@ -215,43 +215,31 @@ export class TelemetryRepository {
   }
 
   /**
-   * What operations derives cleaning tasks from, for some zones of one client: people counted
-   * (people_count values with the last one before `from` as the baseline, visits reports) and
-   * cleaning check-ins, oldest first.
+   * Readings of some signals in some zones of one client, oldest first, for operations (people
+   * counted, check-ins, dispenser levels). For each device and `baseline` signal, its last reading
+   * before `from` comes first: where a counter or a level stood when the range began.
    */
-  async zoneActivity(clientId: string, zoneIds: readonly string[], from: Date, to: Date): Promise<Array<{ zoneId: string; deviceId: string; signal: string; ts: Date; value: number }>> {
+  async zoneReadings(
+    clientId: string,
+    zoneIds: readonly string[],
+    signals: readonly string[],
+    baseline: readonly string[],
+    from: Date,
+    to: Date,
+  ): Promise<Array<{ zoneId: string; deviceId: string; signal: string; ts: Date; value: number }>> {
     if (!zoneIds.length) return [];
     return this.dataSource.query(
       `SELECT d.zone_id AS "zoneId", r.device_id AS "deviceId", r.signal, r.ts, r.value
        FROM readings r JOIN devices d ON d.client_id = r.client_id AND d.id = r.device_id
-       WHERE r.client_id = $1 AND d.zone_id = ANY($2::uuid[]) AND r.signal IN ('people_count', 'visits', 'cleaning_checkin') AND r.ts >= $3 AND r.ts < $4
-       UNION ALL
-       SELECT d.zone_id, d.id, 'people_count', b.ts, b.value
-       FROM devices d CROSS JOIN LATERAL (
-         SELECT ts, value FROM readings WHERE client_id = d.client_id AND device_id = d.id AND signal = 'people_count' AND ts < $3 ORDER BY ts DESC LIMIT 1
-       ) b
-       WHERE d.client_id = $1 AND d.zone_id = ANY($2::uuid[])
-       ORDER BY 4, 2`,
-      [clientId, zoneIds, from.toISOString(), to.toISOString()],
-    );
-  }
-
-
-  /** Dispenser and bin levels of some zones of one client in a range, each device's last one before it first (oldest first). */
-  async zoneLevels(clientId: string, zoneIds: readonly string[], from: Date, to: Date): Promise<Array<{ zoneId: string; deviceId: string; signal: string; ts: Date; value: number }>> {
-    if (!zoneIds.length) return [];
-    return this.dataSource.query(
-      `SELECT d.zone_id AS "zoneId", r.device_id AS "deviceId", r.signal, r.ts, r.value
-       FROM readings r JOIN devices d ON d.client_id = r.client_id AND d.id = r.device_id
-       WHERE r.client_id = $1 AND d.zone_id = ANY($2::uuid[]) AND r.signal IN ('soap_level', 'paper_level', 'bin_fill') AND r.ts >= $3 AND r.ts < $4
+       WHERE r.client_id = $1 AND d.zone_id = ANY($2::uuid[]) AND r.signal = ANY($5::text[]) AND r.ts >= $3 AND r.ts < $4
        UNION ALL
        SELECT d.zone_id, d.id, sig.signal, b.ts, b.value
-       FROM devices d CROSS JOIN unnest(ARRAY['soap_level', 'paper_level', 'bin_fill']) AS sig(signal) CROSS JOIN LATERAL (
+       FROM devices d CROSS JOIN unnest($6::text[]) AS sig(signal) CROSS JOIN LATERAL (
          SELECT ts, value FROM readings WHERE client_id = d.client_id AND device_id = d.id AND signal = sig.signal AND ts < $3 ORDER BY ts DESC LIMIT 1
        ) b
        WHERE d.client_id = $1 AND d.zone_id = ANY($2::uuid[])
        ORDER BY 4, 2`,
-      [clientId, zoneIds, from.toISOString(), to.toISOString()],
+      [clientId, zoneIds, from.toISOString(), to.toISOString(), signals, baseline],
     );
   }
 
