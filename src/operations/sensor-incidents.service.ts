@@ -1,9 +1,10 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import type { IncidentCategory, IncidentPolicy } from '../catalog/catalog.types';
 import { IngestService } from '../telemetry/ingest.service';
 import type { ReadingBatch } from '../telemetry/reading-batch';
 import type { KnownDevice } from '../telemetry/telemetry.repository';
+import { FollowUpQueue } from './follow-up-queue';
 import { IncidentsRepository } from './incidents.repository';
 import { sensorState, type SensorState } from './sensor-rules';
 import { SlaFactsService } from './sla-facts.service';
@@ -11,7 +12,7 @@ import { SlaFactsService } from './sla-facts.service';
 /** How long a zone's contract policy is reused before it is read again (a contract sync changes it). */
 const POLICY_TTL_MS = 60_000;
 
-interface Transition {
+export interface Transition {
   device: KnownDevice;
   signal: string;
   category: IncidentCategory;
@@ -20,18 +21,37 @@ interface Transition {
 }
 
 /**
+ * What a run of changes of state does to one zone's incidents of one category, in order: the first
+ * "bad" opens (or joins) the open incident; the first "good" resolves the open one; each later bad
+ * and good pair is an incident opened and put right in between; a bad left at the end opens one.
+ * Pure: so a sensor that flaps costs the same few statements however often it flapped.
+ */
+export function netEffect(all: readonly Transition[]): { open?: Transition; resolve?: Transition; closed: Array<[Transition, Transition]>; openAtEnd?: Transition } {
+  // Two dispensers of a zone report one incident: a second "bad" while it is open changes nothing.
+  const changes = all.filter((c, i) => i === 0 || c.state !== all[i - 1].state);
+  const effect: ReturnType<typeof netEffect> = { closed: [] };
+  let i = 0;
+  if (changes[i]?.state === 'bad') effect.open = changes[i++];
+  if (changes[i]?.state === 'good') effect.resolve = changes[i++];
+  // After the first resolution, changes alternate: bad, good, bad, good, …
+  for (; i + 1 < changes.length; i += 2) effect.closed.push([changes[i], changes[i + 1]]);
+  if (i < changes.length) effect.openAtEnd = changes[i];
+  return effect;
+}
+
+/**
  * Sensor rules: a soap or paper dispenser running out, a full bin or a leak opens an incident (or
  * joins the zone's open one of that category); the reading that shows it put right resolves it.
- * Only changes of state reach the database, a batch's in a few set-based statements: its changes
- * go in rounds (the first change of each zone and category, then the second, …), each round one
- * INSERT for the openings and one UPDATE for the resolutions, so the order within a zone holds.
- * Both are idempotent, so a batch retried after a failure does no harm.
+ * Only changes of state reach the database, off the ingest path (a follow-up queue that takes
+ * everything pending at once), in four set-based statements per run whatever the number of
+ * changes. All idempotent but the incidents opened and closed within one run.
  */
 @Injectable()
-export class SensorIncidentsService implements OnModuleInit {
+export class SensorIncidentsService implements OnModuleInit, BeforeApplicationShutdown {
   /** The last state per device and signal; unknown after a start, when the first good reading resolves (a no-op if nothing is open). */
   private readonly last = new LRUCache<string, SensorState>({ max: 200_000 });
   private readonly policies = new LRUCache<string, { siteId: string; policy: IncidentPolicy }>({ max: 50_000, ttl: POLICY_TTL_MS });
+  private readonly queue = new FollowUpQueue<Transition>(new Logger(SensorIncidentsService.name), (changes) => this.store(changes));
 
   constructor(
     private readonly ingest: IngestService,
@@ -43,26 +63,38 @@ export class SensorIncidentsService implements OnModuleInit {
     this.ingest.onReadingsStored((readings, deviceOf) => this.apply(readings, deviceOf));
   }
 
-  async apply(readings: ReadingBatch, deviceOf: (id: string) => KnownDevice | undefined): Promise<void> {
-    try {
-      await this.store(this.roundsOf(this.transitions(readings, deviceOf)));
-    } catch (error) {
-      // The batch is retried: its changes must be seen as changes again.
-      this.last.clear();
-      throw error;
-    }
+  /** Takes a stored batch's changes of state in order; the incidents follow shortly after. */
+  apply(readings: ReadingBatch, deviceOf: (id: string) => KnownDevice | undefined): Promise<void> {
+    this.queue.push(this.transitions(readings, deviceOf));
+    return Promise.resolve();
   }
 
-  private async store(rounds: Transition[][]): Promise<void> {
-    for (const round of rounds) {
-      const opening = round.filter((t) => t.state === 'bad');
-      const withPolicy = await Promise.all(opening.map(async (t) => ({ t, policy: (await this.policyOf(t.device.zoneId)).policy })));
-      await this.incidents.openFromSensors(withPolicy.map(({ t, policy }) => ({ clientId: t.device.clientId, siteId: t.device.siteId, zoneId: t.device.zoneId, category: t.category, policy, at: t.at })));
-      const resolved = await this.incidents.autoResolve(
-        round.filter((t) => t.state === 'good').map((t) => ({ clientId: t.device.clientId, zoneId: t.device.zoneId, category: t.category, at: t.at, by: `sensor:${t.signal}` })),
-      );
-      await this.slaFacts.mark(resolved.map((r) => ({ clientId: r.clientId, zoneId: r.zoneId, at: r.openedAt })));
+  /** For tests and shutdown: the incidents of every batch taken so far are in the database. */
+  settled(): Promise<void> {
+    return this.queue.drain();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.queue.drain();
+  }
+
+  private async store(changes: readonly Transition[]): Promise<void> {
+    const byIncident = new Map<string, Transition[]>();
+    for (const change of changes) {
+      const key = `${change.device.zoneId}/${change.category}`;
+      byIncident.set(key, [...(byIncident.get(key) ?? []), change]);
     }
+    const effects = [...byIncident.values()].map(netEffect);
+    const opening = async (t: Transition) => ({ clientId: t.device.clientId, siteId: t.device.siteId, zoneId: t.device.zoneId, category: t.category, policy: (await this.policyOf(t.device.zoneId)).policy, at: t.at });
+    const resolving = (t: Transition) => ({ clientId: t.device.clientId, zoneId: t.device.zoneId, category: t.category, at: t.at, by: `sensor:${t.signal}` });
+
+    await this.incidents.openFromSensors(await Promise.all(effects.flatMap((e) => (e.open ? [opening(e.open)] : []))));
+    const resolved = await this.incidents.autoResolve(effects.flatMap((e) => (e.resolve ? [resolving(e.resolve)] : [])));
+    const closed = await this.incidents.insertResolvedFromSensors(
+      await Promise.all(effects.flatMap((e) => e.closed.map(async ([bad, good]) => ({ ...(await opening(bad)), resolvedAt: good.at, by: `sensor:${good.signal}` })))),
+    );
+    await this.incidents.openFromSensors(await Promise.all(effects.flatMap((e) => (e.openAtEnd ? [opening(e.openAtEnd)] : []))));
+    await this.slaFacts.mark([...resolved, ...closed].map((r) => ({ clientId: r.clientId, zoneId: r.zoneId, at: r.openedAt })));
   }
 
   /** The changes of state in a batch, in time order; the remembered state moves with them. */
@@ -78,19 +110,6 @@ export class SensorIncidentsService implements OnModuleInit {
       if (device) changes.push({ device, signal: readings.signal[i], category: rule.category, state, at: new Date(readings.ts[i]) });
     }
     return changes;
-  }
-
-  /** Round k holds the k-th change of each zone and category: within a round, one per incident. */
-  private roundsOf(changes: Transition[]): Transition[][] {
-    const rounds: Transition[][] = [];
-    const seen = new Map<string, number>();
-    for (const change of changes) {
-      const key = `${change.device.zoneId}/${change.category}`;
-      const k = seen.get(key) ?? 0;
-      seen.set(key, k + 1);
-      (rounds[k] ??= []).push(change);
-    }
-    return rounds;
   }
 
   private async policyOf(zoneId: string): Promise<{ siteId: string; policy: IncidentPolicy }> {

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service';
 import { scrubPersonalData } from '../feedback/pii-scrubber';
 import type { Principal } from '../platform/access/roles';
@@ -8,6 +8,7 @@ import { DomainException, ErrorCode } from '../platform/errors/domain.exception'
 import { IngestService } from '../telemetry/ingest.service';
 import type { DeviceMessageSink, SinkDecoded } from '../telemetry/message-sink';
 import type { KnownDevice } from '../telemetry/telemetry.repository';
+import { FollowUpQueue } from './follow-up-queue';
 import { IncidentsService } from './incidents.service';
 import { SlaFactsService } from './sla-facts.service';
 import { derivedEventId, eventTimeProblem, serviceEventFields, type EventTimeRules, type ServiceEventFields } from './service-event';
@@ -39,7 +40,9 @@ export interface ServiceEventView {
  * per id; an MQTT event without one gets an id from what it says, so a redelivery is no second event.
  */
 @Injectable()
-export class ServiceEventsService implements OnModuleInit, DeviceMessageSink<ServiceEventRow> {
+export class ServiceEventsService implements OnModuleInit, BeforeApplicationShutdown, DeviceMessageSink<ServiceEventRow> {
+  private readonly followUps = new FollowUpQueue<ServiceEventRow>(new Logger(ServiceEventsService.name), (events) => this.afterStored(events));
+
   constructor(
     private readonly events: ServiceEventsRepository,
     private readonly catalog: CatalogService,
@@ -75,8 +78,17 @@ export class ServiceEventsService implements OnModuleInit, DeviceMessageSink<Ser
 
   async store(items: ServiceEventRow[]): Promise<void> {
     await this.events.insert(items);
-    // All of them, not only the new ones: a batch retried after a failure here must still resolve what it fixes (resolving is idempotent).
-    await this.afterStored(items);
+    // Off the ingest path; all of them, not only the new ones (a redelivery changes nothing: resolving is idempotent).
+    this.followUps.push(items);
+  }
+
+  /** For tests and shutdown: what events stored so far put right is in the database. */
+  settled(): Promise<void> {
+    return this.followUps.drain();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.followUps.drain();
   }
 
   /** Events put right what they fix: a refill or check-in resolves its zone's matching incidents opened before it. */

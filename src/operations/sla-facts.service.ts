@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ZonePlanView } from '../catalog/catalog.repository';
 import { CatalogService } from '../catalog/catalog.service';
@@ -9,6 +9,7 @@ import { IngestService } from '../telemetry/ingest.service';
 import type { ReadingBatch } from '../telemetry/reading-batch';
 import type { KnownDevice } from '../telemetry/telemetry.repository';
 import { incidentTimings } from './incident-policy';
+import { FollowUpQueue } from './follow-up-queue';
 import { IncidentsRepository } from './incidents.repository';
 import { serviceSpans } from './service-time';
 import { SlaFactsRepository } from './sla-facts.repository';
@@ -20,6 +21,8 @@ const EVERY_MS = 30_000;
 /** Today and yesterday are marked this often, as statuses move with time. */
 const RECENT_EVERY_MS = 5 * 60_000;
 const BATCH = 200;
+/** Marks wait this long to be written together. */
+const MARK_FLUSH_MS = 1_000;
 /** Levels are read from before the day: a dispenser that ran out yesterday evening is still out at opening. */
 const LOOKBACK_MS = 7 * 86_400_000;
 
@@ -29,9 +32,12 @@ const LOOKBACK_MS = 7 * 86_400_000;
  * a recomputation would; today and yesterday are recomputed every few minutes too. On one instance.
  */
 @Injectable()
-export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(SlaFactsService.name);
   private lastRecentMark = 0;
+  private readonly pendingMarks = new Map<string, { clientId: string; zoneId: string; at: Date }>();
+  private flushTimer?: NodeJS.Timeout;
+  private readonly markWrites = new FollowUpQueue<{ clientId: string; zoneId: string; at: Date }>(new Logger(SlaFactsService.name), (marks) => this.facts.markDirty(dedupe(marks)));
 
   constructor(
     private readonly facts: SlaFactsRepository,
@@ -54,30 +60,56 @@ export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, On
     this.registry.addInterval(SLA_FACTS_JOB, setInterval(tick, EVERY_MS).unref());
   }
 
+  /** While the database is still there. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flushMarks();
+  }
+
   onApplicationShutdown(): void {
     if (this.registry.doesExist('interval', SLA_FACTS_JOB)) this.registry.deleteInterval(SLA_FACTS_JOB);
   }
 
-  /** Something happened in these zones at these times: their local days are recomputed at the next run. */
+  /**
+   * Something happened in these zones at these times: their local days are recomputed at the next
+   * run. Marks are gathered for a moment and written together, off the ingest path.
+   */
   mark(entries: ReadonlyArray<{ clientId: string; zoneId: string; at: Date }>): Promise<void> {
-    return this.facts.markDirty(entries);
+    for (const e of entries) {
+      const hour = Math.floor(e.at.getTime() / 3_600_000);
+      this.pendingMarks.set(`${e.zoneId}/${hour}`, { clientId: e.clientId, zoneId: e.zoneId, at: new Date(hour * 3_600_000) });
+    }
+    if (this.pendingMarks.size && !this.flushTimer) this.flushTimer = setTimeout(() => void this.flushMarks(), MARK_FLUSH_MS).unref();
+    return Promise.resolve();
+  }
+
+  /** Writes the gathered marks (also before a recomputation, and at shutdown). */
+  flushMarks(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const marks = [...this.pendingMarks.values()];
+    this.pendingMarks.clear();
+    this.markWrites.push(marks);
+    return this.markWrites.drain();
   }
 
   /** A stored batch marks the zone-hours it touched (one row per zone and hour, not per reading). */
   private markReadings(readings: ReadingBatch, deviceOf: (id: string) => KnownDevice | undefined): Promise<void> {
-    const seen = new Map<string, { clientId: string; zoneId: string; at: Date }>();
+    const entries: Array<{ clientId: string; zoneId: string; at: Date }> = [];
+    let last = '';
     for (let i = 0; i < readings.length; i++) {
       const device = deviceOf(readings.deviceId[i]);
-      if (!device) continue;
-      const hour = Math.floor(readings.ts[i] / 3_600_000);
-      const key = `${device.zoneId}/${hour}`;
-      if (!seen.has(key)) seen.set(key, { clientId: device.clientId, zoneId: device.zoneId, at: new Date(hour * 3_600_000) });
+      const key = device ? `${device.zoneId}/${Math.floor(readings.ts[i] / 3_600_000)}` : '';
+      // Readings of a zone come in runs: skip the repeats before they reach the map.
+      if (!device || key === last) continue;
+      last = key;
+      entries.push({ clientId: device.clientId, zoneId: device.zoneId, at: new Date(readings.ts[i]) });
     }
-    return this.facts.markDirty([...seen.values()]);
+    return this.mark(entries);
   }
 
   /** Recomputes every marked zone-day (and, every few minutes, today's and yesterday's); how many. */
   async catchUp(): Promise<number> {
+    await this.flushMarks();
     const now = this.clock.now();
     if (now.getTime() - this.lastRecentMark >= RECENT_EVERY_MS) {
       await this.facts.markRecentDays(now);
@@ -124,4 +156,9 @@ export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, On
   list(who: Principal, q: { site?: string; zone?: string; from: Date; to: Date }) {
     return this.facts.list(who.clientId, q).then((items) => ({ items }));
   }
+}
+
+/** One mark per zone and hour. */
+function dedupe(marks: ReadonlyArray<{ clientId: string; zoneId: string; at: Date }>) {
+  return [...new Map(marks.map((m) => [`${m.zoneId}/${Math.floor(m.at.getTime() / 3_600_000)}`, m])).values()];
 }
