@@ -4,6 +4,7 @@ import { AirModel } from './air';
 import type { Consumable, EventKind } from '../operations/service-event';
 import { CleaningCrew, planOf, type CheckIn } from './cleaner';
 import { Bin, Dispenser } from './dispenser';
+import { localTime } from './local-time';
 import { occupancy } from './occupancy';
 import type { Prng } from './prng';
 import { inspect } from './inspection';
@@ -49,8 +50,8 @@ const PROFILES: Record<ZoneType, ZoneProfile> = {
 const PRESS_PROBABILITY = 0.06;
 /** Longest simulated step: cleaners, air and dispensers are advanced at least this finely. */
 const MAX_STEP_MS = 60_000;
-/** Inspections per zone and open hour: a few per site and working day. */
-const INSPECTIONS_PER_OPEN_HOUR = 0.03;
+/** An inspector's rounds, in local hours: each open day, one zone at each (drawn from the site's). */
+const INSPECTION_HOURS = [10, 13.5, 15.5];
 /** An inspector remembers a missed clean for a day. */
 const MISSED_MEMORY_MS = 86_400_000;
 const DAY_MS = 86_400_000;
@@ -212,9 +213,12 @@ export class SiteModel {
           events.push({ zoneKey: zone.spec.key, deviceKey: device.key, signal: 'rating', at, payload: { score, ts: at.toISOString(), id: this.prng.uuid() } });
         }
       }
-      // Open hours only, and the whole step counts: an inspector is in the building while people are.
-      if (siteOccupancy > 0 && this.prng.chance((INSPECTIONS_PER_OPEN_HOUR * seconds) / 3600)) this.inspect(zoneIndex, to, events);
     });
+    // Open days only: an inspector comes while people are in the building.
+    const before = localTime(from, this.spec.timeZone);
+    const after = localTime(to, this.spec.timeZone);
+    const rounds = INSPECTION_HOURS.filter((h) => before.date === after.date && before.hour < h && after.hour >= h);
+    for (let n = rounds.length; n > 0 && siteOccupancy > 0; n--) this.inspect(this.prng.int(0, this.zones.length - 1), to, events);
     for (const checkIn of this.crew.step(from, to)) this.checkIn(checkIn, events);
   }
 
