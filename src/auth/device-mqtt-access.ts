@@ -8,6 +8,7 @@ import { MqttService } from '../platform/mqtt/mqtt.service';
 import type { CredentialDevice } from './device-credentials.repository';
 import { DeviceCredentialsRepository } from './device-credentials.repository';
 import { DeviceCredentialsService } from './device-credentials.service';
+import { verifyDeviceSecret } from './device-secret';
 
 /**
  * Device credentials for the embedded broker. A connect costs one SQL lookup; the scrypt check (tens
@@ -36,13 +37,14 @@ export class DeviceMqttAccess implements DeviceAuthenticator, OnModuleInit {
 
   async authenticate(username: string, secret: string): Promise<DeviceSession | undefined> {
     const found = await this.credentials.findActiveByUsername(username);
+    // An unknown username costs a scrypt check too (the service's decoy), so a miss takes as long as a wrong secret.
+    if (!found) return void (await this.service.verify(username, secret));
     const secretMac = createHmac('sha256', this.cacheKey).update(secret).digest('base64url');
     const cached = this.verified.get(username);
-    if (found && cached && cached.secretHash === found.secretHash && cached.secretMac === secretMac) return this.session(username, found, found.secretHash);
-    const device = await this.service.verify(username, secret);
-    if (!device || !found) return undefined;
+    const known = cached?.secretHash === found.secretHash && cached.secretMac === secretMac;
+    if (!known && !(await verifyDeviceSecret(secret, found.secretHash))) return undefined;
     this.verified.set(username, { secretHash: found.secretHash, secretMac });
-    return this.session(username, device, found.secretHash);
+    return this.session(username, found, found.secretHash);
   }
 
   async stale(sessions: readonly DeviceSession[]): Promise<Set<string>> {

@@ -48,3 +48,20 @@ export function incidentTimings(i: IncidentTimes, site: { serviceHours: ServiceH
     resolvedInTime: resolutionS === null ? null : resolutionS <= i.resolveTargetS,
   };
 }
+
+/** The timings of a stored incident, in its site's service hours. */
+export function timingsOf(r: {
+  openedAt: Date;
+  acknowledgedAt: Date | null;
+  resolvedAt: Date | null;
+  respondTargetS: number;
+  resolveTargetS: number;
+  serviceHours: ServiceHours;
+  holidays: readonly string[];
+  timeZone: string;
+}) {
+  return incidentTimings(
+    { openedAt: r.openedAt.getTime(), acknowledgedAt: r.acknowledgedAt?.getTime() ?? null, resolvedAt: r.resolvedAt?.getTime() ?? null, respondTargetS: r.respondTargetS, resolveTargetS: r.resolveTargetS },
+    r,
+  );
+}

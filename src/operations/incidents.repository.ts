@@ -144,42 +144,23 @@ export class IncidentsRepository {
     );
   }
 
-  /** Incidents a sensor saw open and put right between two runs: stored resolved at once. */
-  async insertResolvedFromSensors(
-    items: ReadonlyArray<{ clientId: string; siteId: string; zoneId: string; category: IncidentCategory; policy: IncidentPolicy; at: Date; resolvedAt: Date; by: string }>,
+  /**
+   * Sensor rules: opens incidents, or joins each zone's open one of the category (at most one open
+   * item per zone and category); an item with `resolved` is an incident a sensor saw open and put
+   * right between two runs, stored resolved at once. Returns when the resolved ones were opened.
+   */
+  async insertFromSensors(
+    items: ReadonlyArray<{ clientId: string; siteId: string; zoneId: string; category: IncidentCategory; policy: IncidentPolicy; at: Date; resolved?: { at: Date; by: string } }>,
   ): Promise<Array<{ clientId: string; zoneId: string; openedAt: Date }>> {
     if (!items.length) return [];
     const targets = items.map((i) => targetOf(i.policy, i.category));
+    // A resolved row is outside the partial unique index of open incidents, so it never meets the ON CONFLICT.
     await this.dataSource.query(
-      `INSERT INTO incidents (client_id, site_id, zone_id, category, priority, respond_target_s, resolve_target_s, origin, opened_at, report_count, resolved_at, resolved_by, resolution)
-       SELECT u.client_id, u.site_id, u.zone_id, u.category, u.priority, u.respond_s, u.resolve_s, 'sensor', u.at, 0, u.resolved_at, u.by, 'auto'
+      `INSERT INTO incidents AS i (client_id, site_id, zone_id, category, priority, respond_target_s, resolve_target_s, origin, opened_at, report_count, resolved_at, resolved_by, resolution)
+       SELECT u.client_id, u.site_id, u.zone_id, u.category, u.priority, u.respond_s, u.resolve_s, 'sensor', u.at, 0, u.resolved_at, u.by,
+              CASE WHEN u.resolved_at IS NULL THEN NULL ELSE 'auto' END
        FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int[], $7::int[], $8::timestamptz[], $9::timestamptz[], $10::text[])
-         AS u(client_id, site_id, zone_id, category, priority, respond_s, resolve_s, at, resolved_at, by)`,
-      [
-        items.map((i) => i.clientId),
-        items.map((i) => i.siteId),
-        items.map((i) => i.zoneId),
-        items.map((i) => i.category),
-        targets.map((t) => t.priority),
-        targets.map((t) => t.respondS),
-        targets.map((t) => t.resolveS),
-        items.map((i) => i.at.toISOString()),
-        items.map((i) => i.resolvedAt.toISOString()),
-        items.map((i) => i.by),
-      ],
-    );
-    return items.map((i) => ({ clientId: i.clientId, zoneId: i.zoneId, openedAt: i.at }));
-  }
-
-  /** Sensor rules: opens incidents, or joins each zone's open one of the category; at most one item per zone and category. */
-  async openFromSensors(items: ReadonlyArray<{ clientId: string; siteId: string; zoneId: string; category: IncidentCategory; policy: IncidentPolicy; at: Date }>): Promise<void> {
-    if (!items.length) return;
-    const targets = items.map((i) => targetOf(i.policy, i.category));
-    await this.dataSource.query(
-      `INSERT INTO incidents AS i (client_id, site_id, zone_id, category, priority, respond_target_s, resolve_target_s, origin, opened_at, report_count)
-       SELECT u.client_id, u.site_id, u.zone_id, u.category, u.priority, u.respond_s, u.resolve_s, 'sensor', u.at, 0
-       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int[], $7::int[], $8::timestamptz[])
-         AS u(client_id, site_id, zone_id, category, priority, respond_s, resolve_s, at)
+         AS u(client_id, site_id, zone_id, category, priority, respond_s, resolve_s, at, resolved_at, by)
        ON CONFLICT (client_id, zone_id, category) WHERE resolved_at IS NULL
        DO UPDATE SET opened_at = LEAST(i.opened_at, EXCLUDED.opened_at)`,
       [
@@ -191,8 +172,11 @@ export class IncidentsRepository {
         targets.map((t) => t.respondS),
         targets.map((t) => t.resolveS),
         items.map((i) => i.at.toISOString()),
+        items.map((i) => i.resolved?.at.toISOString() ?? null),
+        items.map((i) => i.resolved?.by ?? null),
       ],
     );
+    return items.filter((i) => i.resolved).map((i) => ({ clientId: i.clientId, zoneId: i.zoneId, openedAt: i.at }));
   }
 
   async find(clientId: string | null, id: string): Promise<IncidentRow | undefined> {

@@ -7,7 +7,7 @@ import type { Principal } from '../platform/access/roles';
 import { Clock } from '../platform/clock';
 import { LeaderJobs, tickOf } from '../platform/database/leader-job';
 import { DomainException } from '../platform/errors/domain.exception';
-import { AUTO_RESOLVED_BY, incidentTimings } from './incident-policy';
+import { AUTO_RESOLVED_BY, timingsOf } from './incident-policy';
 import { IncidentsRepository, type IncidentRow, type IncidentStatus } from './incidents.repository';
 import { SlaFactsService } from './sla-facts.service';
 
@@ -98,10 +98,7 @@ export class IncidentsService implements OnModuleInit, OnApplicationBootstrap, O
 export type IncidentView = ReturnType<typeof view>;
 
 function view(r: IncidentRow) {
-  const timings = incidentTimings(
-    { openedAt: r.openedAt.getTime(), acknowledgedAt: r.acknowledgedAt?.getTime() ?? null, resolvedAt: r.resolvedAt?.getTime() ?? null, respondTargetS: r.respondTargetS, resolveTargetS: r.resolveTargetS },
-    r,
-  );
+  const timings = timingsOf(r);
   const status: IncidentStatus = r.resolvedAt ? 'resolved' : r.acknowledgedAt ? 'acknowledged' : 'open';
   return {
     id: r.id,

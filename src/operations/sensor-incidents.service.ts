@@ -43,7 +43,7 @@ export function netEffect(all: readonly Transition[]): { open?: Transition; reso
  * Sensor rules: a soap or paper dispenser running out, a full bin or a leak opens an incident (or
  * joins the zone's open one of that category); the reading that shows it put right resolves it.
  * Only changes of state reach the database, off the ingest path (a follow-up queue that takes
- * everything pending at once), in four set-based statements per run whatever the number of
+ * everything pending at once), in three set-based statements per run whatever the number of
  * changes. All idempotent but the incidents opened and closed within one run.
  */
 @Injectable()
@@ -88,12 +88,15 @@ export class SensorIncidentsService implements OnModuleInit, BeforeApplicationSh
     const opening = async (t: Transition) => ({ clientId: t.device.clientId, siteId: t.device.siteId, zoneId: t.device.zoneId, category: t.category, policy: (await this.policyOf(t.device.zoneId)).policy, at: t.at });
     const resolving = (t: Transition) => ({ clientId: t.device.clientId, zoneId: t.device.zoneId, category: t.category, at: t.at, by: `sensor:${t.signal}` });
 
-    await this.incidents.openFromSensors(await Promise.all(effects.flatMap((e) => (e.open ? [opening(e.open)] : []))));
+    await this.incidents.insertFromSensors(await Promise.all(effects.flatMap((e) => (e.open ? [opening(e.open)] : []))));
     const resolved = await this.incidents.autoResolve(effects.flatMap((e) => (e.resolve ? [resolving(e.resolve)] : [])));
-    const closed = await this.incidents.insertResolvedFromSensors(
-      await Promise.all(effects.flatMap((e) => e.closed.map(async ([bad, good]) => ({ ...(await opening(bad)), resolvedAt: good.at, by: `sensor:${good.signal}` })))),
+    // Incidents opened and put right within the run, and the ones left open at its end: one statement.
+    const closed = await this.incidents.insertFromSensors(
+      await Promise.all([
+        ...effects.flatMap((e) => e.closed.map(async ([bad, good]) => ({ ...(await opening(bad)), resolved: { at: good.at, by: `sensor:${good.signal}` } }))),
+        ...effects.flatMap((e) => (e.openAtEnd ? [opening(e.openAtEnd)] : [])),
+      ]),
     );
-    await this.incidents.openFromSensors(await Promise.all(effects.flatMap((e) => (e.openAtEnd ? [opening(e.openAtEnd)] : []))));
     await this.slaFacts.mark([...resolved, ...closed].map((r) => ({ clientId: r.clientId, zoneId: r.zoneId, at: r.openedAt })));
   }
 

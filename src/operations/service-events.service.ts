@@ -19,6 +19,7 @@ export const EVENT_LEVEL = 'event';
 /** Device clocks may run this far ahead, as for readings. */
 const MAX_FUTURE_MS = 30_000;
 const MAX_PAYLOAD_BYTES = 16 * 1024;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 export interface ServiceEventView {
   id: string;
@@ -62,7 +63,7 @@ export class ServiceEventsService implements OnModuleInit, BeforeApplicationShut
     if (payload.length > MAX_PAYLOAD_BYTES) return { ok: false, reason: 'malformed', detail: `an event is at most ${MAX_PAYLOAD_BYTES} bytes, got ${payload.length}` };
     let json: unknown;
     try {
-      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
+      json = JSON.parse(UTF8.decode(payload));
     } catch {
       return { ok: false, reason: 'malformed', detail: 'an event is a JSON object: {"kind": "checkin" | "refill" | "inspection", "tag": …, "ts": …}' };
     }

@@ -8,7 +8,7 @@ import { LeaderJobs, tickOf } from '../platform/database/leader-job';
 import { IngestService } from '../telemetry/ingest.service';
 import type { ReadingBatch } from '../telemetry/reading-batch';
 import type { KnownDevice } from '../telemetry/telemetry.repository';
-import { incidentTimings } from './incident-policy';
+import { timingsOf } from './incident-policy';
 import { FollowUpQueue } from './follow-up-queue';
 import { IncidentsRepository } from './incidents.repository';
 import { serviceSpans } from './service-time';
@@ -138,13 +138,7 @@ export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, Be
       day,
       spans: serviceSpans(date, zone.serviceHours, zone.holidays, zone.timeZone),
       tasks: zoneDayTasks(zone, date, facts, this.clock.now().getTime()),
-      incidents: incidents.map((i) => ({
-        openedAt: i.openedAt.getTime(),
-        ...incidentTimings(
-          { openedAt: i.openedAt.getTime(), acknowledgedAt: i.acknowledgedAt?.getTime() ?? null, resolvedAt: i.resolvedAt?.getTime() ?? null, respondTargetS: i.respondTargetS, resolveTargetS: i.resolveTargetS },
-          zone,
-        ),
-      })),
+      incidents: incidents.map((i) => ({ openedAt: i.openedAt.getTime(), ...timingsOf(i) })),
       visits: facts.visits,
       levels: facts.levels,
       refills: facts.refills,

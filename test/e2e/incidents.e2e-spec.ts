@@ -90,6 +90,17 @@ describe('Incidents', () => {
       await soap(80, ranOut + 60_000);
       const resolved = await pollUntil(async () => (await incidents({ status: 'resolved' })).find((i) => i.id === opened.id));
       expect(resolved).toMatchObject({ resolution: 'auto', resolvedBy: 'sensor:soap_level', resolvedAt: new Date(ranOut + 60_000).toISOString() });
+
+      // A flapping dispenser: each time it runs out and comes back is an incident of its own, however the readings are batched.
+      await Promise.all([soap(4, ranOut + 70_000), soap(90, ranOut + 80_000), soap(3, ranOut + 90_000), soap(95, ranOut + 100_000)]);
+      const flaps = await pollUntil(async () => {
+        const found = (await incidents({ status: 'resolved' })).filter((i) => i.origin === 'sensor' && Date.parse(String(i.openedAt)) > ranOut + 60_000);
+        return found.length === 2 ? found : undefined;
+      });
+      expect(flaps.map((i) => [i.openedAt, i.resolvedAt]).sort()).toEqual([
+        [new Date(ranOut + 70_000).toISOString(), new Date(ranOut + 80_000).toISOString()],
+        [new Date(ranOut + 90_000).toISOString(), new Date(ranOut + 100_000).toISOString()],
+      ]);
     } finally {
       await dispenser.endAsync();
     }
