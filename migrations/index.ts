@@ -11,6 +11,11 @@ import { CleaningPlans1764500000000 } from './1764500000000-cleaning-plans';
 import { ServiceEvents1764600000000 } from './1764600000000-service-events';
 import { Incidents1764700000000 } from './1764700000000-incidents';
 import { SlaFacts1764800000000 } from './1764800000000-sla-facts';
+import { SlaFactsComfortUptime1764900000000 } from './1764900000000-sla-facts-comfort-uptime';
+import { TaskPublications1764900000001 } from './1764900000001-task-publications';
+import { SiteScopedKeys1764900000003 } from './1764900000003-site-scoped-keys';
+import { ScoringRollups1765000000000 } from './1765000000000-scoring-rollups';
+import { Objectives1765000000001 } from './1765000000001-objectives';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -27,4 +32,9 @@ export const MIGRATIONS = [
   ServiceEvents1764600000000,
   Incidents1764700000000,
   SlaFacts1764800000000,
+  SlaFactsComfortUptime1764900000000,
+  TaskPublications1764900000001,
+  SiteScopedKeys1764900000003,
+  ScoringRollups1765000000000,
+  Objectives1765000000001,
 ];

@@ -11,6 +11,7 @@ import { ConnectorsModule } from './feedback/connectors/connectors.module';
 import { FeedbackModule } from './feedback/feedback.module';
 import type { AppConfig } from './platform/config/app-config';
 import { PlatformModule } from './platform/platform.module';
+import { ScoringModule } from './scoring/scoring.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
 @Module({})
@@ -18,7 +19,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), CatalogModule, AuthModule, MqttAccessModule, FeedbackModule, ScheduleModule.forRoot(), ConnectorsModule, TelemetryModule, OperationsModule],
+      imports: [PlatformModule.forRoot(config), CatalogModule, AuthModule, MqttAccessModule, FeedbackModule, ScheduleModule.forRoot(), ConnectorsModule, TelemetryModule, OperationsModule, ScoringModule],
       providers: [ContractsBootSync, { provide: APP_PIPE, useClass: ZodValidationPipe }],
     };
   }

@@ -6,13 +6,14 @@ import { ClientEntity } from './catalog/client.entity';
 import { ConnectorEntity } from './catalog/connector.entity';
 import { ContractEntity } from './catalog/contract.entity';
 import { DeviceEntity } from './catalog/device.entity';
+import { ObjectiveEntity } from './catalog/objective.entity';
 import { SiteEntity } from './catalog/site.entity';
 import { TouchpointEntity } from './catalog/touchpoint.entity';
 import { ZoneEntity } from './catalog/zone.entity';
 import type { AppConfig } from './platform/config/app-config';
 import { createPgliteDriver } from './platform/database/pglite-driver';
 
-export const ENTITIES = [ClientEntity, ContractEntity, SiteEntity, ZoneEntity, TouchpointEntity, DeviceEntity, ConnectorEntity, ApiKeyEntity];
+export const ENTITIES = [ClientEntity, ContractEntity, SiteEntity, ZoneEntity, TouchpointEntity, DeviceEntity, ConnectorEntity, ObjectiveEntity, ApiKeyEntity];
 
 /** The one source of TypeORM options, for the service and for the migration CLI alike. */
 export function databaseOptions(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): DataSourceOptions {

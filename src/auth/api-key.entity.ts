@@ -10,6 +10,10 @@ export class ApiKeyEntity {
   @Column({ name: 'client_id', type: 'uuid', nullable: true })
   clientId!: string | null;
 
+  /** The one site of that client the key may see: device keys (handhelds) only, and always. */
+  @Column({ name: 'site_id', type: 'uuid', nullable: true })
+  siteId!: string | null;
+
   @Column({ type: 'text' })
   name!: string;
 

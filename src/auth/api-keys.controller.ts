@@ -14,6 +14,6 @@ export class ApiKeysController {
   @Roles('admin')
   @Post()
   create(@Body() body: CreateApiKeyDto) {
-    return this.apiKeys.create({ role: body.role, clientKey: body.client, name: body.name });
+    return this.apiKeys.create({ role: body.role, clientKey: body.client, siteKey: body.site, name: body.name });
   }
 }

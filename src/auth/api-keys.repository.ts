@@ -12,7 +12,7 @@ export class ApiKeysRepository {
     return this.keys.findOneBy({ hash, revokedAt: IsNull() });
   }
 
-  insert(key: { name: string; role: Role; clientId: string | null; prefix: string; hash: string }): Promise<ApiKeyEntity> {
+  insert(key: { name: string; role: Role; clientId: string | null; siteId: string | null; prefix: string; hash: string }): Promise<ApiKeyEntity> {
     return this.keys.save(this.keys.create(key));
   }
 }

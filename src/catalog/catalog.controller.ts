@@ -31,7 +31,7 @@ export class CatalogController {
 
   @Get('contracts/:key')
   getContract(@CurrentPrincipal() who: Principal, @Param('key') key: string) {
-    return this.catalog.get('contracts', who, key);
+    return this.catalog.contractWithObjectives(who, key);
   }
 
   @Get('sites')

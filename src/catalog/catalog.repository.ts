@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SqlParams, whereAll } from '../platform/database/sql-params';
-import type { CleaningPlan, ServiceHours, TouchpointView, ZoneType } from './catalog.types';
+import type { CleaningPlan, ComfortThresholds, ObjectiveView, ServiceHours, TouchpointView, ZoneType } from './catalog.types';
 
 export interface ZonePlanView {
   id: string;
@@ -15,6 +15,8 @@ export interface ZonePlanView {
   timeZone: string;
   serviceHours: ServiceHours;
   holidays: string[];
+  /** Its contract's comfort thresholds. */
+  comfort: ComfortThresholds;
 }
 
 export type CatalogKind = 'clients' | 'contracts' | 'sites' | 'zones' | 'touchpoints' | 'devices';
@@ -160,19 +162,40 @@ export class CatalogRepository {
   }
 
   /** Active zones of one client (a site, or one zone "siteKey.zoneKey"), with their cleaning plan and their site's hours. */
-  findZonesWithPlans(clientId: string | null, filter: { site?: string; zone?: string; ids?: readonly string[] }): Promise<ZonePlanView[]> {
+  findZonesWithPlans(clientId: string | null, filter: { site?: string; zone?: string; ids?: readonly string[]; siteId?: string }): Promise<ZonePlanView[]> {
     const sql = new SqlParams();
     const where = ['z.retired_at IS NULL', 's.retired_at IS NULL'];
     if (filter.ids !== undefined) where.push(`z.id = ANY(${sql.bind(filter.ids)}::uuid[])`);
     if (clientId) where.push(`z.client_id = ${sql.bind(clientId)}`);
+    if (filter.siteId !== undefined) where.push(`s.id = ${sql.bind(filter.siteId)}`);
     if (filter.site !== undefined) where.push(`s.key = ${sql.bind(filter.site)}`);
     if (filter.zone !== undefined) where.push(`s.key || '.' || z.key = ${sql.bind(filter.zone)}`);
     return this.dataSource.query(
       `SELECT z.id, z.client_id AS "clientId", z.site_id AS "siteId", s.key || '.' || z.key AS ref, z.type, z.cleaning_plan AS "cleaningPlan",
-              s.time_zone AS "timeZone", s.service_hours AS "serviceHours", s.holidays
-       FROM zones z JOIN sites s ON s.id = z.site_id WHERE ${where.join(' AND ')} ORDER BY s.key, z.key`,
+              s.time_zone AS "timeZone", s.service_hours AS "serviceHours", s.holidays, k.comfort
+       FROM zones z JOIN sites s ON s.id = z.site_id JOIN contracts k ON k.id = s.contract_id WHERE ${where.join(' AND ')} ORDER BY s.key, z.key`,
       sql.values,
     );
+  }
+
+  /** Active objectives (of one contract, or one by "contractKey.objectiveKey"), in contract and key order. */
+  findObjectives(clientId: string | null, filter: { contract?: string; ref?: string }): Promise<ObjectiveView[]> {
+    const sql = new SqlParams();
+    const where = ['o.retired_at IS NULL'];
+    if (clientId) where.push(`o.client_id = ${sql.bind(clientId)}`);
+    if (filter.contract !== undefined) where.push(`k.key = ${sql.bind(filter.contract)}`);
+    if (filter.ref !== undefined) where.push(`k.key || '.' || o.key = ${sql.bind(filter.ref)}`);
+    return this.dataSource.query(
+      `SELECT o.id, k.key || '.' || o.key AS ref, o.client_id AS "clientId", o.contract_id AS "contractId", k.key AS "contractKey", o.key, o.kind,
+              o.indicator, o.target, o.window_kind AS "window", o.scope, o.min_sample AS "minSample", o.weight
+       FROM objectives o JOIN contracts k ON k.id = o.contract_id WHERE ${where.join(' AND ')} ORDER BY k.key, o.key`,
+      sql.values,
+    );
+  }
+
+  async findSiteByKey(clientId: string, key: string): Promise<{ id: string; key: string } | undefined> {
+    const rows: Array<{ id: string; key: string }> = await this.dataSource.query('SELECT id, key FROM sites WHERE client_id = $1 AND key = $2 AND retired_at IS NULL', [clientId, key]);
+    return rows[0];
   }
 
   async findClientByKey(key: string): Promise<{ id: string; key: string } | undefined> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../platform/access/roles';
-import type { TouchpointView } from './catalog.types';
+import type { ObjectiveView, TouchpointView } from './catalog.types';
 import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
 import { CatalogRepository, type CatalogFilter, type CatalogKind, type Page, type ZonePlanView } from './catalog.repository';
 
@@ -26,6 +26,31 @@ export class CatalogService {
     const found = await this.catalog.findOne(kind, who.clientId, key);
     if (!found) throw DomainException.notFound(SINGULAR[kind], key);
     return found;
+  }
+
+  /** A contract with its active objectives, as the contract file states them. */
+  async contractWithObjectives(who: Principal, key: string): Promise<Record<string, unknown>> {
+    const contract = await this.get('contracts', who, key);
+    const objectives = await this.catalog.findObjectives(who.clientId, { contract: key });
+    return { ...contract, objectives: objectives.map(({ id: _id, clientId: _c, contractId: _k, contractKey: _key, ...stated }) => stated) };
+  }
+
+  /** The active objectives of a contract of the caller's client (any client for admin); another client's contract is not found. */
+  async objectivesOfContract(who: Principal, contractKey: string): Promise<ObjectiveView[]> {
+    await this.get('contracts', who, contractKey);
+    return this.catalog.findObjectives(who.clientId, { contract: contractKey });
+  }
+
+  /** An active objective by its public id "contractKey.objectiveKey"; another client's is not found. */
+  async objectiveByRef(who: Principal, ref: string): Promise<ObjectiveView> {
+    const [found] = await this.catalog.findObjectives(who.clientId, { ref });
+    if (!found) throw DomainException.notFound('objective', ref);
+    return found;
+  }
+
+  /** Every active objective of every contract (for jobs: no caller to scope by). */
+  allObjectives(): Promise<ObjectiveView[]> {
+    return this.catalog.findObjectives(null, {});
   }
 
   /** The active touchpoint a QR code or kiosk page points at; unknown and retired tokens are not found. */
@@ -54,17 +79,27 @@ export class CatalogService {
     return { site, touchpoints: await this.catalog.findTouchpoints({ siteKey }, who.clientId) };
   }
 
-  /** The caller's active zones (of a site, or one), with their cleaning plans and their sites' hours; a zone of another client is not found. */
+  /** The caller's active zones (of a site, or one), with their cleaning plans and their sites' hours; a zone of another client (or, for a site-scoped key, another site) is not found. */
   async zonesWithPlans(who: Principal, filter: { site?: string; zone?: string }): Promise<ZonePlanView[]> {
-    const zones = await this.catalog.findZonesWithPlans(who.clientId, filter);
+    const zones = await this.catalog.findZonesWithPlans(who.clientId, { ...filter, ...(who.siteId ? { siteId: who.siteId } : {}) });
     if (filter.zone !== undefined && zones.length === 0) throw DomainException.notFound('zone', filter.zone);
     if (filter.site !== undefined && zones.length === 0) throw DomainException.notFound('site', filter.site);
     return zones;
   }
 
+  /** Every active zone, with its plan and its site's hours (for jobs: no caller to scope by). */
+  allZonesWithPlans(): Promise<ZonePlanView[]> {
+    return this.catalog.findZonesWithPlans(null, {});
+  }
+
   /** Active zones by id, with their plans and sites' hours (for jobs: no caller to scope by). */
   zonesByIds(ids: readonly string[]): Promise<ZonePlanView[]> {
     return ids.length ? this.catalog.findZonesWithPlans(null, { ids }) : Promise.resolve([]);
+  }
+
+  /** An active site of that client. */
+  findSiteByKey(clientId: string, key: string): Promise<{ id: string; key: string } | undefined> {
+    return this.catalog.findSiteByKey(clientId, key);
   }
 
   findClientByKey(key: string): Promise<{ id: string; key: string } | undefined> {

@@ -78,8 +78,11 @@ export interface CleaningPlan {
   onDemand?: boolean;
 }
 
-/** What an occupant can report, and what incidents are about (the contract sets a priority and targets per category). */
-export const INCIDENT_CATEGORIES = ['leak', 'blocked_toilet', 'spill', 'out_of_supplies', 'broken_fixture', 'lighting', 'temperature', 'safety', 'other'] as const;
+/** What an occupant can report ("report a problem" on the QR page and its API). */
+export const REPORTABLE_INCIDENT_CATEGORIES = ['leak', 'blocked_toilet', 'spill', 'out_of_supplies', 'broken_fixture', 'lighting', 'temperature', 'safety', 'other'] as const;
+export type ReportableIncidentCategory = (typeof REPORTABLE_INCIDENT_CATEGORIES)[number];
+/** What incidents are about (the contract sets a priority and targets per category): what occupants report, and what only the system sees. */
+export const INCIDENT_CATEGORIES = [...REPORTABLE_INCIDENT_CATEGORIES, 'device_offline'] as const;
 export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
 export const INCIDENT_PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type IncidentPriority = (typeof INCIDENT_PRIORITIES)[number];
@@ -91,3 +94,104 @@ export interface IncidentTarget {
   resolveS: number;
 }
 export type IncidentPolicy = Partial<Record<IncidentCategory, IncidentTarget>>;
+
+/** When an occupied zone counts as comfortable (contract YAML `comfort`): CO2 at most co2Max ppm, temperature within [min, max] °C. */
+export interface ComfortThresholds {
+  co2Max: number;
+  temperature: [number, number];
+}
+export const DEFAULT_COMFORT: ComfortThresholds = { co2Max: 1000, temperature: [20, 24] };
+
+/** The indicators of INDICATORS.md that an objective can name; src/scoring/indicators.ts defines each over this list. */
+export const INDICATOR_KEYS = [
+  'csat',
+  'negative_rate',
+  'happiness',
+  'happy_index',
+  'participation',
+  'cleaning_on_time',
+  'incident_response',
+  'incident_resolution',
+  'consumables_available',
+  'comfort',
+  'device_uptime',
+  'inspection_score',
+] as const;
+export type IndicatorKey = (typeof INDICATOR_KEYS)[number];
+
+/** Indicators computed from occupants' ratings: what experience (XLA) objectives are made of. */
+export const RATING_INDICATORS: ReadonlySet<IndicatorKey> = new Set(['csat', 'negative_rate', 'happiness', 'happy_index', 'participation']);
+
+/** Where an objective's target may lie, bounds included: a share for ratio indicators, a value on the indicator's own scale otherwise. */
+export interface TargetRange {
+  min: number;
+  max?: number;
+  /** What the error message says is expected, with an example. */
+  expected: string;
+}
+const SHARE: TargetRange = { min: 0, max: 1, expected: 'a share from 0 to 1, like 0.9' };
+const POINTS: TargetRange = { min: 0, max: 100, expected: 'points from 0 to 100, like 75' };
+export const TARGET_RANGES: Readonly<Record<IndicatorKey, TargetRange>> = {
+  csat: SHARE,
+  negative_rate: { ...SHARE, expected: 'a share from 0 to 1, like 0.1' },
+  happiness: { min: -100, max: 100, expected: 'points from -100 to 100, like 40' },
+  happy_index: POINTS,
+  participation: { min: 0, expected: 'ratings per 100 visitors, 0 or more, like 2' },
+  cleaning_on_time: SHARE,
+  incident_response: SHARE,
+  incident_resolution: SHARE,
+  consumables_available: SHARE,
+  comfort: SHARE,
+  device_uptime: SHARE,
+  inspection_score: POINTS,
+};
+
+/**
+ * An objective's minimum sample when the contract gives none, in the indicator's valid events:
+ * ratings, visitors, planned tasks, incidents, inspections, or minutes (comfort, uptime).
+ */
+export const DEFAULT_MIN_SAMPLES: Readonly<Record<IndicatorKey, number>> = {
+  csat: 30,
+  negative_rate: 30,
+  happiness: 30,
+  happy_index: 30,
+  participation: 300,
+  cleaning_on_time: 30,
+  incident_response: 10,
+  incident_resolution: 10,
+  consumables_available: 300,
+  comfort: 600,
+  device_uptime: 600,
+  inspection_score: 10,
+};
+
+export const OBJECTIVE_KINDS = ['xla', 'sla'] as const;
+export type ObjectiveKind = (typeof OBJECTIVE_KINDS)[number];
+
+/** Calendar windows are each site's own month or ISO week in its time zone; rolling ones end now. */
+export const WINDOW_KINDS = ['calendar_month', 'calendar_week', 'rolling_7d', 'rolling_28d', 'rolling_30d'] as const;
+export type WindowKind = (typeof WINDOW_KINDS)[number];
+
+/** Which zones an objective covers: zone types, sites of its contract, or both (the zones of those types in those sites); empty = every zone. */
+export interface ObjectiveScope {
+  zoneTypes?: ZoneType[];
+  sites?: string[];
+}
+
+/** An active objective of a contract, as the catalog stores it. */
+export interface ObjectiveView {
+  id: string;
+  /** The public id, "contractKey.objectiveKey". */
+  ref: string;
+  clientId: string;
+  contractId: string;
+  contractKey: string;
+  key: string;
+  kind: ObjectiveKind;
+  indicator: IndicatorKey;
+  target: number;
+  window: WindowKind;
+  scope: ObjectiveScope;
+  minSample: number;
+  weight: number;
+}

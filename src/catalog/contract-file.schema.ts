@@ -1,19 +1,28 @@
 import { validateCronExpression } from 'cron';
 import { z } from 'zod';
 import {
+  DEFAULT_COMFORT,
+  DEFAULT_MIN_SAMPLES,
   INCIDENT_CATEGORIES,
   INCIDENT_PRIORITIES,
+  INDICATOR_KEYS,
   KEY_MAX,
   KEY_PATTERN,
   LANGUAGES,
+  OBJECTIVE_KINDS,
+  RATING_INDICATORS,
   REASON_SETS,
   SCALES,
   SIGNALS,
+  TARGET_RANGES,
   TOUCHPOINT_KINDS,
   WEEKDAYS,
+  WINDOW_KINDS,
   ZONE_TYPES,
   type CleaningPlan,
+  type ComfortThresholds,
   type IncidentTarget,
+  type ObjectiveScope,
   type ServiceHours,
   type Weekday,
 } from './catalog.types';
@@ -231,6 +240,55 @@ const incidentTarget = z
   .refine((t) => t.resolve >= t.respond, { message: 'resolve must not be shorter than respond', path: ['resolve'] })
   .transform((t): IncidentTarget => ({ priority: t.priority, respondS: t.respond, resolveS: t.resolve }));
 
+/** `comfort: { co2Max: 1000, temperature: [20, 24] }`: CO2 at most co2Max ppm and temperature within [min, max] °C, both inclusive. */
+const comfort = z
+  .strictObject({
+    co2Max: z.number({ message: 'expected ppm (a number)' }).positive({ message: 'expected ppm above 0' }).default(DEFAULT_COMFORT.co2Max),
+    temperature: z
+      .tuple([z.number({ message: 'expected °C (a number)' }), z.number({ message: 'expected °C (a number)' })], { message: 'expected [min, max] in °C, like [20, 24]' })
+      .refine(([min, max]) => min < max, { message: 'expected the minimum below the maximum, like [20, 24]' })
+      .default(DEFAULT_COMFORT.temperature),
+  })
+  .transform((c): ComfortThresholds => ({ co2Max: c.co2Max, temperature: [c.temperature[0], c.temperature[1]] }));
+
+const zoneTypes = z
+  .array(z.enum(ZONE_TYPES, { message: `expected zone types from ${ZONE_TYPES.join(', ')}` }), { message: 'expected a list of zone types, like [restroom]' })
+  .min(1, { message: 'expected at least one zone type' })
+  .refine((t) => new Set(t).size === t.length, { message: 'a zone type is listed twice' });
+const siteKeys = z
+  .array(slug, { message: 'expected a list of site keys, like [sto-hq]' })
+  .min(1, { message: 'expected at least one site key' })
+  .refine((k) => new Set(k).size === k.length, { message: 'a site is listed twice' });
+
+/** `{ zoneTypes: [restroom] }`, `{ sites: [sto-hq] }` or both (those zone types in those sites); left out, every zone of the contract. */
+const objectiveScope = z
+  .strictObject({ zoneTypes: zoneTypes.optional(), sites: siteKeys.optional() })
+  .transform((s): ObjectiveScope => ({ ...(s.zoneTypes ? { zoneTypes: s.zoneTypes } : {}), ...(s.sites ? { sites: s.sites } : {}) }));
+
+/** One objective as INDICATORS.md states it; the target's range depends on the indicator, the default minSample too. */
+const objective = z
+  .strictObject({
+    key: slug,
+    kind: z.enum(OBJECTIVE_KINDS, { message: `expected one of ${OBJECTIVE_KINDS.join(', ')}` }),
+    indicator: z.enum(INDICATOR_KEYS, { message: `expected one of ${INDICATOR_KEYS.join(', ')}` }),
+    target: z.number({ message: 'expected a target (a number)' }),
+    window: z.enum(WINDOW_KINDS, { message: `expected one of ${WINDOW_KINDS.join(', ')}` }).default('calendar_month'),
+    scope: objectiveScope.prefault({}),
+    minSample: z.number({ message: 'expected a number of events' }).int({ message: 'expected a whole number' }).positive({ message: 'expected at least 1' }).optional(),
+    weight: z.number({ message: 'expected a weight (a number)' }).positive({ message: 'expected a weight above 0' }).default(1),
+  })
+  .superRefine((o, ctx) => {
+    const range = TARGET_RANGES[o.indicator];
+    if (o.target < range.min || (range.max !== undefined && o.target > range.max)) {
+      ctx.addIssue({ code: 'custom', path: ['target'], message: `${o.indicator} takes ${range.expected}; got ${o.target}` });
+    }
+    // Watermelons set SLAs against experience: an SLA measured on ratings would blur the two.
+    if (o.kind === 'sla' && RATING_INDICATORS.has(o.indicator)) {
+      ctx.addIssue({ code: 'custom', path: ['kind'], message: `${o.indicator} is measured from ratings, so its objective is an xla` });
+    }
+  })
+  .transform((o) => ({ ...o, minSample: o.minSample ?? DEFAULT_MIN_SAMPLES[o.indicator] }));
+
 export const contractFileSchema = z.strictObject({
   client: z.strictObject({ key: slug, name: text }),
   contract: z
@@ -240,6 +298,10 @@ export const contractFileSchema = z.strictObject({
   connectors: z.array(connector).default([]),
   /** Priority and targets per incident category, over the defaults (src/operations/incident-policy.ts). */
   incidents: z.partialRecord(z.enum(INCIDENT_CATEGORIES, { message: `expected incident categories from ${INCIDENT_CATEGORIES.join(', ')}` }), incidentTarget).default({}),
+  /** When an occupied zone counts as comfortable, for the comfort indicator. */
+  comfort: comfort.prefault({}),
+  /** XLA and SLA objectives (INDICATORS.md); keys unique in the contract. */
+  objectives: z.array(objective).default([]),
 });
 
 export type ContractFile = z.output<typeof contractFileSchema>;
@@ -249,3 +311,4 @@ export type TouchpointSpec = ZoneSpec['touchpoints'][number];
 export type DeviceSpec = ZoneSpec['devices'][number];
 export type ConnectorSpec = ContractFile['connectors'][number];
 export type ConnectorType = ConnectorSpec['type'];
+export type ObjectiveSpec = ContractFile['objectives'][number];

@@ -125,6 +125,107 @@ describe(parseContractFile.name, () => {
     expect(problemsOf(withIncidents('  leak: { priority: high, respond: 2h, resolve: 1h }\n'))).toEqual([expect.stringMatching(/incidents\.leak\.resolve: resolve must not be shorter than respond/)]);
   });
 
+  it('reads comfort thresholds over the defaults, and points a bad one at its path and line', () => {
+    const withComfort = (yaml: string) => `${MINIMAL}comfort:\n${yaml}`;
+    expect(parseContractFile('contracts/acme.yaml', MINIMAL).spec.comfort).toEqual({ co2Max: 1000, temperature: [20, 24] });
+    expect(parseContractFile('contracts/acme.yaml', withComfort('  co2Max: 900\n')).spec.comfort).toEqual({ co2Max: 900, temperature: [20, 24] });
+    expect(parseContractFile('contracts/acme.yaml', withComfort('  temperature: [21, 23.5]\n')).spec.comfort).toEqual({ co2Max: 1000, temperature: [21, 23.5] });
+    expect(problemsOf(withComfort('  co2Max: 900\n  temperature: [24, 20]\n'))).toEqual(['contracts/acme.yaml:32: comfort.temperature: expected the minimum below the maximum, like [20, 24]']);
+    expect(problemsOf(withComfort('  co2Max: lots\n'))).toEqual(['contracts/acme.yaml:31: comfort.co2Max: expected ppm (a number)']);
+    expect(problemsOf(withComfort('  humidity: [30, 60]\n'))).toEqual([expect.stringMatching(/^contracts\/acme\.yaml:31: comfort: Unrecognized key: "humidity"/)]);
+  });
+
+  describe('objectives', () => {
+    // MINIMAL has 29 lines: `objectives:` is line 30, the first objective's key line 31.
+    const withObjectives = (yaml: string) => `${MINIMAL}objectives:\n${yaml}`;
+    const csat = (fields = '') => `  - key: restroom-csat\n    kind: xla\n    indicator: csat\n    target: 0.85\n${fields}`;
+
+    it('reads objectives as INDICATORS.md states them, with defaults for window, scope, minSample and weight', () => {
+      const sut = parseContractFile(
+        'contracts/acme.yaml',
+        withObjectives(
+          `${csat('    window: rolling_28d\n    scope: { zoneTypes: [restroom], sites: [acme-hq] }\n    minSample: 50\n    weight: 2\n')}` +
+            '  - { key: cleaning, kind: sla, indicator: cleaning_on_time, target: 0.95 }\n' +
+            '  - { key: happiness, kind: xla, indicator: happiness, target: -20, window: calendar_week }\n' +
+            '  - { key: comfort, kind: xla, indicator: comfort, target: 1, weight: 0.5 }\n',
+        ),
+      );
+      expect(sut.spec.objectives).toEqual([
+        { key: 'restroom-csat', kind: 'xla', indicator: 'csat', target: 0.85, window: 'rolling_28d', scope: { zoneTypes: ['restroom'], sites: ['acme-hq'] }, minSample: 50, weight: 2 },
+        { key: 'cleaning', kind: 'sla', indicator: 'cleaning_on_time', target: 0.95, window: 'calendar_month', scope: {}, minSample: 30, weight: 1 },
+        { key: 'happiness', kind: 'xla', indicator: 'happiness', target: -20, window: 'calendar_week', scope: {}, minSample: 30, weight: 1 },
+        { key: 'comfort', kind: 'xla', indicator: 'comfort', target: 1, window: 'calendar_month', scope: {}, minSample: 600, weight: 0.5 },
+      ]);
+      expect(parseContractFile('contracts/acme.yaml', MINIMAL).spec.objectives).toEqual([]);
+    });
+
+    it('points an unknown indicator at its path and line', () => {
+      expect(problemsOf(withObjectives(csat().replace('indicator: csat', 'indicator: nps')))).toEqual([
+        'contracts/acme.yaml:33: objectives.0.indicator: expected one of csat, negative_rate, happiness, happy_index, participation, cleaning_on_time, ' +
+          'incident_response, incident_resolution, consumables_available, comfort, device_uptime, inspection_score',
+      ]);
+    });
+
+    it.each([
+      ['csat', '85', 'csat takes a share from 0 to 1, like 0.9; got 85'],
+      ['csat', '-0.1', 'csat takes a share from 0 to 1, like 0.9; got -0.1'],
+      ['negative_rate', '1.5', 'negative_rate takes a share from 0 to 1, like 0.1; got 1.5'],
+      ['happiness', '101', 'happiness takes points from -100 to 100, like 40; got 101'],
+      ['happy_index', '-1', 'happy_index takes points from 0 to 100, like 75; got -1'],
+      ['participation', '-2', 'participation takes ratings per 100 visitors, 0 or more, like 2; got -2'],
+      ['inspection_score', '100.5', 'inspection_score takes points from 0 to 100, like 75; got 100.5'],
+    ])('points a %s target of %s out of range at its line', (indicator, target, message) => {
+      const yaml = csat().replace('indicator: csat', `indicator: ${indicator}`).replace('target: 0.85', `target: ${target}`);
+      expect(problemsOf(withObjectives(yaml))).toEqual([`contracts/acme.yaml:34: objectives.0.target: ${message}`]);
+    });
+
+    it('accepts targets on the bounds of their range', () => {
+      const yaml = ['csat: 0', 'negative_rate: 1', 'happiness: -100', 'happy_index: 100', 'participation: 250', 'inspection_score: 0']
+        .map((pair, i) => {
+          const [indicator, target] = pair.split(': ');
+          return `  - { key: o-${i}, kind: xla, indicator: ${indicator}, target: ${target} }\n`;
+        })
+        .join('');
+      expect(parseContractFile('contracts/acme.yaml', withObjectives(yaml)).spec.objectives.map((o) => o.target)).toEqual([0, 1, -100, 100, 250, 0]);
+    });
+
+    it('points a scope site of another contract, or of none, at its line', () => {
+      expect(problemsOf(withObjectives(csat('    scope:\n      sites:\n        - acme-hq\n        - beta-hq\n')))).toEqual([
+        'contracts/acme.yaml:38: objectives.0.scope.sites.1: "beta-hq" is not a site of this contract (acme-hq)',
+      ]);
+    });
+
+    it('points a scope that covers no zone of the contract at its line', () => {
+      expect(problemsOf(withObjectives(csat('    scope: { zoneTypes: [kitchen] }\n')))).toEqual(['contracts/acme.yaml:35: objectives.0.scope: covers no zone of this contract']);
+    });
+
+    it('points an objective key used twice at the second one', () => {
+      expect(problemsOf(withObjectives(`${csat()}${csat().replace('target: 0.85', 'target: 0.9')}`))).toEqual([
+        'contracts/acme.yaml:35: objectives.1.key: "restroom-csat" is used twice as an objective key',
+      ]);
+    });
+
+    it('keeps objectives on ratings experience-level: an sla on csat is refused', () => {
+      expect(problemsOf(withObjectives(csat().replace('kind: xla', 'kind: sla')))).toEqual(['contracts/acme.yaml:32: objectives.0.kind: csat is measured from ratings, so its objective is an xla']);
+    });
+
+    it.each([
+      ['    window: monthly\n', 'contracts/acme.yaml:35: objectives.0.window: expected one of calendar_month, calendar_week, rolling_7d, rolling_28d, rolling_30d'],
+      ['    minSample: 0\n', 'contracts/acme.yaml:35: objectives.0.minSample: expected at least 1'],
+      ['    minSample: 2.5\n', 'contracts/acme.yaml:35: objectives.0.minSample: expected a whole number'],
+      ['    weight: 0\n', 'contracts/acme.yaml:35: objectives.0.weight: expected a weight above 0'],
+      ['    scope: { zoneTypes: [bathroom] }\n', 'contracts/acme.yaml:35: objectives.0.scope.zoneTypes.0: expected zone types from restroom, kitchen, meeting_room, open_office, entrance, other'],
+      ['    scope: { zoneTypes: [] }\n', 'contracts/acme.yaml:35: objectives.0.scope.zoneTypes: expected at least one zone type'],
+      ['    scope: { zones: [wc-1] }\n', 'contracts/acme.yaml:35: objectives.0.scope: Unrecognized key: "zones"'],
+    ])('points a bad field at its path and line (%s)', (fields, message) => {
+      expect(problemsOf(withObjectives(csat(fields)))).toEqual([message]);
+    });
+
+    it('points a missing kind at its objective', () => {
+      expect(problemsOf(withObjectives(csat().replace('    kind: xla\n', '')))).toEqual([expect.stringMatching(/^contracts\/acme\.yaml:31: objectives\.0\.kind: expected one of xla, sla/)]);
+    });
+  });
+
   it('finds keys used twice', () => {
     const twice = MINIMAL.replace('          - key: soap-1', '          - key: soap-1\n            signals: [battery]\n            interval: 1h\n          - key: soap-1');
     expect(problemsOf(twice)).toEqual([expect.stringContaining('"soap-1" is used twice as a device key in site acme-hq')]);
@@ -145,5 +246,14 @@ describe(loadContractDirectory.name, () => {
     expect(zones.length).toBeGreaterThanOrEqual(35);
     expect(new Set(zones.map((z) => z.type))).toEqual(new Set(['restroom', 'kitchen', 'meeting_room', 'open_office', 'entrance']));
     expect(zones.flatMap((z) => z.touchpoints).some((t) => t.kind === 'kiosk')).toBe(true);
+  });
+
+  it('gives the demo contract XLA and SLA objectives on the indicators issue 13 names', () => {
+    const [demo] = loadContractDirectory(join(__dirname, '..', '..', 'config', 'contracts'));
+    const indicators = new Set(demo.spec.objectives.map((o) => o.indicator));
+    for (const indicator of ['csat', 'negative_rate', 'happiness', 'cleaning_on_time', 'incident_response', 'consumables_available', 'comfort']) {
+      expect(indicators).toContain(indicator);
+    }
+    expect(new Set(demo.spec.objectives.map((o) => o.kind))).toEqual(new Set(['xla', 'sla']));
   });
 });

@@ -101,6 +101,27 @@ function keyProblems(spec: ContractFile): Array<{ path: Array<string | number>; 
       if (!touchpoints.has(key)) found.push({ path: ['connectors', i, 'touchpointMap', code], message: `"${key}" is not a touchpoint of this contract` });
     }
   });
+  found.push(...objectiveProblems(spec));
+  return found;
+}
+
+/** Objective keys used twice, scope sites that are not this contract's, and scopes that cover no zone. */
+function objectiveProblems(spec: ContractFile): Array<{ path: Array<string | number>; message: string }> {
+  const found: Array<{ path: Array<string | number>; message: string }> = [];
+  const siteKeys = spec.sites.map((s) => s.key);
+  const keys = new Set<string>();
+  spec.objectives.forEach((o, i) => {
+    if (keys.has(o.key)) found.push({ path: ['objectives', i, 'key'], message: `"${o.key}" is used twice as an objective key` });
+    keys.add(o.key);
+    const foreign = (o.scope.sites ?? []).map((key, j) => ({ key, j })).filter(({ key }) => !siteKeys.includes(key));
+    for (const { key, j } of foreign) {
+      found.push({ path: ['objectives', i, 'scope', 'sites', j], message: `"${key}" is not a site of this contract (${siteKeys.join(', ')})` });
+    }
+    if (foreign.length > 0) return;
+    const sites = spec.sites.filter((s) => !o.scope.sites || o.scope.sites.includes(s.key));
+    const covers = sites.some((s) => s.zones.some((z) => !o.scope.zoneTypes || o.scope.zoneTypes.includes(z.type)));
+    if (!covers) found.push({ path: ['objectives', i, 'scope'], message: 'covers no zone of this contract' });
+  });
   return found;
 }
 

@@ -9,6 +9,7 @@ import { ConnectorEntity } from './connector.entity';
 import { ContractFileError, defaultReasonSets, type LoadedContractFile } from './contract-file';
 import { ContractEntity } from './contract.entity';
 import { DeviceEntity } from './device.entity';
+import { ObjectiveEntity } from './objective.entity';
 import { SiteEntity } from './site.entity';
 import { TouchpointEntity } from './touchpoint.entity';
 import { ZoneEntity } from './zone.entity';
@@ -19,7 +20,7 @@ export interface SyncCounts {
   retired: number;
   unchanged: number;
 }
-export type SyncSummary = Record<'clients' | 'contracts' | 'sites' | 'zones' | 'touchpoints' | 'devices' | 'connectors', SyncCounts>;
+export type SyncSummary = Record<'clients' | 'contracts' | 'sites' | 'zones' | 'touchpoints' | 'devices' | 'connectors' | 'objectives', SyncCounts>;
 
 const emptyCounts = (): SyncCounts => ({ created: 0, updated: 0, retired: 0, unchanged: 0 });
 export const emptySummary = (): SyncSummary => ({
@@ -30,6 +31,7 @@ export const emptySummary = (): SyncSummary => ({
   touchpoints: emptyCounts(),
   devices: emptyCounts(),
   connectors: emptyCounts(),
+  objectives: emptyCounts(),
 });
 
 /** Writes contracts-as-code into the catalog: insert what is new, update what changed, retire what is gone. */
@@ -62,7 +64,7 @@ class FileSync {
       this.fail(['contract', 'key'], `contract "${spec.contract.key}" belongs to another client`);
     }
     const [contract] = await this.reconcile(ContractEntity, 'contracts', existingContract, [
-      { key: spec.contract.key, clientId: client.id, name: spec.contract.name, provider: spec.contract.provider, startsOn: spec.contract.starts, endsOn: spec.contract.ends ?? null, sourceFile: this.file.path, incidentPolicy: spec.incidents },
+      { key: spec.contract.key, clientId: client.id, name: spec.contract.name, provider: spec.contract.provider, startsOn: spec.contract.starts, endsOn: spec.contract.ends ?? null, sourceFile: this.file.path, incidentPolicy: spec.incidents, comfort: spec.comfort },
     ]);
 
     await this.refuseForeign(SiteEntity, spec.sites.map((s) => s.key), { contractId: Not(contract.id) }, (i) => ['sites', i, 'key'], 'site');
@@ -100,6 +102,9 @@ class FileSync {
     const connectorSpecs = spec.connectors.map(({ key, type, schedule, enabled, ...settings }) => ({ key, clientId: client.id, contractId: contract.id, type, schedule, enabled, settings }));
     await this.refuseForeign(ConnectorEntity, connectorSpecs.map((c) => c.key), { contractId: Not(contract.id) }, (i) => ['connectors', i, 'key'], 'connector');
     await this.reconcile(ConnectorEntity, 'connectors', await this.m.findBy(ConnectorEntity, { contractId: contract.id }), connectorSpecs);
+
+    const objectiveSpecs = spec.objectives.map((o) => ({ ...o, clientId: client.id, contractId: contract.id }));
+    await this.reconcile(ObjectiveEntity, 'objectives', await this.m.findBy(ObjectiveEntity, { contractId: contract.id }), objectiveSpecs);
   }
 
   /**

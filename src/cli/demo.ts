@@ -125,7 +125,8 @@ async function main(): Promise<void> {
 
   const brokerUrl = env.MQTT_URL ?? `mqtt://127.0.0.1:${mqttPort}`;
   const args = ['--mqtt-url', brokerUrl, '--rate', String(SIMULATOR_RATE), '--speed', String(SIMULATOR_SPEED), '--quiet'];
-  if (deviceAuth) args.push('--api-url', baseUrl);
+  // The API takes the occupants' problem reports and, when MQTT_AUTH is on, issues the devices' credentials.
+  args.push('--api-url', baseUrl, ...(deviceAuth ? [] : ['--anonymous']));
   // The key goes through the environment, not the command line that `ps` shows.
   const simulator = (later.simulator = spawn(process.execPath, [join(__dirname, 'simulate.js'), ...args], { stdio: ['ignore', 'ignore', 'inherit'], detached: true, env: { ...env, XLA_API_KEY: admin.key } }));
   simulator.on('exit', (code) => {

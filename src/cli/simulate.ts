@@ -13,6 +13,7 @@ import {
 } from '../simulator/device-credentials';
 import { generatedContract, generatedContractYaml } from '../simulator/generated-contract';
 import { BrokerRefusedError, DevicePublisher, MqttPublisher } from '../simulator/mqtt-publisher';
+import { HttpProblemReporter } from '../simulator/problem-reporter';
 import { defaultSimStart, SimulatedClock } from '../simulator/simulated-clock';
 import { Simulation } from '../simulator/simulation';
 import { runSimulation } from '../simulator/simulator';
@@ -27,10 +28,12 @@ const USAGE = `npm run simulate -- [options]
   --credentials FILE    device credentials, the installers' sheet (npm run devices:credentials -- --site <key> --format csv);
                         repeat it for more sites. Each device then connects with its own credential
   --api-url URL         the service's base URL (e.g. http://127.0.0.1:3000): issue (rotate!) a credential for each simulated
-                        device through its API before starting; needs --api-key
+                        device through its API before starting, and have occupants report problems through its QR
+                        API now and then; needs --api-key
   --api-key KEY         an admin API key of the service, for --api-url (default XLA_API_KEY, which
                         keeps it out of the process list)
                         (without --credentials or --api-url, all devices share one anonymous connection: brokers with MQTT_AUTH=off)
+  --anonymous           one anonymous connection even with --api-url, which then only takes the problem reports (MQTT_AUTH=off)
   --prefix P            topic prefix (default MQTT_TOPIC_PREFIX or xla/v1)
   --contracts DIR       contract YAML folder (default CONTRACTS_DIR or config/contracts)
   --write-contract FILE write the generated contract there, for the service's CONTRACTS_DIR
@@ -61,6 +64,7 @@ function parse(argv: string[]) {
       credentials: { type: 'string', multiple: true },
       'api-url': { type: 'string' },
       'api-key': { type: 'string' },
+      anonymous: { type: 'boolean', default: false },
       prefix: { type: 'string' },
       contracts: { type: 'string' },
       'write-contract': { type: 'string' },
@@ -87,6 +91,7 @@ function parse(argv: string[]) {
     mqttUrl: values['mqtt-url'] ?? process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
     credentialFiles: values.credentials ?? [],
     api: values['api-url'] === undefined ? undefined : { apiUrl: values['api-url'], apiKey: apiKey! },
+    anonymous: values.anonymous,
     prefix: (values.prefix ?? process.env.MQTT_TOPIC_PREFIX ?? 'xla/v1').replace(/\/+$/, ''),
     contracts: values.contracts ?? process.env.CONTRACTS_DIR ?? 'config/contracts',
     writeContract: values['write-contract'],
@@ -160,14 +165,16 @@ async function main(): Promise<void> {
   const fromSheets = credentialsFromSheets(options.credentialFiles, usernames);
   if (options.waitFor) await waitFor(options.waitFor, stop.signal);
   if (stop.signal.aborted) return;
-  const credentials = options.api ? await issueCredentials(usernames, { ...options.api, stop: stop.signal }) : fromSheets;
+  const credentials = options.api && !options.anonymous ? await issueCredentials(usernames, { ...options.api, stop: stop.signal }) : fromSheets;
   if (stop.signal.aborted) return;
-  if (options.api) info(`Issued credentials for ${usernames.length} devices through ${options.api.apiUrl}.`);
+  if (options.api && !options.anonymous) info(`Issued credentials for ${usernames.length} devices through ${options.api.apiUrl}.`);
 
   const warn = (line: string) => process.stderr.write(`simulate: ${line}\n`);
   const publisher = credentials
     ? await DevicePublisher.connect(credentials, { url: options.mqttUrl, prefix: options.prefix, warn })
     : await MqttPublisher.connect(options.mqttUrl, warn);
+  // Occupants' reports go to the service's QR API; without it they stay in the simulation.
+  const reporter = options.api ? await HttpProblemReporter.connect(options.api) : undefined;
   const realStart = Date.now();
   const simStart = options.start ?? defaultSimStart(realStart, options.speed);
   const simulation = new Simulation(sites, { seed: options.seed, start: new Date(simStart), prefix: options.prefix });
@@ -181,6 +188,7 @@ async function main(): Promise<void> {
       now: Date.now,
       sleep: (ms) => sleep(ms),
       stop: stop.signal,
+      reporter,
     });
     if (!options.quiet) process.stdout.write(`${JSON.stringify({ ...summary, sites: sites.length, devices: simulation.deviceCount, seed: options.seed })}\n`);
   } finally {

@@ -28,8 +28,8 @@ export const REASONS: Record<ReasonSet, { negative: readonly string[]; positive:
   },
 };
 
-/** What an occupant can report through "report a problem": the categories of incidents. */
-export { INCIDENT_CATEGORIES, type IncidentCategory } from '../catalog/catalog.types';
+/** What an occupant can report through "report a problem": the categories of incidents a person sees (not device_offline). */
+export { REPORTABLE_INCIDENT_CATEGORIES as INCIDENT_CATEGORIES, type ReportableIncidentCategory as IncidentCategory } from '../catalog/catalog.types';
 
 export type Polarity = 'negative' | 'neutral' | 'positive';
 

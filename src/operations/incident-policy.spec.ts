@@ -42,4 +42,8 @@ describe(targetOf.name, () => {
     expect(targetOf(policy, 'out_of_supplies')).toEqual({ priority: 'critical', respondS: 600, resolveS: 1800 });
     expect(targetOf(policy, 'leak')).toEqual(DEFAULT_INCIDENT_POLICY.leak);
   });
+
+  it('gives a silent device a medium priority: looked at within the hour, fixed within eight', () => {
+    expect(targetOf({}, 'device_offline')).toEqual({ priority: 'medium', respondS: 3600, resolveS: 8 * 3600 });
+  });
 });

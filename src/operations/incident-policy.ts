@@ -15,6 +15,8 @@ export const DEFAULT_INCIDENT_POLICY: Record<IncidentCategory, IncidentTarget> =
   broken_fixture: { priority: 'medium', respondS: 2 * HOUR, resolveS: 16 * HOUR },
   lighting: { priority: 'medium', respondS: 2 * HOUR, resolveS: 16 * HOUR },
   temperature: { priority: 'medium', respondS: 2 * HOUR, resolveS: 8 * HOUR },
+  // A silent sensor hides the zone from the rules above: someone looks within the hour, fixes it within the day.
+  device_offline: { priority: 'medium', respondS: 1 * HOUR, resolveS: 8 * HOUR },
   other: { priority: 'low', respondS: 4 * HOUR, resolveS: 24 * HOUR },
 };
 

@@ -30,13 +30,13 @@ export class IncidentsController {
   constructor(private readonly incidents: IncidentsService) {}
 
   /** Incidents, newest first, with their response and resolution in service time and against their targets. */
-  @Roles('admin', 'fm_manager', 'account_manager', 'client_viewer')
+  @Roles('admin', 'fm_manager', 'account_manager', 'client_viewer', 'device')
   @Get('incidents')
   list(@CurrentPrincipal() who: Principal, @Query() query: ListIncidentsDto) {
     return this.incidents.list(who, query);
   }
 
-  @Roles('admin', 'fm_manager', 'account_manager', 'client_viewer')
+  @Roles('admin', 'fm_manager', 'account_manager', 'client_viewer', 'device')
   @Get('incidents/:id')
   get(@CurrentPrincipal() who: Principal, @Param() params: IncidentParamsDto) {
     return this.incidents.get(who, params.id);
@@ -52,14 +52,15 @@ export class IncidentsController {
     return incident;
   }
 
-  @Roles('admin', 'fm_manager')
+  /** Staff, and handhelds (device keys) on their own site. */
+  @Roles('admin', 'fm_manager', 'device')
   @Post('incidents/:id/ack')
   @HttpCode(200)
   acknowledge(@CurrentPrincipal() who: Principal, @Param() params: IncidentParamsDto) {
     return this.incidents.acknowledge(who, params.id);
   }
 
-  @Roles('admin', 'fm_manager')
+  @Roles('admin', 'fm_manager', 'device')
   @Post('incidents/:id/resolve')
   @HttpCode(200)
   resolve(@CurrentPrincipal() who: Principal, @Param() params: IncidentParamsDto) {

@@ -10,6 +10,7 @@ export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
 export interface IncidentRow {
   id: string;
   clientId: string;
+  siteId: string;
   zoneId: string;
   zone: string;
   category: IncidentCategory;
@@ -29,7 +30,7 @@ export interface IncidentRow {
   holidays: string[];
 }
 
-const INCIDENT_COLUMNS = `i.id, i.client_id AS "clientId", i.zone_id AS "zoneId", s.key || '.' || z.key AS zone, i.category, i.priority, i.respond_target_s AS "respondTargetS",
+const INCIDENT_COLUMNS = `i.id, i.client_id AS "clientId", i.site_id AS "siteId", i.zone_id AS "zoneId", s.key || '.' || z.key AS zone, i.category, i.priority, i.respond_target_s AS "respondTargetS",
   i.resolve_target_s AS "resolveTargetS", i.origin, i.opened_at AS "openedAt", i.report_count AS "reportCount", i.acknowledged_at AS "acknowledgedAt",
   i.acknowledged_by AS "acknowledgedBy", i.resolved_at AS "resolvedAt", i.resolved_by AS "resolvedBy", i.resolution,
   s.time_zone AS "timeZone", s.service_hours AS "serviceHours", s.holidays`;
@@ -187,11 +188,12 @@ export class IncidentsRepository {
     return rows[0];
   }
 
-  async list(clientId: string | null, q: { site?: string; zoneIds?: readonly string[]; status?: IncidentStatus; from?: Date; to?: Date; limit: number }): Promise<IncidentRow[]> {
+  async list(clientId: string | null, q: { site?: string; siteId?: string; zoneIds?: readonly string[]; status?: IncidentStatus; from?: Date; to?: Date; limit: number }): Promise<IncidentRow[]> {
     const sql = new SqlParams();
     const where: string[] = [];
     if (q.zoneIds) where.push(`i.zone_id = ANY(${sql.bind(q.zoneIds)}::uuid[])`);
     if (clientId) where.push(`i.client_id = ${sql.bind(clientId)}`);
+    if (q.siteId) where.push(`i.site_id = ${sql.bind(q.siteId)}`);
     if (q.site) where.push(`s.key = ${sql.bind(q.site)}`);
     if (q.status === 'open') where.push('i.acknowledged_at IS NULL AND i.resolved_at IS NULL');
     if (q.status === 'acknowledged') where.push('i.acknowledged_at IS NOT NULL AND i.resolved_at IS NULL');

@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { IncidentCategory } from '../catalog/catalog.types';
 import { CatalogService } from '../catalog/catalog.service';
 import { RatingsService } from '../feedback/ratings.service';
-import type { Principal } from '../platform/access/roles';
+import { sees, type Principal } from '../platform/access/roles';
 import { Clock } from '../platform/clock';
 import { LeaderJobs, tickOf } from '../platform/database/leader-job';
 import { DomainException } from '../platform/errors/domain.exception';
@@ -60,11 +60,13 @@ export class IncidentsService implements OnModuleInit, OnApplicationBootstrap, O
 
   /** Acknowledging twice, or a resolved incident, changes nothing; another client's is not found. */
   async acknowledge(who: Principal, id: string): Promise<IncidentView> {
+    await this.get(who, id);
     if (await this.incidents.acknowledge(who.clientId, id, actor(who), this.clock.now())) await this.changed(who, id);
     return this.get(who, id);
   }
 
   async resolve(who: Principal, id: string): Promise<IncidentView> {
+    await this.get(who, id);
     if (await this.incidents.resolve(who.clientId, id, actor(who), this.clock.now())) await this.changed(who, id);
     return this.get(who, id);
   }
@@ -77,12 +79,12 @@ export class IncidentsService implements OnModuleInit, OnApplicationBootstrap, O
 
   async get(who: Principal, id: string): Promise<IncidentView> {
     const row = await this.incidents.find(who.clientId, id);
-    if (!row) throw DomainException.notFound('incident', id);
+    if (!row || !sees(who, row)) throw DomainException.notFound('incident', id);
     return view(row);
   }
 
   async list(who: Principal, q: { site?: string; status?: IncidentStatus; from?: Date; to?: Date; limit: number }): Promise<{ items: IncidentView[] }> {
-    return { items: (await this.incidents.list(who.clientId, q)).map(view) };
+    return { items: (await this.incidents.list(who.clientId, { ...q, ...(who.siteId ? { siteId: who.siteId } : {}) })).map(view) };
   }
 
   /** Refills and check-ins resolve the incidents of their zones that they put right (out of supplies, a spill, …): one statement for a batch. */

@@ -6,6 +6,8 @@ import { IncidentsRepository } from './incidents.repository';
 import { IncidentsService } from './incidents.service';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { SensorIncidentsService } from './sensor-incidents.service';
+import { DeviceOfflineRepository } from './device-offline.repository';
+import { DeviceOfflineService } from './device-offline.service';
 import { SlaFactsController } from './sla-facts.controller';
 import { SlaFactsRepository } from './sla-facts.repository';
 import { SlaFactsService } from './sla-facts.service';
@@ -15,11 +17,13 @@ import { ServiceEventsRepository } from './service-events.repository';
 import { ServiceEventsService } from './service-events.service';
 import { TasksController } from './tasks.controller';
 import { TasksService } from './tasks.service';
+import { TaskPublicationsRepository } from './task-publications.repository';
+import { TaskPublisherService } from './task-publisher.service';
 
 /** Service delivery, the SLA side: service events (HTTP and MQTT), cleaning tasks from the plans and the facts, incidents from reports, staff and sensor rules, SLA facts per zone-hour. */
 @Module({
   imports: [CatalogModule, TelemetryModule, FeedbackModule],
   controllers: [TasksController, ServiceEventsController, IncidentsController, SlaFactsController],
-  providers: [TasksService, ServiceEventsService, ServiceEventsRepository, IncidentsService, IncidentsRepository, SensorIncidentsService, SlaFactsService, SlaFactsRepository, ZoneFactsLoader],
+  providers: [TasksService, ServiceEventsService, ServiceEventsRepository, IncidentsService, IncidentsRepository, SensorIncidentsService, DeviceOfflineService, DeviceOfflineRepository, SlaFactsService, SlaFactsRepository, ZoneFactsLoader, TaskPublisherService, TaskPublicationsRepository],
 })
 export class OperationsModule {}

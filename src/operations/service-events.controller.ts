@@ -15,8 +15,8 @@ class CreateServiceEventDto extends createZodDto(createServiceEventSchema) {}
 export class ServiceEventsController {
   constructor(private readonly events: ServiceEventsService) {}
 
-  /** Records what staff did in a zone: a check-in, a refill or an inspection. 201 when stored, 200 for a retry of an event stored before (same id). */
-  @Roles('admin', 'fm_manager')
+  /** Records what staff did in a zone: a check-in, a refill or an inspection (a handheld's device key: in its own site only). 201 when stored, 200 for a retry of an event stored before (same id). */
+  @Roles('admin', 'fm_manager', 'device')
   @Post('events')
   @HttpCode(201)
   async create(@CurrentPrincipal() who: Principal, @Body() body: CreateServiceEventDto, @Res({ passthrough: true }) reply: FastifyReply) {

@@ -25,7 +25,10 @@ class ListSlaFactsDto extends createZodDto(
 export class SlaFactsController {
   constructor(private readonly facts: SlaFactsService) {}
 
-  /** SLA facts per zone and hour: counts and minutes (never ratios), as scoring sums them; recomputed within a minute of a change. */
+  /**
+   * SLA facts per zone and hour: counts and minutes (never ratios), as scoring sums them — tasks, incidents, visitors, out,
+   * inspections, occupied and comfortable minutes, device online and expected minutes; recomputed within a minute of a change.
+   */
   @Roles('admin', 'fm_manager', 'account_manager', 'client_viewer')
   @Get('sla-facts')
   list(@CurrentPrincipal() who: Principal, @Query() query: ListSlaFactsDto) {

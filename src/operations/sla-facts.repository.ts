@@ -20,6 +20,10 @@ const FACT_COLUMNS: Array<[keyof Omit<HourFacts, 'hour'>, string]> = [
   ['inspectionsScored', 'inspections_scored'],
   ['inspectionScoreSum', 'inspection_score_sum'],
   ['inspectionsPassed', 'inspections_passed'],
+  ['occupiedMinutes', 'occupied_minutes'],
+  ['comfortableMinutes', 'comfortable_minutes'],
+  ['deviceOnlineMinutes', 'device_online_minutes'],
+  ['deviceExpectedMinutes', 'device_expected_minutes'],
 ];
 
 export interface DirtyDay {

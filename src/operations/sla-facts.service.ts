@@ -21,13 +21,18 @@ const EVERY_MS = 30_000;
 /** Today and yesterday are marked this often, as statuses move with time. */
 const RECENT_EVERY_MS = 5 * 60_000;
 const BATCH = 200;
+/**
+ * Marks are kept per zone and quarter hour: every time zone's midnight is on a quarter hour
+ * (Asia/Kolkata +05:30, Asia/Kathmandu +05:45), so a slot never straddles two local days.
+ */
+const MARK_SLOT_MS = 15 * 60_000;
 /** Marks wait this long to be written together. */
 const MARK_FLUSH_MS = 1_000;
 /** Levels are read from before the day: a dispenser that ran out yesterday evening is still out at opening. */
 const LOOKBACK_MS = 7 * 86_400_000;
 
 /**
- * SLA facts per zone and hour, for scoring: each zone-day is recomputed from scratch from the facts
+ * SLA facts per zone and local hour, for scoring: each zone-day is recomputed from scratch from the facts
  * when something of that day arrives or changes (marked dirty), so late data gives the same rows as
  * a recomputation would; today and yesterday are recomputed every few minutes too. On one instance.
  */
@@ -75,8 +80,8 @@ export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, Be
    */
   mark(entries: ReadonlyArray<{ clientId: string; zoneId: string; at: Date }>): Promise<void> {
     for (const e of entries) {
-      const hour = Math.floor(e.at.getTime() / 3_600_000);
-      this.pendingMarks.set(`${e.zoneId}/${hour}`, { clientId: e.clientId, zoneId: e.zoneId, at: new Date(hour * 3_600_000) });
+      const slot = Math.floor(e.at.getTime() / MARK_SLOT_MS);
+      this.pendingMarks.set(`${e.zoneId}/${slot}`, { clientId: e.clientId, zoneId: e.zoneId, at: new Date(slot * MARK_SLOT_MS) });
     }
     if (this.pendingMarks.size && !this.flushTimer) this.flushTimer = setTimeout(() => void this.flushMarks(), MARK_FLUSH_MS).unref();
     return Promise.resolve();
@@ -92,13 +97,13 @@ export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, Be
     return this.markWrites.drain();
   }
 
-  /** A stored batch marks the zone-hours it touched (one row per zone and hour, not per reading). */
+  /** A stored batch marks the zone-slots it touched (one row per zone and quarter hour, not per reading). */
   private markReadings(readings: ReadingBatch, deviceOf: (id: string) => KnownDevice | undefined): Promise<void> {
     const entries: Array<{ clientId: string; zoneId: string; at: Date }> = [];
     let last = '';
     for (let i = 0; i < readings.length; i++) {
       const device = deviceOf(readings.deviceId[i]);
-      const key = device ? `${device.zoneId}/${Math.floor(readings.ts[i] / 3_600_000)}` : '';
+      const key = device ? `${device.zoneId}/${Math.floor(readings.ts[i] / MARK_SLOT_MS)}` : '';
       // Readings of a zone come in runs: skip the repeats before they reach the map.
       if (!device || key === last) continue;
       last = key;
@@ -119,6 +124,8 @@ export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, Be
     for (let days = await this.facts.dirty(BATCH); days.length; days = await this.facts.dirty(BATCH)) {
       const zones = new Map((await this.catalog.zonesByIds([...new Set(days.map((d) => d.zoneId))])).map((z) => [z.id, z]));
       for (const day of days) {
+        // Shutting down: the rest stays marked for the next run (here or on the next leader).
+        if (this.leader.stopping) return done;
         const zone = zones.get(day.zoneId);
         if (zone) await this.recompute(zone, day.localDate);
         await this.facts.clean(day);
@@ -132,10 +139,16 @@ export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, Be
   /** The hours of one zone-day, from scratch. */
   async recompute(zone: ZonePlanView, date: string): Promise<void> {
     const day = localDay(date, zone.timeZone);
-    const facts = (await this.loader.load(zone.clientId, [zone.id], new Date(day.start - LOOKBACK_MS), new Date(day.end), { levels: true })).get(zone.id)!;
+    const [loaded, sensed] = await Promise.all([
+      this.loader.load(zone.clientId, [zone.id], new Date(day.start - LOOKBACK_MS), new Date(day.end), { levels: true }),
+      this.loader.sensing(zone.clientId, [zone.id], new Date(day.start), new Date(day.end)),
+    ]);
+    const facts = loaded.get(zone.id)!;
+    const sensing = sensed.get(zone.id)!;
     const incidents = await this.incidents.list(zone.clientId, { zoneIds: [zone.id], from: new Date(day.start), to: new Date(day.end), limit: 10_000 });
     const hours = zoneDayFacts({
       day,
+      timeZone: zone.timeZone,
       spans: serviceSpans(date, zone.serviceHours, zone.holidays, zone.timeZone),
       tasks: zoneDayTasks(zone, date, facts, this.clock.now().getTime()),
       incidents: incidents.map((i) => ({ openedAt: i.openedAt.getTime(), ...timingsOf(i) })),
@@ -143,6 +156,10 @@ export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, Be
       levels: facts.levels,
       refills: facts.refills,
       inspections: facts.inspections,
+      peopleCounted: sensing.peopleCounted,
+      comfort: zone.comfort,
+      climate: sensing.climate,
+      devices: sensing.devices,
     });
     await this.facts.replaceDay({ clientId: zone.clientId, siteId: zone.siteId, zoneId: zone.id }, day, hours);
   }
@@ -152,7 +169,7 @@ export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, Be
   }
 }
 
-/** One mark per zone and hour. */
+/** One mark per zone and slot. */
 function dedupe(marks: ReadonlyArray<{ clientId: string; zoneId: string; at: Date }>) {
-  return [...new Map(marks.map((m) => [`${m.zoneId}/${Math.floor(m.at.getTime() / 3_600_000)}`, m])).values()];
+  return [...new Map(marks.map((m) => [`${m.zoneId}/${Math.floor(m.at.getTime() / MARK_SLOT_MS)}`, m])).values()];
 }

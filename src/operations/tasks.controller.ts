@@ -12,7 +12,7 @@ export class TasksController {
   constructor(private readonly tasks: TasksService) {}
 
   /** Cleaning tasks due in a range (at most 31 days): due, done (on time), late or missed, from the plans and the facts. */
-  @Roles('admin', 'fm_manager', 'account_manager', 'client_viewer')
+  @Roles('admin', 'fm_manager', 'account_manager', 'client_viewer', 'device')
   @Get('tasks')
   list(@CurrentPrincipal() who: Principal, @Query() query: ListTasksDto) {
     return this.tasks.list(who, query);

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import type { ServiceHours } from '../catalog/catalog.types';
+import { DEFAULT_COMFORT, type ServiceHours } from '../catalog/catalog.types';
 import { incidentTimings } from './incident-policy';
 import { serviceSpans } from './service-time';
 import { deriveTasks } from './task-derivation';
-import { outIntervals, zoneDayFacts, type HourFacts } from './zone-day-facts';
+import { localHourStart, outIntervals, zoneDayFacts, type HourFacts } from './zone-day-facts';
 
 const TZ = 'Europe/Stockholm';
 const span: [string, string] = ['07:00', '19:00'];
@@ -14,10 +14,22 @@ const OPEN: ServiceHours = { mon: [span], tue: [span], wed: [span], thu: [span],
  * clean at 12:10; the soap runs out at 10:30 (8 %), a reading of 12 % at 11:00 is no refill, an
  * occupant reports it at 10:40, staff acknowledge at 10:50, and the refill at 12:10 puts it right;
  * an inspection scores 80 at 14:00; nobody cleans after 12:10, so the four-hour fallback is missed.
+ * Comfort and uptime: the counter (every 15 min) is heard all day; the air sensor (every 10 min, so
+ * a reading holds 30 min) reads CO2 and temperature at 07:20, 07:40 (CO2 1,100), 09:00 (25 °C),
+ * 10:00, 11:10 (CO2 only) and 11:30 (19.5 °C only), silent in between and after; the soap dispenser
+ * (hourly, so online 3 h after a reading) is heard at 10:30 and 11:00 only.
  */
 function scriptedDay(date: string) {
   const t = (hhmm: string) => DateTime.fromISO(`${date}T${hhmm}`, { zone: TZ }).toMillis();
   const spans = serviceSpans(date, OPEN, [], TZ);
+  const air: Array<[string, number | null, number | null]> = [
+    ['07:20', 800, 21],
+    ['07:40', 1100, 21],
+    ['09:00', 900, 25],
+    ['10:00', 700, 22],
+    ['11:10', 650, null],
+    ['11:30', null, 19.5],
+  ];
   const visits = [
     { at: t('07:30'), count: 10 },
     { at: t('08:00'), count: 10 },
@@ -36,6 +48,7 @@ function scriptedDay(date: string) {
   const day = { start: t('00:00'), end: DateTime.fromISO(date, { zone: TZ }).plus({ days: 1 }).toMillis() };
   const input = {
     day,
+    timeZone: TZ,
     spans,
     tasks,
     incidents: [{ openedAt: t('10:40'), ...incident }],
@@ -52,6 +65,20 @@ function scriptedDay(date: string) {
     ],
     refills: [{ at: t('12:10'), consumable: 'soap' as const }],
     inspections: [{ at: t('14:00'), score: 80, passed: null }],
+    peopleCounted: true,
+    comfort: DEFAULT_COMFORT,
+    climate: [
+      { signal: 'co2' as const, at: t('18:00') - 86_400_000, value: 500, intervalS: 600 }, // yesterday's, long expired
+      ...air.flatMap(([hhmm, co2, temperature]) => [
+        ...(co2 === null ? [] : [{ signal: 'co2' as const, at: t(hhmm), value: co2, intervalS: 600 }]),
+        ...(temperature === null ? [] : [{ signal: 'temperature' as const, at: t(hhmm), value: temperature, intervalS: 600 }]),
+      ]),
+    ],
+    devices: [
+      { intervalS: 900, heard: Array.from({ length: 49 }, (_, i) => t('06:45') + i * 15 * 60_000).map((at) => ({ first: at, last: at })) },
+      { intervalS: 600, heard: air.map(([hhmm]) => ({ first: t(hhmm), last: t(hhmm) })) },
+      { intervalS: 3600, heard: [t('06:00') - 86_400_000, t('10:30'), t('11:00')].map((at) => ({ first: at, last: at })) },
+    ],
   };
   return { t, input, facts: zoneDayFacts(input), incident };
 }
@@ -63,7 +90,13 @@ describe('SLA facts of a scripted restroom day in Europe/Stockholm', () => {
     const { t, facts, incident } = scriptedDay(date);
     expect(incident).toEqual({ responseS: 600, resolutionS: 5400, respondedInTime: true, resolvedInTime: false });
     const totals = Object.fromEntries(
-      (['tasksDue', 'tasksOnTime', 'tasksLate', 'tasksMissed', 'incidentsOpened', 'incidentsRespondedInTime', 'incidentsResolvedInTime', 'visitors', 'visitorsWhileOut', 'serviceMinutes', 'outMinutes', 'inspections', 'inspectionScoreSum'] as const).map((f) => [f, sum(facts, f)]),
+      (
+        [
+          ...['tasksDue', 'tasksOnTime', 'tasksLate', 'tasksMissed', 'incidentsOpened', 'incidentsRespondedInTime', 'incidentsResolvedInTime'],
+          ...['visitors', 'visitorsWhileOut', 'serviceMinutes', 'outMinutes', 'inspections', 'inspectionScoreSum'],
+          ...['occupiedMinutes', 'comfortableMinutes', 'deviceOnlineMinutes', 'deviceExpectedMinutes'],
+        ] as const
+      ).map((f) => [f, sum(facts, f)]),
     );
     expect(totals).toEqual({
       tasksDue: 3,
@@ -79,19 +112,126 @@ describe('SLA facts of a scripted restroom day in Europe/Stockholm', () => {
       outMinutes: 100,
       inspections: 1,
       inspectionScoreSum: 80,
+      // Occupied (15 min after each count) with comfort known: 07:30-07:45, 08:00-08:10 (the 07:40
+      // readings expire), not 08:30-08:45 (silent), 09:00-09:15, 10:00-10:15, 11:10-11:15, 11:30-11:45.
+      occupiedMinutes: 75,
+      // Of those: 07:30-07:40 (CO2 1,100 from 07:40), 10:00-10:15, 11:10-11:15 (19.5 °C from 11:30).
+      comfortableMinutes: 30,
+      // Counter 720; air sensor 07:20-08:10, 09:00-09:30, 10:00-10:30, 11:10-12:00 = 160; dispenser 10:30-14:00 = 210.
+      deviceOnlineMinutes: 1090,
+      deviceExpectedMinutes: 3 * 720,
     });
     // The 11:00 hour, local time, whatever its UTC offset that day.
     expect(facts.find((h) => h.hour === t('11:00'))).toMatchObject({ tasksDue: 1, tasksLate: 1, visitors: 35, visitorsWhileOut: 35, serviceMinutes: 60, outMinutes: 60 });
     expect(facts.find((h) => h.hour === t('10:00'))).toMatchObject({ incidentsOpened: 1, visitors: 20, visitorsWhileOut: 0, outMinutes: 30 });
     expect(facts.find((h) => h.hour === t('12:00'))).toMatchObject({ outMinutes: 10 });
     expect(facts.find((h) => h.hour === t('16:00'))).toMatchObject({ tasksDue: 1, tasksMissed: 1 });
+    expect(facts.find((h) => h.hour === t('07:00'))).toMatchObject({ occupiedMinutes: 15, comfortableMinutes: 10, deviceOnlineMinutes: 100, deviceExpectedMinutes: 180 });
+    expect(facts.find((h) => h.hour === t('08:00'))).toMatchObject({ occupiedMinutes: 10, comfortableMinutes: 0, deviceOnlineMinutes: 70 });
+    expect(facts.find((h) => h.hour === t('11:00'))).toMatchObject({ occupiedMinutes: 20, comfortableMinutes: 5, deviceOnlineMinutes: 170 });
+    expect(facts.find((h) => h.hour === t('15:00'))).toMatchObject({ occupiedMinutes: 0, comfortableMinutes: 0, deviceOnlineMinutes: 60, deviceExpectedMinutes: 180 });
     // Every hour's facts are within its own hour: the day's rows are 12 service hours.
     expect(facts.map((h) => h.hour)).toEqual(Array.from({ length: 12 }, (_, i) => t(`${String(7 + i).padStart(2, '0')}:00`)));
   });
 
   it('gives the same facts from the same facts in any order (a recomputation of the day)', () => {
     const { input, facts } = scriptedDay('2026-03-29');
-    expect(zoneDayFacts({ ...input, visits: [...input.visits].reverse(), refills: [...input.refills] })).toEqual(facts);
+    expect(zoneDayFacts({ ...input, visits: [...input.visits].reverse(), refills: [...input.refills], climate: [...input.climate].reverse() })).toEqual(facts);
+  });
+
+  it('counts every service minute as occupied in a zone that counts nobody, so comfort is known whenever a reading is valid', () => {
+    const { input, facts } = scriptedDay('2026-03-29');
+    const uncounted = zoneDayFacts({ ...input, peopleCounted: false, visits: [] });
+    // Known 07:20-08:10, 09:00-09:30, 10:00-10:30, 11:10-12:00; comfortable 07:20-07:40, 10:00-10:30, 11:10-11:30.
+    expect([sum(uncounted, 'occupiedMinutes'), sum(uncounted, 'comfortableMinutes')]).toEqual([160, 70]);
+    expect(sum(uncounted, 'deviceOnlineMinutes')).toBe(sum(facts, 'deviceOnlineMinutes'));
+  });
+
+  it('applies the contract\'s comfort thresholds', () => {
+    const { input } = scriptedDay('2026-03-29');
+    const lenient = zoneDayFacts({ ...input, comfort: { co2Max: 1200, temperature: [19, 25] } });
+    expect([sum(lenient, 'occupiedMinutes'), sum(lenient, 'comfortableMinutes')]).toEqual([75, 75]);
+  });
+
+  it('gives 0/0 comfort to a zone without comfort sensors, and no device minutes to a zone without devices', () => {
+    const { input } = scriptedDay('2026-03-29');
+    const bare = zoneDayFacts({ ...input, climate: [], devices: [] });
+    expect(['occupiedMinutes', 'comfortableMinutes', 'deviceOnlineMinutes', 'deviceExpectedMinutes'].map((f) => sum(bare, f as keyof HourFacts))).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('device minutes of a zone open around the clock on a DST change', () => {
+  const ALWAYS: ServiceHours = { mon: [['00:00', '24:00']], tue: [['00:00', '24:00']], wed: [['00:00', '24:00']], thu: [['00:00', '24:00']], fri: [['00:00', '24:00']], sat: [['00:00', '24:00']], sun: [['00:00', '24:00']] };
+  it.each([
+    ['2026-03-29', 23, 90],
+    ['2026-10-25', 25, 210],
+  ])('on %s expect %i hours of each device, and count the one silent from 01:30 to 04:00 local offline for %i minutes', (date, hours, offline) => {
+    const t = (hhmm: string) => DateTime.fromISO(`${date}T${hhmm}`, { zone: TZ }).toMillis();
+    const day = { start: t('00:00'), end: DateTime.fromISO(date, { zone: TZ }).plus({ days: 1 }).toMillis() };
+    const every5 = (from: number, to: number) => Array.from({ length: Math.ceil((to - from) / 300_000) }, (_, i) => from + i * 300_000).map((at) => ({ first: at, last: at }));
+    const facts = zoneDayFacts({
+      day,
+      timeZone: TZ,
+      spans: serviceSpans(date, ALWAYS, [], TZ),
+      tasks: [],
+      incidents: [],
+      visits: [],
+      levels: [],
+      refills: [],
+      inspections: [],
+      peopleCounted: false,
+      comfort: DEFAULT_COMFORT,
+      climate: [],
+      devices: [
+        { intervalS: 300, heard: every5(day.start - 600_000, day.end) },
+        // Heard until 01:15 local, then again from 04:00: offline from 01:30 (three intervals on), as long as the clocks say, less an hour in March, more in October.
+        { intervalS: 300, heard: [...every5(day.start, t('01:20')), ...every5(t('04:00'), day.end)] },
+      ],
+    });
+    expect(sum(facts, 'deviceExpectedMinutes')).toBe(2 * hours * 60);
+    expect(sum(facts, 'deviceOnlineMinutes')).toBe(2 * hours * 60 - offline);
+    expect(facts).toHaveLength(hours);
+  });
+});
+
+describe('SLA facts in Asia/Kolkata (UTC+05:30)', () => {
+  const KOLKATA = 'Asia/Kolkata';
+  const date = '2026-10-25';
+  const t = (hhmm: string) => DateTime.fromISO(`${date}T${hhmm}`, { zone: KOLKATA }).toMillis();
+  const day = { start: t('00:00'), end: DateTime.fromISO(date, { zone: KOLKATA }).plus({ days: 1 }).toMillis() };
+  const facts = zoneDayFacts({
+    day,
+    timeZone: KOLKATA,
+    spans: serviceSpans(date, { ...OPEN }, [], KOLKATA),
+    tasks: [],
+    incidents: [{ openedAt: t('00:10'), respondedInTime: true, resolvedInTime: true }],
+    visits: [
+      { at: t('07:45'), count: 4 },
+      { at: t('23:50'), count: 2 },
+    ],
+    levels: [],
+    refills: [],
+    inspections: [],
+    peopleCounted: true,
+    comfort: DEFAULT_COMFORT,
+    climate: [],
+    devices: [],
+  });
+
+  it('keeps facts per local hour, starting at :30 UTC, and every row within the local day', () => {
+    expect(facts.every((h) => new Date(h.hour).getUTCMinutes() === 30)).toBe(true);
+    expect(facts.every((h) => h.hour >= day.start && h.hour < day.end)).toBe(true);
+    expect(facts.find((h) => h.hour === t('00:00'))).toMatchObject({ incidentsOpened: 1 });
+    expect(facts.find((h) => h.hour === t('07:00'))).toMatchObject({ visitors: 4, serviceMinutes: 60 });
+    expect(facts.find((h) => h.hour === t('23:00'))).toMatchObject({ visitors: 2, serviceMinutes: 0 });
+    expect(sum(facts, 'serviceMinutes')).toBe(720);
+  });
+
+  it('starts the local hour at :30 UTC there, and at the UTC hour in Stockholm on either side of a DST change', () => {
+    expect(new Date(localHourStart(Date.parse('2026-10-25T18:29:59Z'), KOLKATA)).toISOString()).toBe('2026-10-25T17:30:00.000Z');
+    expect(new Date(localHourStart(Date.parse('2026-10-25T18:30:00Z'), KOLKATA)).toISOString()).toBe('2026-10-25T18:30:00.000Z');
+    expect(new Date(localHourStart(Date.parse('2026-10-25T00:59:00Z'), TZ)).toISOString()).toBe('2026-10-25T00:00:00.000Z');
+    expect(new Date(localHourStart(Date.parse('2026-10-25T01:00:00Z'), TZ)).toISOString()).toBe('2026-10-25T01:00:00.000Z');
   });
 });
 

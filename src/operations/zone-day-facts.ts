@@ -1,6 +1,11 @@
+import { DateTime } from 'luxon';
+import type { ComfortThresholds } from '../catalog/catalog.types';
 import type { Consumable } from './service-event';
 import type { ServiceSpan } from './service-time';
 import type { DerivedTask } from './task-derivation';
+import { comfortIntervals, intersect, lengthWithin, merge, occupiedIntervals, onlineIntervals, type ClimateSignal, type HeldReading, type Interval } from './zone-intervals';
+
+export type { Interval } from './zone-intervals';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -16,15 +21,12 @@ const OUT: Record<LevelSignal, { out(v: number): boolean; back(v: number): boole
   bin_fill: { out: (v) => v > 90, back: (v) => v <= 75 },
 };
 
-export interface Interval {
-  start: number;
-  end: number;
-}
-
 /** Everything the SLA facts of one zone and local day are made of (instants in epoch ms). */
 export interface ZoneDayInput {
   /** The local day as instants: [start, end). */
   day: Interval;
+  /** The site's IANA time zone: facts are kept per local hour (in Asia/Kolkata an hour starts at :30 UTC). */
+  timeZone: string;
   spans: readonly ServiceSpan[];
   tasks: readonly DerivedTask[];
   incidents: ReadonlyArray<{ openedAt: number; respondedInTime: boolean | null; resolvedInTime: boolean | null }>;
@@ -33,11 +35,18 @@ export interface ZoneDayInput {
   levels: ReadonlyArray<{ signal: LevelSignal; readings: ReadonlyArray<{ at: number; value: number }> }>;
   refills: ReadonlyArray<{ at: number; consumable: Consumable }>;
   inspections: ReadonlyArray<{ at: number; score: number | null; passed: boolean | null }>;
+  /** Whether the zone counts people (a people_count or visits device); if not, every service minute is occupied. */
+  peopleCounted: boolean;
+  comfort: ComfortThresholds;
+  /** CO2 and temperature readings of the zone's devices, each device's last one before the day too. */
+  climate: ReadonlyArray<HeldReading & { signal: ClimateSignal }>;
+  /** The zone's active devices: expected interval, and the first and last reading of each minute they were heard in. */
+  devices: ReadonlyArray<{ intervalS: number; heard: ReadonlyArray<{ first: number; last: number }> }>;
 }
 
 /** Additive facts of one zone and hour: counts and minutes, never ratios, so any period is a sum. */
 export interface HourFacts {
-  /** Start of the UTC hour (epoch ms). */
+  /** Start of the local hour (epoch ms): the UTC hour, except in zones with a part-hour offset. */
   hour: number;
   tasksDue: number;
   tasksOnTime: number;
@@ -54,6 +63,14 @@ export interface HourFacts {
   inspectionsScored: number;
   inspectionScoreSum: number;
   inspectionsPassed: number;
+  /** Occupied service minutes at which comfort was known (a valid CO2 or temperature reading). */
+  occupiedMinutes: number;
+  /** Of those, the minutes at which every known reading was within the contract's thresholds. */
+  comfortableMinutes: number;
+  /** Service minutes each active device was online, summed over the devices. */
+  deviceOnlineMinutes: number;
+  /** Service minutes × active devices. */
+  deviceExpectedMinutes: number;
 }
 
 const emptyHour = (hour: number): HourFacts => ({
@@ -73,6 +90,10 @@ const emptyHour = (hour: number): HourFacts => ({
   inspectionsScored: 0,
   inspectionScoreSum: 0,
   inspectionsPassed: 0,
+  occupiedMinutes: 0,
+  comfortableMinutes: 0,
+  deviceOnlineMinutes: 0,
+  deviceExpectedMinutes: 0,
 });
 
 /**
@@ -100,11 +121,23 @@ export function outIntervals(input: Pick<ZoneDayInput, 'day' | 'levels' | 'refil
   return merge(intervals.map((i) => ({ start: Math.max(i.start, input.day.start), end: Math.min(i.end, input.day.end) })).filter((i) => i.end > i.start));
 }
 
-/** The SLA facts of one zone and local day, by UTC hour: only hours with something in them. Pure. */
+/**
+ * The instant the local hour of `t` began. Local hours, not UTC ones, so that a local day is whole
+ * hours in every time zone (Asia/Kolkata's days begin at 18:30 UTC) and ratings line up with them.
+ */
+export function localHourStart(t: number, timeZone: string): number {
+  const offsetMs = DateTime.fromMillis(t, { zone: timeZone }).offset * MINUTE_MS;
+  return t - mod(t + offsetMs, HOUR_MS);
+}
+
+const mod = (a: number, n: number) => ((a % n) + n) % n;
+
+/** The SLA facts of one zone and local day, by local hour: only hours with something in them, all within the day. Pure. */
 export function zoneDayFacts(input: ZoneDayInput): HourFacts[] {
   const hours = new Map<number, HourFacts>();
   const at = (t: number) => {
-    const hour = Math.floor(t / HOUR_MS) * HOUR_MS;
+    // A task due after midnight (a usage task raised late) counts in the day's last hour: a day's rows stay in the day.
+    const hour = localHourStart(Math.min(Math.max(t, input.day.start), input.day.end - 1), input.timeZone);
     let facts = hours.get(hour);
     if (!facts) hours.set(hour, (facts = emptyHour(hour)));
     return facts;
@@ -131,13 +164,22 @@ export function zoneDayFacts(input: ZoneDayInput): HourFacts[] {
     h.visitors += visit.count;
     if (isOut(visit.at)) h.visitorsWhileOut += visit.count;
   }
+  const occupied = occupiedIntervals(input.visits, input.peopleCounted, input.day);
+  const comfort = comfortIntervals(input.climate, input.comfort, input.day);
+  const occupiedKnown = intersect(occupied, comfort.known);
+  const occupiedComfortable = intersect(occupied, comfort.comfortable);
+  const online = input.devices.map((d) => onlineIntervals(d, input.day));
   for (const span of input.spans) {
-    for (let hour = Math.floor(span.start / HOUR_MS) * HOUR_MS; hour < span.end; hour += HOUR_MS) {
+    for (let hour = localHourStart(span.start, input.timeZone); hour < span.end; hour = localHourStart(hour + HOUR_MS, input.timeZone)) {
       const slot = { start: Math.max(hour, span.start), end: Math.min(hour + HOUR_MS, span.end) };
       if (slot.end <= slot.start) continue;
       const h = at(hour);
       h.serviceMinutes += (slot.end - slot.start) / MINUTE_MS;
-      h.outMinutes += out.reduce((sum, i) => sum + Math.max(0, Math.min(i.end, slot.end) - Math.max(i.start, slot.start)), 0) / MINUTE_MS;
+      h.outMinutes += lengthWithin(out, slot) / MINUTE_MS;
+      h.occupiedMinutes += lengthWithin(occupiedKnown, slot) / MINUTE_MS;
+      h.comfortableMinutes += lengthWithin(occupiedComfortable, slot) / MINUTE_MS;
+      h.deviceExpectedMinutes += ((slot.end - slot.start) * input.devices.length) / MINUTE_MS;
+      h.deviceOnlineMinutes += online.reduce((sum, o) => sum + lengthWithin(o, slot), 0) / MINUTE_MS;
     }
   }
   for (const inspection of input.inspections.filter((i) => inDay(i.at))) {
@@ -150,15 +192,4 @@ export function zoneDayFacts(input: ZoneDayInput): HourFacts[] {
     if (inspection.passed === true) h.inspectionsPassed++;
   }
   return [...hours.values()].sort((a, b) => a.hour - b.hour);
-}
-
-function merge(intervals: Interval[]): Interval[] {
-  const sorted = [...intervals].sort((a, b) => a.start - b.start);
-  const merged: Interval[] = [];
-  for (const i of sorted) {
-    const last = merged[merged.length - 1];
-    if (last && i.start <= last.end) last.end = Math.max(last.end, i.end);
-    else merged.push({ ...i });
-  }
-  return merged;
 }

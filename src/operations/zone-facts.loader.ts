@@ -7,6 +7,7 @@ import { ServiceEventsRepository } from './service-events.repository';
 import { serviceSpans } from './service-time';
 import { deriveTasks, type DerivedTask } from './task-derivation';
 import type { LevelSignal } from './zone-day-facts';
+import type { ClimateSignal, HeldReading } from './zone-intervals';
 
 /** The facts of one zone over a range, as the pure derivations take them (instants in epoch ms). */
 export interface ZoneFacts {
@@ -16,6 +17,17 @@ export interface ZoneFacts {
   refills: Array<{ at: number; consumable: Consumable }>;
   inspections: Array<{ at: number; score: number | null; passed: boolean | null }>;
 }
+
+/** What a zone's devices tell about a range, for comfort and device uptime. */
+export interface ZoneSensing {
+  /** An active people counter or visits device: occupancy comes from what it counts. */
+  peopleCounted: boolean;
+  climate: Array<HeldReading & { signal: ClimateSignal }>;
+  /** Active devices only: the ones expected to report. */
+  devices: Array<{ intervalS: number; heard: Array<{ first: number; last: number }> }>;
+}
+
+const COUNTING_SIGNALS = ['people_count', 'visits'];
 
 /** Reads the facts operations derives from: people counted and check-ins (telemetry), events (its own). */
 @Injectable()
@@ -46,6 +58,24 @@ export class ZoneFactsLoader {
       });
     }
     return facts;
+  }
+
+  /** Zones of one client, over a range: their devices, when each was heard from, and their CO2 and temperature readings. */
+  async sensing(clientId: string, zoneIds: readonly string[], from: Date, to: Date): Promise<Map<string, ZoneSensing>> {
+    const [devices, climate] = await Promise.all([this.readings.zoneDevices(clientId, zoneIds, from, to), this.readings.zoneClimate(clientId, zoneIds, from, to)]);
+    const sensing = new Map<string, ZoneSensing>();
+    for (const id of zoneIds) {
+      const all = devices.get(id)!;
+      const active = all.filter((d) => !d.retired);
+      // A retired device's readings of the day still count for comfort: its interval says how long they held.
+      const intervalOf = new Map(all.map((d) => [d.id, d.intervalS]));
+      sensing.set(id, {
+        peopleCounted: active.some((d) => d.signals.some((s) => COUNTING_SIGNALS.includes(s))),
+        climate: climate.get(id)!.filter((r) => intervalOf.has(r.deviceId)).map((r) => ({ signal: r.signal, at: r.at, value: r.value, intervalS: intervalOf.get(r.deviceId)! })),
+        devices: active.map((d) => ({ intervalS: d.intervalS, heard: d.heard })),
+      });
+    }
+    return sensing;
   }
 }
 

@@ -1,4 +1,4 @@
-import { Bin, Dispenser, EMPTY_ABOVE, TOP_UP_BELOW } from './dispenser';
+import { Bin, Dispenser, EMPTY_ABOVE, NO_REFILL_ON_TROLLEY, TOP_UP_BELOW } from './dispenser';
 import { Prng } from './prng';
 import { SiteModel } from './site-model';
 import { siteFactory } from './test-sites';
@@ -19,13 +19,27 @@ describe(Dispenser.name, () => {
     expect(sut).toMatchObject({ level: 100, state: 'ok' });
   });
 
+  /** A trolley that always has a refill (the generator's draw says so), or never. */
+  const trolley = (hasRefill: boolean) => ({ chance: () => !hasRefill }) as unknown as Prng;
+
   it('is topped up at a visit only when below half, and says whether it was', () => {
     const sut = new Dispenser(TOP_UP_BELOW + 1, 0.5);
-    expect(sut.topUp()).toBe(false);
+    expect(sut.topUp(trolley(true))).toBe(false);
     expect(sut.level).toBe(TOP_UP_BELOW + 1);
     sut.use(10, new Prng(1));
-    expect(sut.topUp()).toBe(true);
+    expect(sut.topUp(trolley(true))).toBe(true);
     expect(sut.level).toBe(100);
+  });
+
+  it('is left as it is when the trolley has no refill, about one visit in eight, so it may run out before the next', () => {
+    const sut = new Dispenser(30, 0.5);
+    expect(sut.topUp(trolley(false))).toBe(false);
+    expect(sut.level).toBe(30);
+    const prng = new Prng(7);
+    let missed = 0;
+    for (let i = 0; i < 10_000; i++) if (!new Dispenser(30, 0.5).topUp(prng)) missed++;
+    expect(NO_REFILL_ON_TROLLEY).toBe(0.12);
+    expect(missed / 10_000).toBeCloseTo(NO_REFILL_ON_TROLLEY, 2);
   });
 
   it('does not change without visits', () => {

@@ -5,6 +5,8 @@ export type DispenserState = 'ok' | 'low' | 'empty';
 const LOW_LEVEL = 20;
 /** A cleaner tops up a dispenser below this, as it would not last until the next visit; above it, leaves it. */
 export const TOP_UP_BELOW = 50;
+/** Now and then the cleaner's trolley is out of soap or towels: the dispenser waits for the next visit. */
+export const NO_REFILL_ON_TROLLEY = 0.12;
 
 /** A soap or towel dispenser: its level (0–100 %) falls with every visit and is topped up at a cleaner's check-in. */
 export class Dispenser {
@@ -33,9 +35,12 @@ export class Dispenser {
     this.current = 100;
   }
 
-  /** A cleaner's visit: refilled when below {@link TOP_UP_BELOW}; true when it was (a refill to report). */
-  topUp(): boolean {
-    if (this.current >= TOP_UP_BELOW) return false;
+  /**
+   * A cleaner's visit: refilled when below {@link TOP_UP_BELOW}, unless the trolley has no refill left
+   * ({@link NO_REFILL_ON_TROLLEY}: then it may run out before the next visit); true when it was (a refill to report).
+   */
+  topUp(prng: Prng): boolean {
+    if (this.current >= TOP_UP_BELOW || prng.chance(NO_REFILL_ON_TROLLEY)) return false;
     this.refill();
     return true;
   }

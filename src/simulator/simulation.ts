@@ -2,6 +2,7 @@ import type { Signal } from '../catalog/catalog.types';
 import type { EventKind } from '../operations/service-event';
 import type { DeviceSpec, SiteSpec } from '../catalog/contract-file.schema';
 import { Prng } from './prng';
+import type { ProblemReport } from './problems';
 import { EVENT_LEVEL, EVENT_SIGNALS, SiteModel } from './site-model';
 
 /** One MQTT message to send: a signal's reading or event, or a service event of a kind. */
@@ -33,6 +34,7 @@ export class Simulation {
   readonly sites: SiteModel[];
   private readonly streams: Stream[] = [];
   private readonly events: SimMessage[] = [];
+  private reports: ProblemReport[] = [];
 
   constructor(
     specs: readonly SiteSpec[],
@@ -72,7 +74,15 @@ export class Simulation {
         const payload = JSON.stringify(event.payload);
         this.events.push(event.signal === EVENT_LEVEL ? { topic, payload, signal: EVENT_LEVEL, kind: event.kind! } : { topic, payload, signal: event.signal });
       }
+      this.reports.push(...site.takeReports());
     }
+  }
+
+  /** Problems occupants reported meanwhile, for the QR API. */
+  takeReports(): ProblemReport[] {
+    const reports = this.reports;
+    this.reports = [];
+    return reports;
   }
 
   /** The next `count` messages: queued events first, then the readings that are most due, stamped at the current simulated time. */

@@ -3,7 +3,8 @@ import { serviceEventFields } from '../operations/service-event';
 import { Prng } from './prng';
 import { SimulatedClock } from './simulated-clock';
 import { Simulation } from './simulation';
-import { runSimulation, type Publisher } from './simulator';
+import type { ProblemReport } from './problems';
+import { runSimulation, type ProblemReporter, type Publisher } from './simulator';
 import { SiteModel } from './site-model';
 import { siteFactory } from './test-sites';
 import { generatedContract } from './generated-contract';
@@ -24,17 +25,24 @@ interface Payload {
 function harness() {
   let now = Date.parse('2026-11-20T12:00:00Z'); // real time two days on, so the replayed Wednesday is never capped
   const sent: Array<{ topic: string; payload: Payload }> = [];
+  const reported: ProblemReport[] = [];
   const publisher: Publisher = {
     publish: (topic, payload) => {
       sent.push({ topic, payload: JSON.parse(payload) as Payload });
       return Promise.resolve();
     },
   };
+  const reporter: ProblemReporter = {
+    report: (problem) => {
+      reported.push(problem);
+      return Promise.resolve(true);
+    },
+  };
   const sleep = async (ms: number) => {
     now += ms;
     await Promise.resolve();
   };
-  return { sent, publisher, sleep, now: () => now };
+  return { sent, reported, publisher, reporter, sleep, now: () => now };
 }
 
 async function simulate(options: { seed: number; rate: number; duration: number; speed: number; simStart: string; sites?: number }) {
@@ -47,8 +55,9 @@ async function simulate(options: { seed: number; rate: number; duration: number;
     clock: new SimulatedClock(h.now(), Date.parse(options.simStart), options.speed),
     now: h.now,
     sleep: h.sleep,
+    reporter: h.reporter,
   });
-  return { summary, sent: h.sent, sites };
+  return { summary, sent: h.sent, reported: h.reported, sites };
 }
 
 describe(runSimulation.name, () => {
@@ -119,7 +128,36 @@ describe(runSimulation.name, () => {
     const again = await simulate({ seed: 42, rate: 500, duration: 60, speed: 720, simStart: '2026-11-18T06:00:00Z' });
     const other = await simulate({ seed: 43, rate: 500, duration: 60, speed: 720, simStart: '2026-11-18T06:00:00Z' });
     expect(again.sent).toEqual((await run).sent);
+    expect(again.reported).toEqual((await run).reported);
     expect(other.sent).not.toEqual((await run).sent);
+  });
+
+  it("has occupants report problems through the zones' QR codes now and then, besides the MQTT messages", async () => {
+    const { summary, reported, sites } = await run;
+    const qrOf = new Map(sites.flatMap((site) => site.zones.map((z) => [`${site.key}/${z.key}`, z.touchpoints.find((t) => t.kind === 'qr')?.key])));
+    // Two offices through a working day: a few reports, as in a real building (seed 42).
+    expect(reported.map((r) => r.category)).toEqual(['other', 'out_of_supplies', 'out_of_supplies']);
+    for (const r of reported) {
+      expect(r.touchpointKey).toBe(qrOf.get(`${r.siteKey}/${r.zoneKey}`));
+      expect(r.id).toMatch(UUID);
+      expect(r.at.getTime()).toBeGreaterThanOrEqual(Date.parse('2026-11-18T06:00:00Z'));
+      expect(r.at.getTime()).toBeLessThanOrEqual(Date.parse(summary.simulatedTo));
+    }
+    const byCategory: Record<string, number> = {};
+    for (const r of reported) byCategory[r.category] = (byCategory[r.category] ?? 0) + 1;
+    expect(summary.perReport).toEqual(byCategory);
+  });
+
+  it('lets a dispenser run out now and then before the cleaner comes: its level reading drops below 10 % (an incident), and a refill follows', async () => {
+    const { sent } = await run;
+    const device = (topic: string) => topic.slice(0, topic.lastIndexOf('/'));
+    const ranOut = sent.filter((m) => /\/(soap|paper)_level$/.test(m.topic) && m.payload.value < 10);
+    expect(ranOut.length).toBeGreaterThan(0);
+    // Refills are sent on the dispenser's own device.
+    const refilledLater = ranOut.filter((m) =>
+      sent.some((e) => e.topic === `${device(m.topic)}/event` && (e.payload as unknown as { kind: string }).kind === 'refill' && e.payload.ts > m.payload.ts),
+    );
+    expect(refilledLater.length).toBeGreaterThan(0);
   });
 });
 

@@ -1,11 +1,18 @@
-import type { Signal } from '../catalog/catalog.types';
+import type { ReportableIncidentCategory, Signal } from '../catalog/catalog.types';
 import type { EventKind } from '../operations/service-event';
+import type { ProblemReport } from './problems';
 import type { SimulatedClock } from './simulated-clock';
 import type { Simulation } from './simulation';
 
 /** Where messages go: the MQTT adapter in real runs, an array in tests. Resolves once the broker has them (QoS 1). */
 export interface Publisher {
   publish(topic: string, payload: string): Promise<void>;
+}
+
+/** Where occupants' problem reports go: the service's QR API in real runs, an array in tests. */
+export interface ProblemReporter {
+  /** Resolves once the service has it; false when it was not sent (no such QR code there). */
+  report(problem: ProblemReport): Promise<boolean>;
 }
 
 export interface RunOptions {
@@ -20,6 +27,8 @@ export interface RunOptions {
   stop?: AbortSignal;
   /** Messages sent but not yet acknowledged, at most. */
   maxInFlight?: number;
+  /** Without one, the problems occupants would report are dropped. */
+  reporter?: ProblemReporter;
 }
 
 export interface RunSummary {
@@ -28,6 +37,8 @@ export interface RunSummary {
   perSignal: Partial<Record<Signal, number>>;
   /** Service events (`…/event`) by kind; not in perSignal. */
   perEvent: Partial<Record<EventKind, number>>;
+  /** Problems occupants reported through the QR API (not MQTT messages: not in `published`), by category. */
+  perReport: Partial<Record<ReportableIncidentCategory, number>>;
   elapsedSeconds: number;
   achievedRate: number;
   simulatedFrom: string;
@@ -43,6 +54,9 @@ export async function runSimulation(simulation: Simulation, publisher: Publisher
   const started = options.now();
   const perSignal: Partial<Record<Signal, number>> = {};
   const perEvent: Partial<Record<EventKind, number>> = {};
+  const perReport: Partial<Record<ReportableIncidentCategory, number>> = {};
+  let reporting = 0;
+  let failedReports = 0;
   let sent = 0;
   let published = 0;
   let failed = 0;
@@ -71,19 +85,36 @@ export async function runSimulation(simulation: Simulation, publisher: Publisher
           },
         );
       }
+      // A few an hour, over HTTP: outside the message rate.
+      for (const problem of simulation.takeReports()) {
+        if (!options.reporter) continue;
+        reporting++;
+        options.reporter.report(problem).then(
+          (sent) => {
+            reporting--;
+            if (sent) perReport[problem.category] = (perReport[problem.category] ?? 0) + 1;
+          },
+          (error: Error) => {
+            reporting--;
+            failedReports++;
+            firstError ??= error;
+          },
+        );
+      }
     }
     await options.sleep(TICK_MS);
   }
   const drainUntil = options.now() + DRAIN_MS;
-  while (published + failed < sent && options.now() < drainUntil) await options.sleep(TICK_MS);
+  while ((published + failed < sent || reporting > 0) && options.now() < drainUntil) await options.sleep(TICK_MS);
   if (firstError && published === 0) throw firstError;
 
   const elapsedSeconds = (options.now() - started) / 1000;
   return {
     published,
-    failed,
+    failed: failed + failedReports,
     perSignal,
     perEvent,
+    perReport,
     elapsedSeconds: Math.round(elapsedSeconds * 1000) / 1000,
     achievedRate: elapsedSeconds > 0 ? Math.round((published / elapsedSeconds) * 10) / 10 : 0,
     simulatedFrom: simulatedFrom.toISOString(),

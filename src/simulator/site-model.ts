@@ -8,6 +8,7 @@ import { localTime } from './local-time';
 import { occupancy } from './occupancy';
 import type { Prng } from './prng';
 import { inspect } from './inspection';
+import { drawProblems, type ProblemReport } from './problems';
 import { drawMood, scoreOnScale, type SiteCondition } from './ratings';
 
 /** Signals that are events (sent when something happens) rather than periodic readings. */
@@ -66,6 +67,8 @@ interface ZoneState {
   bin: Bin;
   air: AirModel;
   kioskScale: Scale;
+  /** The QR code occupants scan to report a problem, if the zone has one. */
+  qrKey?: string;
 }
 
 interface DeviceState {
@@ -81,6 +84,7 @@ export class SiteModel {
   readonly zones: ZoneState[];
   readonly crew: CleaningCrew;
   private readonly devices = new Map<string, DeviceState>();
+  private reports: ProblemReport[] = [];
   private time: Date;
 
   constructor(
@@ -101,6 +105,7 @@ export class SiteModel {
         bin: new Bin(prng.between(0, 40), profile.binPerVisit),
         air: new AirModel(profile.peakCo2),
         kioskScale: zone.touchpoints.find((t) => t.kind === 'kiosk')?.scale ?? 'smiley4',
+        qrKey: zone.touchpoints.find((t) => t.kind === 'qr')?.key,
       };
     });
     for (const zone of spec.zones) {
@@ -144,6 +149,13 @@ export class SiteModel {
       this.time = next;
     }
     return events.sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
+
+  /** Problems occupants reported through QR codes since the last call, in time order (they go over HTTP, not MQTT). */
+  takeReports(): ProblemReport[] {
+    const reports = this.reports.sort((a, b) => a.at.getTime() - b.at.getTime());
+    this.reports = [];
+    return reports;
   }
 
   /** The value a device reports for a periodic signal now. */
@@ -213,6 +225,7 @@ export class SiteModel {
           events.push({ zoneKey: zone.spec.key, deviceKey: device.key, signal: 'rating', at, payload: { score, ts: at.toISOString(), id: this.prng.uuid() } });
         }
       }
+      if (zone.qrKey) this.problems(zone, zone.qrKey, visits, from, to);
     });
     // Open days only: an inspector comes while people are in the building.
     const before = localTime(from, this.spec.timeZone);
@@ -236,12 +249,21 @@ export class SiteModel {
     }
     if (tags.length === 0) this.serviceEvent(zone, undefined, checkIn.at, { kind: 'checkin', tag: checkIn.tag }, events);
     const refilled: Array<[Consumable, boolean | undefined]> = [
-      ['soap', zone.soap?.topUp()],
-      ['paper', zone.paper?.topUp()],
+      ['soap', zone.soap?.topUp(this.prng)],
+      ['paper', zone.paper?.topUp(this.prng)],
       ['bin', zone.bin.emptyIfUsed()],
     ];
     for (const [consumable, done] of refilled) {
       if (done) this.serviceEvent(zone, LEVEL_SIGNALS[consumable], checkIn.at, { kind: 'refill', tag: checkIn.tag, consumable }, events);
+    }
+  }
+
+  /** What the zone's visitors reported in the step, each at a moment of it. */
+  private problems(zone: ZoneState, touchpointKey: string, visits: number, from: Date, to: Date): void {
+    const dispenserEmpty = zone.soap?.state === 'empty' || zone.paper?.state === 'empty';
+    for (const category of drawProblems(this.prng, { type: zone.spec.type, visits, dispenserEmpty })) {
+      const at = new Date(from.getTime() + this.prng.next() * (to.getTime() - from.getTime()));
+      this.reports.push({ siteKey: this.spec.key, zoneKey: zone.spec.key, touchpointKey, category, at, id: this.prng.uuid() });
     }
   }
 

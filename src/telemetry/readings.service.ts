@@ -62,6 +62,50 @@ export class ReadingsService {
     }
     return levels;
   }
+
+  /**
+   * Per zone: its devices (retired ones flagged), what each measures, its expected interval, and
+   * the minutes an active one was heard in between two instants (first and last reading of each
+   * minute), from three of its intervals before the range.
+   */
+  async zoneDevices(clientId: string, zoneIds: readonly string[], from: Date, to: Date): Promise<Map<string, ZoneDevice[]>> {
+    const devices = new Map<string, ZoneDevice[]>(zoneIds.map((id) => [id, []]));
+    let device: ZoneDevice | undefined;
+    for (const row of await this.telemetry.zoneDevicesHeard(clientId, zoneIds, from, to)) {
+      if (device?.id !== row.deviceId) {
+        device = { id: row.deviceId, signals: row.signals, intervalS: row.intervalS, retired: row.retired, heard: [] };
+        devices.get(row.zoneId)!.push(device);
+      }
+      if (row.first && row.last) device.heard.push({ first: row.first.getTime(), last: row.last.getTime() });
+    }
+    return devices;
+  }
+
+  /** Per zone: its CO2 and temperature readings, oldest first, each device's last one before the range first. */
+  async zoneClimate(clientId: string, zoneIds: readonly string[], from: Date, to: Date): Promise<Map<string, ClimateReading[]>> {
+    const climate = new Map<string, ClimateReading[]>(zoneIds.map((id) => [id, []]));
+    const signals = ['co2', 'temperature'];
+    for (const row of await this.telemetry.zoneReadings(clientId, zoneIds, signals, signals, from, to)) {
+      climate.get(row.zoneId)!.push({ deviceId: row.deviceId, signal: row.signal as ClimateReading['signal'], at: row.ts.getTime(), value: Number(row.value) });
+    }
+    return climate;
+  }
+}
+
+export interface ZoneDevice {
+  id: string;
+  signals: string[];
+  intervalS: number;
+  retired: boolean;
+  /** First and last reading of each minute it was heard in, oldest first (active devices only). */
+  heard: Array<{ first: number; last: number }>;
+}
+
+export interface ClimateReading {
+  deviceId: string;
+  signal: 'co2' | 'temperature';
+  at: number;
+  value: number;
 }
 
 export interface ZoneLevels {

@@ -243,4 +243,35 @@ export class TelemetryRepository {
     );
   }
 
+  /**
+   * The devices of some zones of one client (retired ones too, flagged), with the minutes in which
+   * each active one was heard from, as the first and last reading of each minute, from three times
+   * its interval before `from` (a reading then still makes it online at `from`) until `to`. Grouped
+   * in SQL: a device reporting every few seconds is still one row a minute. One index range per
+   * signal (a lateral join), so the key (client, device, signal, ts) bounds it, not the whole month.
+   */
+  async zoneDevicesHeard(
+    clientId: string,
+    zoneIds: readonly string[],
+    from: Date,
+    to: Date,
+  ): Promise<Array<{ zoneId: string; deviceId: string; signals: string[]; intervalS: number; retired: boolean; first: Date | null; last: Date | null }>> {
+    if (!zoneIds.length) return [];
+    return this.dataSource.query(
+      `SELECT d.zone_id AS "zoneId", d.id AS "deviceId", d.signals, d.expected_interval_s AS "intervalS", d.retired_at IS NOT NULL AS retired, m.first, m.last
+       FROM devices d LEFT JOIN LATERAL (
+         SELECT min(r.ts) AS first, max(r.ts) AS last
+         FROM jsonb_array_elements_text(d.signals) AS sig(signal) CROSS JOIN LATERAL (
+           SELECT ts FROM readings WHERE client_id = d.client_id AND device_id = d.id AND signal = sig.signal
+             AND ts >= $3::timestamptz - make_interval(secs => 3 * d.expected_interval_s) AND ts < $4::timestamptz
+         ) r
+         WHERE d.retired_at IS NULL
+         GROUP BY date_trunc('minute', r.ts, 'UTC')
+       ) m ON true
+       WHERE d.client_id = $1 AND d.zone_id = ANY($2::uuid[])
+       ORDER BY d.id, m.first`,
+      [clientId, zoneIds, from.toISOString(), to.toISOString()],
+    );
+  }
+
 }

@@ -25,7 +25,7 @@ describe('API keys and client scope', () => {
   });
 
   it('answers 403 for a role that may not read the catalog', async () => {
-    const device = await sut.keyFor('device', 'alpha');
+    const device = await sut.keyFor('device', 'alpha', 'alpha-hq');
     const res = await request(sut.http).get('/api/v1/sites').set('Authorization', `Bearer ${device}`).expect(403);
     expect(res.body).toMatchObject({ status: 403, detail: expect.stringContaining('device') });
   });

@@ -1,12 +1,49 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURE_CONTRACTS, pollUntil } from '../support/test-app';
 
 const DEMO = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'demo.js');
+
+/**
+ * A site open around the clock in the time zone where the demo's replay (from 23 hours ago) starts at
+ * 07:00, so the morning rush comes whatever the day and hour the test runs: six restrooms with a QR
+ * code and soap and paper sensors, for tasks and incidents to arrive within minutes.
+ */
+function alwaysOpenContract(now: Date): string {
+  const replayStartUtcHour = new Date(now.getTime() - 23 * 3_600_000).getUTCHours();
+  const offset = ((7 - replayStartUtcHour + 24 + 10) % 24) - 10; // -10 … +13
+  // IANA's Etc zones count the other way: Etc/GMT-5 is UTC+5.
+  const timeZone = offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+  const restrooms = Array.from({ length: 6 }, (_, i) => [
+    `      - key: wc-${i + 1}`,
+    `        name: Restroom ${i + 1}`,
+    `        type: restroom`,
+    `        touchpoints: [{ key: always-wc-${i + 1}-qr, kind: qr }]`,
+    `        devices:`,
+    `          - { key: wc-${i + 1}-soap, signals: [soap_level], interval: 5m }`,
+    `          - { key: wc-${i + 1}-paper, signals: [paper_level], interval: 5m }`,
+  ]);
+  return [
+    'client: { key: always, name: Always Open Ltd }',
+    'contract: { key: always-fm, name: Always FM, provider: Night and Day FM, starts: 2026-01-01 }',
+    'sites:',
+    '  - key: always-open',
+    '    name: Always Open',
+    '    city: Anywhere',
+    '    country: SE',
+    `    timeZone: ${timeZone}`,
+    '    language: en',
+    '    serviceHours: { mon-sun: "00:00-24:00" }',
+    '    cleaning: { restroom: { scheduled: { every: 4h, grace: 30m } } }',
+    '    zones:',
+    ...restrooms.flat(),
+    '',
+  ].join('\n');
+}
 
 /** Holds a port as another program would; undefined when something else holds it already (busy either way). */
 async function hold(port: number): Promise<Server | undefined> {
@@ -20,6 +57,7 @@ async function hold(port: number): Promise<Server | undefined> {
 describe('npm run demo on a machine where 3000 and 1883 are taken', () => {
   const held: Server[] = [];
   let dataDir: string;
+  let contractsDir: string;
 
   beforeAll(async () => {
     for (const port of [3000, 1883]) {
@@ -27,6 +65,10 @@ describe('npm run demo on a machine where 3000 and 1883 are taken', () => {
       if (server) held.push(server);
     }
     dataDir = mkdtempSync(join(tmpdir(), 'xla-demo-'));
+    contractsDir = join(dataDir, 'contracts');
+    mkdirSync(contractsDir);
+    cpSync(FIXTURE_CONTRACTS, contractsDir, { recursive: true });
+    writeFileSync(join(contractsDir, 'always-open.yaml'), alwaysOpenContract(new Date()));
   });
   afterAll(async () => {
     await Promise.all(held.map((s) => new Promise((resolve) => s.close(resolve))));
@@ -34,7 +76,7 @@ describe('npm run demo on a machine where 3000 and 1883 are taken', () => {
   });
 
   it('comes up on other ports, says so, and prints where to go with the key in use', async () => {
-    const env = { PATH: process.env.PATH, DATA_DIR: dataDir, CONTRACTS_DIR: FIXTURE_CONTRACTS };
+    const env = { PATH: process.env.PATH, DATA_DIR: dataDir, CONTRACTS_DIR: contractsDir };
     const demo = spawn(process.execPath, [DEMO], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     demo.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -62,9 +104,26 @@ describe('npm run demo on a machine where 3000 and 1883 are taken', () => {
       expect(qrPath).toBeDefined();
       expect(landing).toContain(`href="${qrPath}"`);
       expect((await fetch(`http://127.0.0.1:${httpPort}${qrPath}`)).status).toBe(200);
+
+      // The simulated building keeps the service busy: cleaning tasks, and incidents from sensors and occupants' reports.
+      const api = async (path: string) => {
+        const res = await fetch(`http://127.0.0.1:${httpPort}${path}`, { headers: { Authorization: `Bearer ${key}` } });
+        return res.ok ? ((await res.json()) as { items: Array<Record<string, unknown>> }).items : [];
+      };
+      const from = new Date(Date.now() - 2 * 86_400_000).toISOString();
+      const tasks = await pollUntil(async () => {
+        const items = await api(`/api/v1/tasks?site=always-open&from=${from}&to=${new Date().toISOString()}`);
+        return items.length > 0 && items;
+      }, 180_000, 2_000);
+      expect(tasks[0]).toMatchObject({ zone: expect.stringMatching(/^always-open\.wc-\d$/) });
+      const incidents = await pollUntil(async () => {
+        const items = await api('/api/v1/incidents?site=always-open');
+        return items.length > 0 && items;
+      }, 180_000, 2_000);
+      expect(incidents[0]).toMatchObject({ zone: expect.stringMatching(/^always-open\.wc-\d$/), origin: expect.stringMatching(/^(sensor|report)$/) });
     } finally {
       demo.kill('SIGINT');
       await exited;
     }
-  }, 120_000);
+  }, 480_000);
 });

@@ -87,7 +87,7 @@ describe(DeviceCredentialsService.name, () => {
 
   it('answers 403 to roles that may not issue credentials, and 400 to a bad body', async () => {
     for (const role of ['client_viewer', 'account_manager', 'device'] as const) {
-      await issue('alpha-hq.alpha-1f-soap', await app.keyFor(role, 'alpha'), { rotate: true }).expect(403);
+      await issue('alpha-hq.alpha-1f-soap', await app.keyFor(role, 'alpha', role === 'device' ? 'alpha-hq' : undefined), { rotate: true }).expect(403);
     }
     await issue('alpha-hq.alpha-1f-soap', admin, { rotate: 'yes' }).expect(400);
     await issue('alpha-hq.alpha-1f-soap', admin, { rotate: true, extra: 1 }).expect(400);

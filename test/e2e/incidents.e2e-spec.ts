@@ -1,6 +1,9 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import request from 'supertest';
+import { DEVICE_OFFLINE_JOB, DeviceOfflineService } from '../../src/operations/device-offline.service';
+import { Clock } from '../../src/platform/clock';
 import { MqttService } from '../../src/platform/mqtt/mqtt.service';
 import { pollUntil, startTestApp, type TestApp } from '../support/test-app';
 
@@ -116,5 +119,112 @@ describe('Incidents', () => {
     } finally {
       await handheld.endAsync();
     }
+  });
+
+  it('keeps device_offline off the QR page and its API: only the system opens those', async () => {
+    await report('device_offline').expect(400);
+    const page = await request(sut.http).get(`/r/${restroomToken}/report`).expect(200);
+    expect(page.text).toContain('value="leak"');
+    expect(page.text).not.toContain('device_offline');
+  });
+
+  describe('device offline', () => {
+    const HOUR = 3_600_000;
+    const MIN = 60_000;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    let kiosk: MqttClient;
+    let job: DeviceOfflineService;
+    let now: number;
+
+    beforeEach(async () => {
+      // The tests drive the job's minutes and the clock themselves.
+      const registry = sut.app.get(SchedulerRegistry);
+      if (registry.doesExist('interval', DEVICE_OFFLINE_JOB)) registry.deleteInterval(DEVICE_OFFLINE_JOB);
+      job = sut.app.get(DeviceOfflineService);
+      jest.spyOn(sut.app.get(Clock), 'now').mockImplementation(() => new Date(now));
+      kiosk = await mqtt.connectAsync(sut.app.get(MqttService).brokerUrl, { clientId: `kiosk-${randomUUID()}`, protocolVersion: 4 });
+    });
+    afterEach(async () => {
+      jest.restoreAllMocks();
+      await kiosk.endAsync();
+    });
+
+    /** The entrance kiosk (interval 1 h) reports its battery at the clock's time; ingest records when it was heard. */
+    const kioskHeard = async () => {
+      const at = now;
+      await kiosk.publishAsync(`${sut.config.mqttTopicPrefix}/alpha-branch/entrance/alpha-branch-kiosk-1/battery`, JSON.stringify({ value: 80, ts: at }), { qos: 1 });
+      await pollUntil(async () => {
+        const [row] = await sut.dataSource.query<Array<{ seen: Date }>>(
+          `SELECT h.last_seen_at AS seen FROM device_health h JOIN devices d ON d.id = h.device_id WHERE d.key = 'alpha-branch-kiosk-1'`,
+        );
+        return row?.seen.getTime() === at;
+      });
+    };
+    const runAt = async (ms: number) => {
+      now = ms;
+      await expect(job.tick()).resolves.toBe(true);
+    };
+    const entrance = async (query: Record<string, string> = {}) => (await incidents(query)).filter((i) => i.zone === 'alpha-branch.entrance' && i.category === 'device_offline');
+
+    it('opens one incident when a device goes silent for three intervals, and resolves it when it is heard again', async () => {
+      const t0 = Math.floor(Date.now() / 1000) * 1000;
+      now = t0;
+      await kioskHeard();
+      // Silent for exactly three intervals is still online.
+      await runAt(t0 + 3 * HOUR);
+      expect(await entrance()).toEqual([]);
+
+      await runAt(t0 + 3 * HOUR + MIN);
+      const [opened, ...more] = await entrance();
+      expect(more).toEqual([]);
+      expect(opened).toMatchObject({
+        category: 'device_offline',
+        priority: 'medium',
+        origin: 'sensor',
+        status: 'open',
+        reports: 0,
+        openedAt: iso(t0 + 3 * HOUR),
+        acknowledgedAt: null,
+        resolvedAt: null,
+        resolvedBy: null,
+        resolution: null,
+        targets: { respondS: 3600, resolveS: 8 * 3600 },
+      });
+      // The next minute: still the one incident.
+      await runAt(t0 + 3 * HOUR + 2 * MIN);
+      expect((await entrance()).map((i) => [i.id, i.status])).toEqual([[opened.id, 'open']]);
+
+      now = t0 + 3 * HOUR + 5 * MIN;
+      await kioskHeard();
+      await runAt(t0 + 3 * HOUR + 6 * MIN);
+      expect(await entrance()).toEqual([
+        expect.objectContaining({ id: opened.id, status: 'resolved', resolution: 'auto', resolvedBy: 'sensor:device_health', resolvedAt: iso(t0 + 3 * HOUR + 5 * MIN) }),
+      ]);
+    });
+
+    it('opens nothing for a retired device, nor in a zone whose contract has ended', async () => {
+      // A day on: after whatever minutes the job ran before.
+      const t0 = Math.floor(Date.now() / 1000) * 1000 + 24 * HOUR;
+      now = t0;
+      await kioskHeard();
+      try {
+        await sut.dataSource.query(`UPDATE devices SET retired_at = now() WHERE key = 'alpha-branch-kiosk-1'`);
+        await runAt(t0 + 4 * HOUR);
+        expect(await entrance({ status: 'open' })).toEqual([]);
+
+        await sut.dataSource.query(`UPDATE devices SET retired_at = NULL WHERE key = 'alpha-branch-kiosk-1'`);
+        await sut.dataSource.query(`UPDATE contracts SET ends_on = '2026-06-30' WHERE key = 'alpha-fm'`);
+        await runAt(t0 + 4 * HOUR + MIN);
+        expect(await entrance({ status: 'open' })).toEqual([]);
+
+        // The same silence under a running contract opens one.
+        await sut.dataSource.query(`UPDATE contracts SET ends_on = NULL WHERE key = 'alpha-fm'`);
+        await runAt(t0 + 4 * HOUR + 2 * MIN);
+        expect(await entrance({ status: 'open' })).toEqual([expect.objectContaining({ openedAt: iso(t0 + 3 * HOUR) })]);
+      } finally {
+        await sut.dataSource.query(`UPDATE devices SET retired_at = NULL WHERE key = 'alpha-branch-kiosk-1'`);
+        await sut.dataSource.query(`UPDATE contracts SET ends_on = NULL WHERE key = 'alpha-fm'`);
+      }
+    });
   });
 });

@@ -11,6 +11,8 @@ import { DeviceCredentialsService } from '../../src/auth/device-credentials.serv
 import { EmbeddedBroker } from '../../src/platform/mqtt/embedded-broker';
 import { serviceEventFields } from '../../src/operations/service-event';
 import { MqttService } from '../../src/platform/mqtt/mqtt.service';
+import { SlaFactsService } from '../../src/operations/sla-facts.service';
+import { RollupsService } from '../../src/scoring/rollups.service';
 import { generatedContract, generatedContractYaml } from '../../src/simulator/generated-contract';
 import { EVENT_SIGNALS } from '../../src/simulator/site-model';
 import { FIXTURE_CONTRACTS, pollUntil, startTestApp, type TestApp } from '../support/test-app';
@@ -254,6 +256,45 @@ describe('npm run simulate against the service (MQTT_AUTH=on, a connection per d
     expect(tasks.every((t) => t.origin === 'usage')).toBe(true);
     expect(tasks.filter((t) => t.status === 'done' || t.status === 'late').length).toBeGreaterThan(tasks.length / 2);
   });
+
+  it('has occupants report problems through the QR API now and then: the service stores each report and incidents appear', async () => {
+    // Six days in eight seconds: at least four working days of a generated office.
+    const start = new Date(Date.now() - 6 * 86_400_000);
+    const since = new Date();
+    const run = await simulate([
+      ...['--mqtt-url', deviceUrl, '--contracts', simulatedContracts, '--prefix', sut.config.mqttTopicPrefix, '--rate', '300', '--seed', '6'],
+      ...['--api-url', apiUrl, '--api-key', await sut.keyFor('admin'), '--speed', String((6 * 86_400) / 8), '--start', start.toISOString(), '--duration', '8'],
+    ]);
+    expect(run).toMatchObject({ code: 0 });
+    const summary = JSON.parse(run.stdout.trim().split('\n').pop()!);
+    expect(summary).toMatchObject({ failed: 0, sites: 1 });
+    // Not MQTT messages: counted apart.
+    expect(total(summary.perSignal) + total(summary.perEvent)).toBe(summary.published);
+    expect(total(summary.perReport)).toBeGreaterThan(0);
+
+    const reports = await sut.dataSource.query<Array<{ category: string; incidentId: string | null }>>(
+      `SELECT r.category, r.incident_id AS "incidentId" FROM incident_reports r JOIN sites s ON s.id = r.site_id WHERE s.key = $1 AND r.reported_at >= $2`,
+      [planned.key, since],
+    );
+    const stored: Record<string, number> = {};
+    for (const r of reports) stored[r.category] = (stored[r.category] ?? 0) + 1;
+    expect(stored).toEqual(summary.perReport);
+    // Each report joined an incident of its zone, which the incidents API lists.
+    const linked = await pollUntil(async () => {
+      const rows = await sut.dataSource.query<Array<{ incidentId: string | null }>>(
+        `SELECT r.incident_id AS "incidentId" FROM incident_reports r JOIN sites s ON s.id = r.site_id WHERE s.key = $1 AND r.reported_at >= $2`,
+        [planned.key, since],
+      );
+      return rows.every((r) => r.incidentId !== null) && new Set(rows.map((r) => r.incidentId!));
+    });
+    const { body } = await request(sut.http).get('/api/v1/incidents').query({ site: planned.key, limit: 500 }).set('Authorization', `Bearer ${await sut.keyFor('admin')}`).expect(200);
+    const listed = body.items as Array<{ id: string; origin: string; zone: string; reports: number }>;
+    expect(listed.length).toBeGreaterThan(0);
+    for (const id of linked) expect(listed.find((i) => i.id === id)).toMatchObject({ zone: expect.stringMatching(new RegExp(`^${planned.key}\\.`)), reports: expect.any(Number) });
+    // Six days of SLA facts and rollups to recompute: done here, not while the service shuts down.
+    await sut.app.get(SlaFactsService).catchUp();
+    await sut.app.get(RollupsService).catchUp();
+  }, 240_000);
 });
 
 function total(counts: Record<string, number>): number {

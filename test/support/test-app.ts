@@ -17,7 +17,8 @@ export interface TestApp {
   config: AppConfig;
   http: ReturnType<NestFastifyApplication['getHttpServer']>;
   dataSource: DataSource;
-  keyFor(role: Role, clientKey?: string): Promise<string>;
+  /** A new API key; a device key (a handheld) needs its site too. */
+  keyFor(role: Role, clientKey?: string, siteKey?: string): Promise<string>;
   /** The QR/kiosk token of a touchpoint, by its key. */
   tokenOf(touchpointKey: string): Promise<string>;
   /** Stops the app but keeps its database and data folder, for restart tests. */
@@ -101,7 +102,7 @@ export async function startTestApp(options: { storage?: Storage; env?: Record<st
     config,
     http: app.getHttpServer(),
     dataSource,
-    keyFor: async (role, clientKey) => (await app.get(ApiKeysService).create({ role, clientKey })).key,
+    keyFor: async (role, clientKey, siteKey) => (await app.get(ApiKeysService).create({ role, clientKey, siteKey })).key,
     tokenOf: async (touchpointKey) => {
       const [row] = await dataSource.query<Array<{ token: string }>>('SELECT token FROM touchpoints WHERE key = $1', [touchpointKey]);
       return row.token;

@@ -24,7 +24,7 @@ export class LandingController {
 
   /** One QR page and one kiosk page of the contracts: a token is what a poster prints, and the demo's are no secret. */
   private async demoPages(): Promise<DemoPage[]> {
-    const { items } = await this.catalog.list('touchpoints', { role: 'admin', clientId: null, keyId: null }, { page: 1, limit: 200 });
+    const { items } = await this.catalog.list('touchpoints', { role: 'admin', clientId: null, siteId: null, keyId: null }, { page: 1, limit: 200 });
     const pages: DemoPage[] = [];
     for (const kind of ['qr', 'kiosk'] as const) {
       const touchpoint = items.find((t) => t.kind === kind);

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ADVISORY_LOCKS } from './advisory-locks';
@@ -22,16 +22,36 @@ export const tickOf = (at: Date, everyMs: number): Date => new Date(Math.floor(a
  * in leader_job_runs (one row per job, its last tick); the lock keeps two ticks of a job from overlapping.
  */
 @Injectable()
-export class LeaderJobs {
-  /** Jobs running in this process: the advisory lock covers the other instances, and the embedded database has none. */
-  private readonly running = new Set<string>();
+export class LeaderJobs implements BeforeApplicationShutdown {
+  /** Jobs running in this process, and their runs: the advisory lock covers the other instances, and the embedded database has none. */
+  private readonly running = new Map<string, Promise<unknown>>();
+  private stoppingNow = false;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * The process is shutting down: no run starts any more, and a long run (a catch-up over many
+   * zone-days) stops at its next step, leaving the rest marked for the next leader.
+   */
+  get stopping(): boolean {
+    return this.stoppingNow;
+  }
+
+  /** Waits for the runs in progress (which stop at their next step), while the database is still there. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stoppingNow = true;
+    await Promise.allSettled([...this.running.values()]);
+  }
+
   /** Runs fn if this instance leads `job` for `tick` (the time the run was due); whether it ran. A failed run is not retried before the next tick. */
-  async runAsLeader(job: string, tick: Date, fn: () => Promise<unknown>): Promise<boolean> {
-    if (this.running.has(job)) return false;
-    this.running.add(job);
+  runAsLeader(job: string, tick: Date, fn: () => Promise<unknown>): Promise<boolean> {
+    if (this.running.has(job) || this.stoppingNow) return Promise.resolve(false);
+    const run = this.lead(job, tick, fn);
+    this.running.set(job, run);
+    return run;
+  }
+
+  private async lead(job: string, tick: Date, fn: () => Promise<unknown>): Promise<boolean> {
     try {
       const led = await withSessionLock(this.dataSource, { lockClass: ADVISORY_LOCKS.leaderJob, name: job, wait: false }, async () => {
         const [{ n }] = await this.dataSource.query<[{ n: number }]>(CLAIM_TICK, [job, tick]);

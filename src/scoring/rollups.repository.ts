@@ -1,0 +1,295 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
+import { countsOfRow, EXCLUSION_REASONS, RATING_COLUMNS, SLA_COLUMNS, SLA_EXTRA_COLUMNS, SLA_REAL_COLUMNS, type RollupCounts, type RollupRow } from './rollup-columns';
+
+/** A zone-day whose facts changed, with the generation of its mark (bigint, as text). */
+export interface DirtyDay {
+  clientId: string;
+  zoneId: string;
+  localDate: string;
+  generation: string;
+}
+
+/** Sites to rebuild, optionally only some local dates (inclusive, YYYY-MM-DD). */
+export interface SiteScope {
+  sites: ReadonlyArray<{ clientId: string; siteId: string }>;
+  from?: string;
+  to?: string;
+}
+
+export interface RecomputeStats {
+  /** Ratings read from the raw rows, excluded ones included. */
+  ratings: number;
+  zoneHours: number;
+  ratingDays: number;
+  slaDays: number;
+}
+
+export interface ZoneDayCounts extends RollupCounts {
+  zoneId: string;
+  localDate: string;
+}
+
+export interface ZoneHourCounts extends RollupCounts {
+  zoneId: string;
+  hour: Date;
+}
+
+/**
+ * How a recomputation finds its rows: `t` is a CTE of targets, and the fragments join raw and
+ * rollup rows to it. Zone-days for the incremental job, sites (and a date range) for a rebuild.
+ */
+interface Targets {
+  with: string;
+  params: unknown[];
+  /** Join of raw ratings r (and sla_facts_hourly f) to t: by key and a time range the index can use. */
+  ratings: string;
+  sla: string;
+  /** Whether a local date (an SQL expression) belongs to the target. */
+  date(expr: string): string;
+  /** Join of rollup rows h to t; `hourly` adds the hour range the primary key can use. */
+  rollup(hourly: boolean): string;
+}
+
+/** Local midnight of a date can fall in a DST gap; raw rows are pre-filtered this much wider, then by their exact local date. */
+const SLACK = `interval '3 hours'`;
+
+/** The start of the site's local hour of an instant (the UTC hour except at half-hour offsets), and its local date. */
+const bucketOf = (at: string, timeZone: string) => `
+  CROSS JOIN LATERAL (SELECT ${at} AT TIME ZONE ${timeZone} AS lt) AS l
+  CROSS JOIN LATERAL (SELECT ${at} - (l.lt - date_trunc('hour', l.lt)) AS hour, l.lt::date AS local_date) AS b`;
+
+/** Merges a jsonb array of {reason: n} maps into one map (an empty one when there are none). */
+const mergedReasons = (maps: string) => `COALESCE((
+  SELECT jsonb_object_agg(e.key, e.n) FROM (
+    SELECT e.key, sum(e.value::int)::int AS n FROM jsonb_array_elements(${maps}) AS m(map) CROSS JOIN LATERAL jsonb_each_text(m.map) AS e
+    GROUP BY e.key) AS e), '{}'::jsonb)`;
+
+const EXCLUDED_COLUMNS = EXCLUSION_REASONS.map((reason) => `excluded_${reason}`);
+const RATING_SUM_COLUMNS = [...RATING_COLUMNS.map(([, column]) => column), 'happy_thirds', ...EXCLUDED_COLUMNS];
+const SLA_ALL_COLUMNS = [...SLA_COLUMNS.map(([, column]) => column), ...SLA_EXTRA_COLUMNS];
+/** Sums of the rating columns of rollup rows h, and their reason maps as a jsonb array `maps`. */
+const RATING_SUMS = `${RATING_SUM_COLUMNS.map((c) => `sum(h.${c})::bigint AS ${c}`).join(', ')},
+  jsonb_agg(h.negative_reasons) FILTER (WHERE h.negative_reasons <> '{}'::jsonb) AS maps`;
+/** Sums of the SLA columns of rows f; minutes are float4 in the hourly rows, summed exactly in double precision. */
+const slaSums = (f: string) => SLA_ALL_COLUMNS.map((c) => (SLA_REAL_COLUMNS.has(c) ? `sum(${f}.${c}::float8) AS ${c}` : `sum(${f}.${c})::bigint AS ${c}`)).join(', ');
+
+/**
+ * The scoring rollups. Raw SQL over the input modules' fact tables, read-only (the one dependency
+ * exception of ARCHITECTURE.md): set-based INSERT … SELECT … GROUP BY is where a rebuild's speed is.
+ * Every recomputation replaces its rows from the facts, so it equals a rebuild.
+ */
+@Injectable()
+export class RollupsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The oldest marked zone-days. */
+  async dirtyDays(limit: number): Promise<DirtyDay[]> {
+    return this.dataSource.query(
+      `SELECT client_id AS "clientId", zone_id AS "zoneId", to_char(local_date, 'YYYY-MM-DD') AS "localDate", generation::text AS generation
+       FROM scoring_dirty_days ORDER BY generation LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** The marked zone-days of sites (a rebuild forgets them once it has recomputed them). */
+  async dirtyDaysOf(scope: SiteScope): Promise<DirtyDay[]> {
+    const params: unknown[] = [scope.sites.map((s) => s.clientId), scope.sites.map((s) => s.siteId)];
+    const range = [scope.from ? `AND d.local_date >= $${params.push(scope.from)}::date` : '', scope.to ? `AND d.local_date <= $${params.push(scope.to)}::date` : ''].join(' ');
+    return this.dataSource.query(
+      `SELECT d.client_id AS "clientId", d.zone_id AS "zoneId", to_char(d.local_date, 'YYYY-MM-DD') AS "localDate", d.generation::text AS generation
+       FROM scoring_dirty_days d JOIN unnest($1::uuid[], $2::uuid[]) AS c(client_id, site_id) ON d.client_id = c.client_id AND d.site_id = c.site_id ${range}`,
+      params,
+    );
+  }
+
+  /** Recomputes marked zone-days from the facts and forgets their marks, unless marked again meanwhile; one transaction. */
+  async recomputeDays(days: readonly DirtyDay[]): Promise<RecomputeStats> {
+    return this.dataSource.transaction(async (tx) => {
+      await writerLock(tx);
+      const stats = await this.recompute(tx, dayTargets(days));
+      await this.forget(tx, days);
+      return stats;
+    });
+  }
+
+  /** Recomputes every rollup row of these sites (in the date range) from the facts; forgets the given marks. One transaction. */
+  async rebuildSites(scope: SiteScope, marks: readonly DirtyDay[]): Promise<RecomputeStats> {
+    return this.dataSource.transaction(async (tx) => {
+      await writerLock(tx);
+      const stats = await this.recompute(tx, siteTargets(scope));
+      await this.forget(tx, marks);
+      return stats;
+    });
+  }
+
+  /** Sites to rebuild: a contract's (retired ones too: their history counts), or every site. */
+  async sitesOf(contractKey?: string): Promise<Array<{ clientId: string; siteId: string; key: string }> | undefined> {
+    if (contractKey) {
+      const [contract] = await this.dataSource.query<Array<{ id: string }>>(`SELECT id FROM contracts WHERE key = $1`, [contractKey]);
+      if (!contract) return undefined;
+      return this.dataSource.query(`SELECT client_id AS "clientId", id AS "siteId", key FROM sites WHERE contract_id = $1 ORDER BY key`, [contract.id]);
+    }
+    return this.dataSource.query(`SELECT client_id AS "clientId", id AS "siteId", key FROM sites ORDER BY client_id, key`);
+  }
+
+  /** Zones' counts summed over a set of local dates (each zone's own site dates): one row per zone, from the daily rows. */
+  async dailyTotals(clientId: string, zoneIds: readonly string[], dates: readonly string[]): Promise<Map<string, RollupCounts>> {
+    const rows = await this.dailyQuery(clientId, zoneIds, dates, false);
+    return new Map(rows.map((row) => [row.zone_id as string, countsOfRow(row)]));
+  }
+
+  /** Zones' daily counts over a set of local dates, by zone and date (days without any row left out). */
+  async daily(clientId: string, zoneIds: readonly string[], dates: readonly string[]): Promise<ZoneDayCounts[]> {
+    const rows = await this.dailyQuery(clientId, zoneIds, dates, true);
+    return rows.map((row) => ({ zoneId: row.zone_id as string, localDate: row.local_date as string, ...countsOfRow(row) }));
+  }
+
+  /**
+   * Zones' hourly counts in [from, to), for burn-rate lookbacks: ratings by the site's local hour,
+   * SLA facts by UTC hour (the same instants except at half-hour offsets, where they are two rows).
+   */
+  async hourly(clientId: string, zoneIds: readonly string[], from: Date, to: Date): Promise<ZoneHourCounts[]> {
+    const params = [clientId, zoneIds, from.toISOString(), to.toISOString()];
+    const rows = await this.dataSource.query<RollupRow[]>(
+      `WITH r AS (
+         SELECT h.zone_id, h.hour, ${RATING_SUMS} FROM rating_rollup_hourly h
+         WHERE h.client_id = $1 AND h.zone_id = ANY($2::uuid[]) AND h.hour >= $3 AND h.hour < $4 GROUP BY h.zone_id, h.hour),
+       s AS (
+         SELECT f.zone_id, f.hour, ${slaSums('f')} FROM sla_facts_hourly f
+         WHERE f.client_id = $1 AND f.zone_id = ANY($2::uuid[]) AND f.hour >= $3 AND f.hour < $4 GROUP BY f.zone_id, f.hour)
+       SELECT COALESCE(r.zone_id, s.zone_id) AS zone_id, COALESCE(r.hour, s.hour) AS hour,
+              ${RATING_SUM_COLUMNS.map((c) => `r.${c}`).join(', ')}, ${mergedReasons('r.maps')} AS negative_reasons, ${SLA_ALL_COLUMNS.map((c) => `s.${c}`).join(', ')}
+       FROM r FULL JOIN s ON s.zone_id = r.zone_id AND s.hour = r.hour
+       ORDER BY 2, 1`,
+      params,
+    );
+    return rows.map((row) => ({ zoneId: row.zone_id as string, hour: new Date(row.hour as string), ...countsOfRow(row) }));
+  }
+
+  /** Daily rows of both families, summed per zone (and per date when `byDate`). */
+  private dailyQuery(clientId: string, zoneIds: readonly string[], dates: readonly string[], byDate: boolean): Promise<RollupRow[]> {
+    const keys = byDate ? 'h.zone_id, h.local_date' : 'h.zone_id';
+    const on = byDate ? 's.zone_id = r.zone_id AND s.local_date = r.local_date' : 's.zone_id = r.zone_id';
+    const scope = `h.client_id = $1 AND h.zone_id = ANY($2::uuid[]) AND h.local_date = ANY($3::date[])`;
+    return this.dataSource.query<RollupRow[]>(
+      `WITH r AS (SELECT ${keys}, ${RATING_SUMS} FROM rating_rollup_daily h WHERE ${scope} GROUP BY ${keys}),
+       s AS (SELECT ${keys}, ${slaSums('h')} FROM sla_rollup_daily h WHERE ${scope} GROUP BY ${keys})
+       SELECT COALESCE(r.zone_id, s.zone_id) AS zone_id${byDate ? `, to_char(COALESCE(r.local_date, s.local_date), 'YYYY-MM-DD') AS local_date` : ''},
+              ${RATING_SUM_COLUMNS.map((c) => `r.${c}`).join(', ')}, ${mergedReasons('r.maps')} AS negative_reasons, ${SLA_ALL_COLUMNS.map((c) => `s.${c}`).join(', ')}
+       FROM r FULL JOIN s ON ${on}
+       ORDER BY 1${byDate ? ', 2' : ''}`,
+      [clientId, zoneIds, dates],
+    );
+  }
+
+  /** Replaces the rollup rows of the targets with ones computed from the facts: ratings by local hour, then by day; SLA facts by day. */
+  private async recompute(tx: EntityManager, t: Targets): Promise<RecomputeStats> {
+    await tx.query(`${t.with} DELETE FROM rating_rollup_hourly h USING t WHERE ${t.rollup(true)}`, t.params);
+    const [hours] = await tx.query<Array<{ rows: string; ratings: string | null }>>(
+      `${t.with}, ins AS (
+         INSERT INTO rating_rollup_hourly (client_id, zone_id, hour, site_id, local_date, ${RATING_SUM_COLUMNS.join(', ')}, negative_reasons)
+         SELECT g.client_id, g.zone_id, g.hour, g.site_id, g.local_date, ${RATING_SUM_COLUMNS.map((c) => `g.${c}`).join(', ')}, ${reasonsOfLists('g.lists')}
+         FROM (
+           SELECT r.client_id, r.zone_id, b.hour, r.site_id, b.local_date,
+             count(*) FILTER (WHERE r.excluded_reason IS NULL) AS rated,
+             count(*) FILTER (WHERE r.excluded_reason IS NULL AND r.polarity = 'positive') AS positive,
+             count(*) FILTER (WHERE r.excluded_reason IS NULL AND r.polarity = 'neutral') AS neutral,
+             count(*) FILTER (WHERE r.excluded_reason IS NULL AND r.polarity = 'negative') AS negative,
+             COALESCE(sum(${HAPPY_THIRDS}) FILTER (WHERE r.excluded_reason IS NULL), 0) AS happy_thirds,
+             ${EXCLUSION_REASONS.map((reason) => `count(*) FILTER (WHERE r.excluded_reason = '${reason}') AS excluded_${reason}`).join(', ')},
+             jsonb_agg(r.reasons) FILTER (WHERE r.excluded_reason IS NULL AND r.polarity = 'negative' AND jsonb_typeof(r.reasons) = 'array' AND r.reasons <> '[]'::jsonb) AS lists
+           FROM t JOIN ratings r ON ${t.ratings} JOIN touchpoints tp ON tp.id = r.touchpoint_id ${bucketOf('r.rated_at', 't.time_zone')}
+           WHERE ${t.date('b.local_date')}
+           GROUP BY r.client_id, r.zone_id, r.site_id, b.hour, b.local_date) AS g
+         RETURNING rated + ${EXCLUDED_COLUMNS.join(' + ')} AS ratings)
+       SELECT count(*) AS rows, sum(ratings) AS ratings FROM ins`,
+      t.params,
+    );
+    await tx.query(`${t.with} DELETE FROM rating_rollup_daily h USING t WHERE ${t.rollup(false)}`, t.params);
+    const [days] = await tx.query<Array<{ rows: string }>>(
+      `${t.with}, ins AS (
+         INSERT INTO rating_rollup_daily (client_id, zone_id, local_date, site_id, ${RATING_SUM_COLUMNS.join(', ')}, negative_reasons)
+         SELECT g.client_id, g.zone_id, g.local_date, g.site_id, ${RATING_SUM_COLUMNS.map((c) => `g.${c}`).join(', ')}, ${mergedReasons('g.maps')}
+         FROM (SELECT h.client_id, h.zone_id, h.local_date, h.site_id, ${RATING_SUMS}
+               FROM t JOIN rating_rollup_hourly h ON ${t.rollup(true)} GROUP BY h.client_id, h.zone_id, h.local_date, h.site_id) AS g
+         RETURNING 1)
+       SELECT count(*) AS rows FROM ins`,
+      t.params,
+    );
+    await tx.query(`${t.with} DELETE FROM sla_rollup_daily h USING t WHERE ${t.rollup(false)}`, t.params);
+    const [slaDays] = await tx.query<Array<{ rows: string }>>(
+      `${t.with}, ins AS (
+         INSERT INTO sla_rollup_daily (client_id, zone_id, local_date, site_id, ${SLA_ALL_COLUMNS.join(', ')})
+         SELECT f.client_id, f.zone_id, b.local_date, f.site_id, ${slaSums('f')}
+         FROM t JOIN sla_facts_hourly f ON ${t.sla} CROSS JOIN LATERAL (SELECT (f.hour AT TIME ZONE t.time_zone)::date AS local_date) AS b
+         WHERE ${t.date('b.local_date')}
+         GROUP BY f.client_id, f.zone_id, b.local_date, f.site_id
+         RETURNING 1)
+       SELECT count(*) AS rows FROM ins`,
+      t.params,
+    );
+    return { ratings: Number(hours.ratings ?? 0), zoneHours: Number(hours.rows), ratingDays: Number(days.rows), slaDays: Number(slaDays.rows) };
+  }
+
+  /** Forgets marks, except those marked again since they were read (a newer generation). */
+  private async forget(tx: EntityManager, marks: readonly DirtyDay[]): Promise<void> {
+    if (!marks.length) return;
+    await tx.query(
+      `DELETE FROM scoring_dirty_days d USING unnest($1::uuid[], $2::uuid[], $3::date[], $4::bigint[]) AS m(client_id, zone_id, local_date, generation)
+       WHERE d.client_id = m.client_id AND d.zone_id = m.zone_id AND d.local_date = m.local_date AND d.generation <= m.generation`,
+      [marks.map((m) => m.clientId), marks.map((m) => m.zoneId), marks.map((m) => m.localDate), marks.map((m) => m.generation)],
+    );
+  }
+}
+
+/** One rollup writer at a time (job, rebuild, a test's catch-up): two replacing the same rows would both insert them. */
+const writerLock = (tx: EntityManager) => tx.query(`SELECT pg_advisory_xact_lock($1, hashtext('scoring:rollups:write'))`, [ADVISORY_LOCKS.leaderJob]);
+
+/** A rating's happy-index weight in thirds of a point (as happyWeight in indicators.ts, times 3: exact for smiley4). */
+const HAPPY_THIRDS = `CASE tp.scale WHEN 'smiley4' THEN (r.score - 1) * 100 WHEN 'smiley5' THEN (r.score - 1) * 75 ELSE r.score * 30 END`;
+
+/** Negative ratings per reason from a jsonb array of the ratings' reason lists; a reason named twice in one rating counts once. */
+const reasonsOfLists = (lists: string) => `COALESCE((
+  SELECT jsonb_object_agg(e.reason, e.n) FROM (
+    SELECT x.reason, count(DISTINCT l.i)::int AS n FROM jsonb_array_elements(${lists}) WITH ORDINALITY AS l(list, i)
+    CROSS JOIN LATERAL jsonb_array_elements_text(l.list) AS x(reason) GROUP BY x.reason) AS e), '{}'::jsonb)`;
+
+/** Targets of the incremental job: marked zone-days, each with its local day as instants. */
+function dayTargets(days: readonly DirtyDay[]): Targets {
+  return {
+    with: `WITH t AS (
+      SELECT d.client_id, d.zone_id, d.local_date, z.site_id, s.time_zone,
+             (d.local_date::timestamp AT TIME ZONE s.time_zone) - ${SLACK} AS lo, ((d.local_date + 1)::timestamp AT TIME ZONE s.time_zone) + ${SLACK} AS hi
+      FROM unnest($1::uuid[], $2::uuid[], $3::date[]) AS d(client_id, zone_id, local_date)
+      JOIN zones z ON z.client_id = d.client_id AND z.id = d.zone_id JOIN sites s ON s.id = z.site_id)`,
+    params: [days.map((d) => d.clientId), days.map((d) => d.zoneId), days.map((d) => d.localDate)],
+    ratings: 'r.client_id = t.client_id AND r.site_id = t.site_id AND r.zone_id = t.zone_id AND r.rated_at >= t.lo AND r.rated_at < t.hi',
+    sla: 'f.client_id = t.client_id AND f.zone_id = t.zone_id AND f.hour >= t.lo AND f.hour < t.hi',
+    date: (expr) => `${expr} = t.local_date`,
+    rollup: (hourly) =>
+      `h.client_id = t.client_id AND h.zone_id = t.zone_id AND h.local_date = t.local_date${hourly ? ' AND h.hour >= t.lo AND h.hour < t.hi' : ''}`,
+  };
+}
+
+/** Targets of a rebuild: whole sites, in a range of local dates if given (a local date lies within a day of its UTC date). */
+function siteTargets(scope: SiteScope): Targets {
+  const params: unknown[] = [scope.sites.map((s) => s.clientId), scope.sites.map((s) => s.siteId)];
+  const from = scope.from ? `$${params.push(scope.from)}::date` : undefined;
+  const to = scope.to ? `$${params.push(scope.to)}::date` : undefined;
+  const within = (at: string) =>
+    [from ? ` AND ${at} >= (${from} - 1)::timestamp AT TIME ZONE 'UTC'` : '', to ? ` AND ${at} < (${to} + 2)::timestamp AT TIME ZONE 'UTC'` : ''].join('');
+  const date = (expr: string) => [from ? `${expr} >= ${from}` : 'true', to ? `${expr} <= ${to}` : 'true'].join(' AND ');
+  return {
+    with: `WITH t AS (
+      SELECT s.client_id, s.id AS site_id, s.time_zone FROM unnest($1::uuid[], $2::uuid[]) AS c(client_id, site_id)
+      JOIN sites s ON s.client_id = c.client_id AND s.id = c.site_id)`,
+    params,
+    ratings: `r.client_id = t.client_id AND r.site_id = t.site_id${within('r.rated_at')}`,
+    sla: `f.client_id = t.client_id AND f.site_id = t.site_id${within('f.hour')}`,
+    date,
+    rollup: () => `h.client_id = t.client_id AND h.site_id = t.site_id AND ${date('h.local_date')}`,
+  };
+}

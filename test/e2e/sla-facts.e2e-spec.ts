@@ -1,0 +1,140 @@
+import { DateTime } from 'luxon';
+import mqtt, { type MqttClient } from 'mqtt';
+import { randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { SlaFactsService } from '../../src/operations/sla-facts.service';
+import { MqttService } from '../../src/platform/mqtt/mqtt.service';
+import { FIXTURE_CONTRACTS, pollUntil, startTestApp, type TestApp } from '../support/test-app';
+
+const TZ = 'Europe/Stockholm';
+const FIELDS = ['serviceMinutes', 'occupiedMinutes', 'comfortableMinutes', 'deviceOnlineMinutes', 'deviceExpectedMinutes'] as const;
+
+describe('SLA facts of comfort and device uptime', () => {
+  let sut: TestApp;
+  let contractsDir: string;
+  let sensors: MqttClient;
+  // Yesterday at the site: a whole past day.
+  const day = DateTime.now().setZone(TZ).minus({ days: 1 }).toISODate()!;
+  const local = (hhmm: string) => DateTime.fromISO(`${day}T${hhmm}`, { zone: TZ });
+  const iso = (hhmm: string) => local(hhmm).toUTC().toISO({ suppressMilliseconds: false })!;
+
+  beforeAll(async () => {
+    contractsDir = mkdtempSync(join(tmpdir(), 'xla-sla-facts-'));
+    cpSync(FIXTURE_CONTRACTS, contractsDir, { recursive: true });
+    const file = join(contractsDir, 'alpha.yaml');
+    // Both Alpha sites open every day; stricter comfort than the defaults (CO2 ≤ 900 ppm, 21–24 °C); the kitchen counts
+    // people and measures the air, the branch entrance only measures the air (next to its kiosk).
+    const kitchenDevices = `            scale: nps11
+        devices:
+          - key: alpha-kitchen-counter
+            signals: [people_count]
+            interval: 5m
+          - key: alpha-kitchen-air
+            signals: [co2, temperature]
+            interval: 10m
+`;
+    const entranceDevices = `          - key: alpha-branch-air
+            signals: [co2, temperature]
+            interval: 15m
+          - key: alpha-branch-kiosk-1
+`;
+    const yaml = readFileSync(file, 'utf8')
+      .replace('  starts: 2026-01-01\n', '  starts: 2026-01-01\ncomfort: { co2Max: 900, temperature: [21, 24] }\n')
+      .replace('      mon-fri: "07:00-18:00"\n', '      mon-sun: "07:00-18:00"\n')
+      .replace('      mon-fri: "08:00-17:00"\n', '      mon-sun: "08:00-17:00"\n')
+      .replace('            scale: nps11\n', kitchenDevices)
+      .replace('          - key: alpha-branch-kiosk-1\n', entranceDevices);
+    writeFileSync(file, yaml);
+    sut = await startTestApp({ env: { CONTRACTS_DIR: contractsDir } });
+    // The service's own credential: these tests are about the facts, not device identity.
+    sensors = await mqtt.connectAsync(sut.app.get(MqttService).brokerUrl, { clientId: `sla-facts-${randomUUID()}`, protocolVersion: 4 });
+  });
+  afterAll(async () => {
+    await sensors.endAsync();
+    await sut.close();
+    rmSync(contractsDir, { recursive: true, force: true });
+  });
+
+  const publish = (path: string, signal: string, hhmm: string, value: number) =>
+    sensors.publishAsync(`${sut.config.mqttTopicPrefix}/${path}/${signal}`, JSON.stringify({ value, ts: local(hhmm).toMillis() }), { qos: 1 });
+  const air = async (path: string, hhmm: string, co2: number | null, temperature: number | null) => {
+    if (co2 !== null) await publish(path, 'co2', hhmm, co2);
+    if (temperature !== null) await publish(path, 'temperature', hhmm, temperature);
+  };
+  const wholeDay = (zone: string) => ({ zone, from: local('00:00').toUTC().toISO()!, to: local('00:00').plus({ days: 1 }).toUTC().toISO()! });
+  const facts = async (zone: string) => {
+    const res = await request(sut.http)
+      .get('/api/v1/sla-facts')
+      .query(wholeDay(zone))
+      .set('Authorization', `Bearer ${await sut.keyFor('client_viewer', 'alpha')}`)
+      .expect(200);
+    return res.body.items as Array<Record<string, number | string>>;
+  };
+  const totals = (rows: Array<Record<string, number | string>>) => Object.fromEntries(FIELDS.map((f) => [f, rows.reduce((n, r) => n + Number(r[f]), 0)]));
+  /** Recomputes until the day's totals are these (the marks of the last readings may still be on their way). */
+  const recomputedTo = async (zone: string, expected: Record<(typeof FIELDS)[number], number>) => {
+    let rows: Array<Record<string, number | string>> = [];
+    await pollUntil(async () => {
+      await sut.app.get(SlaFactsService).catchUp();
+      rows = await facts(zone);
+      return JSON.stringify(totals(rows)) === JSON.stringify(expected);
+    }).catch(() => undefined);
+    expect(totals(rows)).toEqual(expected);
+    return rows;
+  };
+
+  it('counts occupied minutes with comfort known, comfortable ones by the contract, and device minutes, from real readings', async () => {
+    const counter = 'alpha-hq/kitchen/alpha-kitchen-counter';
+    const kitchen = 'alpha-hq/kitchen/alpha-kitchen-air';
+    // The first count is the baseline; 3 people at 09:00 (occupied 09:00-09:15), nobody at 09:10, 7 at 12:00.
+    await publish(counter, 'people_count', '07:00', 100);
+    await publish(counter, 'people_count', '09:00', 103);
+    await publish(counter, 'people_count', '09:10', 103);
+    await publish(counter, 'people_count', '12:00', 110);
+    // Each reading holds 30 minutes: CO2 950 from 09:05 is over this contract's 900; 20.5 °C at 12:00 is below its 21 until 22.5 at 12:10.
+    await air(kitchen, '08:55', 800, 22);
+    await air(kitchen, '09:05', 950, 22);
+    await air(kitchen, '12:00', 600, 20.5);
+    await air(kitchen, '12:10', null, 22.5);
+    await pollUntil(async () => {
+      const [{ n }] = await sut.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM readings r JOIN devices d ON d.id = r.device_id WHERE d.key LIKE 'alpha-kitchen-%'`);
+      return n === 11;
+    });
+
+    const rows = await recomputedTo('alpha-hq.kitchen', {
+      serviceMinutes: 11 * 60,
+      // 09:00-09:15 and 12:00-12:15, comfort known throughout.
+      occupiedMinutes: 30,
+      // 09:00-09:05 (CO2 800, 22 °C) and 12:10-12:15 (CO2 600, 22.5 °C).
+      comfortableMinutes: 10,
+      // Counter (online 15 min from a reading): 07:00-07:15, 09:00-09:25, 12:00-12:15 = 55; air (30 min): 08:55-09:35, 12:00-12:40 = 80.
+      deviceOnlineMinutes: 135,
+      deviceExpectedMinutes: 2 * 11 * 60,
+    });
+    expect(rows.find((r) => r.hour === iso('08:00'))).toMatchObject({ occupiedMinutes: 0, comfortableMinutes: 0, deviceOnlineMinutes: 5, deviceExpectedMinutes: 120 });
+    expect(rows.find((r) => r.hour === iso('09:00'))).toMatchObject({ occupiedMinutes: 15, comfortableMinutes: 5, deviceOnlineMinutes: 60, deviceExpectedMinutes: 120 });
+    expect(rows.find((r) => r.hour === iso('12:00'))).toMatchObject({ occupiedMinutes: 15, comfortableMinutes: 5, deviceOnlineMinutes: 55, deviceExpectedMinutes: 120 });
+  });
+
+  it('takes every service minute as occupied in a zone without a people counter, and a silent device as offline', async () => {
+    const entrance = 'alpha-branch/entrance/alpha-branch-air';
+    // Each reading holds 45 minutes: 10:00-10:45 too much CO2, 11:00-11:45 comfortable; the kiosk never reports.
+    await air(entrance, '10:00', 1200, 22);
+    await air(entrance, '11:00', 700, 21.5);
+    await pollUntil(async () => {
+      const [{ n }] = await sut.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM readings r JOIN devices d ON d.id = r.device_id WHERE d.key = 'alpha-branch-air'`);
+      return n === 4;
+    });
+
+    await recomputedTo('alpha-branch.entrance', {
+      serviceMinutes: 9 * 60,
+      occupiedMinutes: 90,
+      comfortableMinutes: 45,
+      deviceOnlineMinutes: 90,
+      deviceExpectedMinutes: 2 * 9 * 60,
+    });
+  });
+});
