@@ -16,6 +16,7 @@ import { TaskPublications1764900000001 } from './1764900000001-task-publications
 import { SiteScopedKeys1764900000003 } from './1764900000003-site-scoped-keys';
 import { ScoringRollups1765000000000 } from './1765000000000-scoring-rollups';
 import { Objectives1765000000001 } from './1765000000001-objectives';
+import { ZoneIntervals1765000000002 } from './1765000000002-zone-intervals';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   SiteScopedKeys1764900000003,
   ScoringRollups1765000000000,
   Objectives1765000000001,
+  ZoneIntervals1765000000002,
 ];

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SqlParams, whereAll } from '../platform/database/sql-params';
-import type { HourFacts } from './zone-day-facts';
+import type { HourFacts, KindInterval } from './zone-day-facts';
+import { ZoneIntervalsRepository } from './zone-intervals.repository';
 
 const FACT_COLUMNS: Array<[keyof Omit<HourFacts, 'hour'>, string]> = [
   ['tasksDue', 'tasks_due'],
@@ -35,11 +36,20 @@ export interface DirtyDay {
 
 @Injectable()
 export class SlaFactsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly intervals: ZoneIntervalsRepository,
+  ) {}
 
-  /** Replaces a zone-day's hours with these, in one transaction: a recomputation from scratch. */
-  async replaceDay(zone: { clientId: string; siteId: string; zoneId: string }, day: { start: number; end: number }, hours: readonly HourFacts[]): Promise<void> {
+  /** Replaces a zone-day's hours and intervals with these, in one transaction: a recomputation from scratch. */
+  async replaceDay(
+    zone: { clientId: string; siteId: string; zoneId: string },
+    day: { start: number; end: number },
+    hours: readonly HourFacts[],
+    intervals: readonly KindInterval[] = [],
+  ): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
+      await this.intervals.replaceDay(tx, zone, day, intervals);
       await tx.query(`DELETE FROM sla_facts_hourly WHERE client_id = $1 AND zone_id = $2 AND hour >= $3 AND hour < $4`, [
         zone.clientId,
         zone.zoneId,

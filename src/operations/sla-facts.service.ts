@@ -14,7 +14,7 @@ import { IncidentsRepository } from './incidents.repository';
 import { serviceSpans } from './service-time';
 import { SlaFactsRepository } from './sla-facts.repository';
 import { ZoneFactsLoader, localDay, zoneDayTasks } from './zone-facts.loader';
-import { zoneDayFacts } from './zone-day-facts';
+import { zoneDayFacts, zoneDayIntervals, type ZoneDayInput } from './zone-day-facts';
 
 export const SLA_FACTS_JOB = 'operations:sla-facts';
 const EVERY_MS = 30_000;
@@ -136,7 +136,7 @@ export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, Be
     return done;
   }
 
-  /** The hours of one zone-day, from scratch. */
+  /** The hours and intervals of one zone-day, from scratch. */
   async recompute(zone: ZonePlanView, date: string): Promise<void> {
     const day = localDay(date, zone.timeZone);
     const [loaded, sensed] = await Promise.all([
@@ -146,11 +146,12 @@ export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, Be
     const facts = loaded.get(zone.id)!;
     const sensing = sensed.get(zone.id)!;
     const incidents = await this.incidents.list(zone.clientId, { zoneIds: [zone.id], from: new Date(day.start), to: new Date(day.end), limit: 10_000 });
-    const hours = zoneDayFacts({
+    const input: ZoneDayInput = {
       day,
       timeZone: zone.timeZone,
       spans: serviceSpans(date, zone.serviceHours, zone.holidays, zone.timeZone),
       tasks: zoneDayTasks(zone, date, facts, this.clock.now().getTime()),
+      scheduleGraceS: zone.cleaningPlan?.scheduled?.graceS ?? 0,
       incidents: incidents.map((i) => ({ openedAt: i.openedAt.getTime(), ...timingsOf(i) })),
       visits: facts.visits,
       levels: facts.levels,
@@ -160,8 +161,9 @@ export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, Be
       comfort: zone.comfort,
       climate: sensing.climate,
       devices: sensing.devices,
-    });
-    await this.facts.replaceDay({ clientId: zone.clientId, siteId: zone.siteId, zoneId: zone.id }, day, hours);
+    };
+    const where = { clientId: zone.clientId, siteId: zone.siteId, zoneId: zone.id };
+    await this.facts.replaceDay(where, day, zoneDayFacts(input), zoneDayIntervals(input));
   }
 
   list(who: Principal, q: { site?: string; zone?: string; from: Date; to: Date }) {

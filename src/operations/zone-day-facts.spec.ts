@@ -1,9 +1,12 @@
+import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { DEFAULT_COMFORT, type ServiceHours } from '../catalog/catalog.types';
 import { incidentTimings } from './incident-policy';
 import { serviceSpans } from './service-time';
 import { deriveTasks } from './task-derivation';
-import { localHourStart, outIntervals, zoneDayFacts, type HourFacts } from './zone-day-facts';
+import type { Consumable } from './service-event';
+import { localHourStart, outIntervals, overdueIntervals, zoneDayFacts, zoneDayIntervals, type HourFacts, type KindInterval, type LevelSignal } from './zone-day-facts';
+import { lengthWithin, merge, type ClimateSignal, type Interval } from './zone-intervals';
 
 const TZ = 'Europe/Stockholm';
 const span: [string, string] = ['07:00', '19:00'];
@@ -51,6 +54,7 @@ function scriptedDay(date: string) {
     timeZone: TZ,
     spans,
     tasks,
+    scheduleGraceS: 0,
     incidents: [{ openedAt: t('10:40'), ...incident }],
     visits,
     levels: [
@@ -80,7 +84,7 @@ function scriptedDay(date: string) {
       { intervalS: 3600, heard: [t('06:00') - 86_400_000, t('10:30'), t('11:00')].map((at) => ({ first: at, last: at })) },
     ],
   };
-  return { t, input, facts: zoneDayFacts(input), incident };
+  return { t, input, facts: zoneDayFacts(input), intervals: zoneDayIntervals(input), incident };
 }
 
 const sum = (facts: HourFacts[], field: keyof HourFacts) => facts.reduce((n, h) => n + (h[field]), 0);
@@ -134,6 +138,76 @@ describe('SLA facts of a scripted restroom day in Europe/Stockholm', () => {
     expect(facts.map((h) => h.hour)).toEqual(Array.from({ length: 12 }, (_, i) => t(`${String(7 + i).padStart(2, '0')}:00`)));
   });
 
+  it.each(['2026-03-29', '2026-10-25'])('on %s records exactly these intervals, their minutes and visitors agreeing with the hours', (date) => {
+    const { facts, intervals } = scriptedDay(date);
+    const local = (ms: number) => DateTime.fromMillis(ms, { zone: TZ }).toFormat('HH:mm');
+    expect(intervals.map((i) => [i.kind, local(i.start), local(i.end), i.visitors])).toEqual([
+      // CO2 1,100 from 07:40, held 30 minutes; occupied 07:30-07:45 and 08:00-08:15, comfort unknown after 08:10.
+      ['co2_high', '07:40', '08:10', 10],
+      ['uncomfortable', '07:40', '07:45', 0],
+      ['uncomfortable', '08:00', '08:10', 10],
+      ['temperature_out', '09:00', '09:30', 10],
+      ['uncomfortable', '09:00', '09:15', 10],
+      // From the 8 % reading to the refill; 12 % at 11:00 is still out.
+      ['soap_out', '10:30', '12:10', 35],
+      ['temperature_out', '11:30', '12:00', 15],
+      ['uncomfortable', '11:30', '11:45', 15],
+      // The usage task due at 11:30 (40 visitors by 11:00, 30 minutes to respond), cleaned at 12:10.
+      ['clean_overdue', '11:30', '12:10', 15],
+      // The four-hour fallback from 12:10, due 16:40 and missed: overdue until the close.
+      ['clean_overdue', '16:40', '19:00', 0],
+    ]);
+    const minutes = (kind: KindInterval['kind']) => intervals.filter((i) => i.kind === kind).reduce((n, i) => n + (i.end - i.start) / 60_000, 0);
+    expect(minutes('uncomfortable')).toBe(sum(facts, 'occupiedMinutes') - sum(facts, 'comfortableMinutes'));
+    const out = merge(intervals.filter((i) => ['soap_out', 'paper_out', 'bin_full'].includes(i.kind)));
+    expect(out).toEqual(outIntervals(scriptedDay(date).input));
+    expect(intervals.filter((i) => i.kind === 'soap_out').reduce((n, i) => n + i.visitors, 0)).toBe(sum(facts, 'visitorsWhileOut'));
+    expect(minutes('soap_out')).toBe(sum(facts, 'outMinutes'));
+  });
+
+  it('merges out intervals per kind, so the visitors of the merged ones are visitorsWhileOut, with a dispenser and a bin out at once', () => {
+    const { t, input } = scriptedDay('2026-03-29');
+    const both = { ...input, levels: [...input.levels, { signal: 'bin_fill' as const, readings: [{ at: t('11:20'), value: 95 }, { at: t('13:00'), value: 40 }] }] };
+    const intervals = zoneDayIntervals(both);
+    expect(intervals.filter((i) => i.kind === 'bin_full').map((i) => [i.start, i.end, i.visitors])).toEqual([[t('11:20'), t('13:00'), 15]]);
+    const out = merge(intervals.filter((i) => i.kind === 'soap_out' || i.kind === 'bin_full'));
+    expect(out).toEqual([{ start: t('10:30'), end: t('13:00') }]);
+    const visitsIn = (i: { start: number; end: number }) => input.visits.filter((v) => v.at >= i.start && v.at < i.end).reduce((n, v) => n + v.count, 0);
+    expect(out.reduce((n, i) => n + visitsIn(i), 0)).toBe(sum(zoneDayFacts(both), 'visitorsWhileOut'));
+    expect(sum(zoneDayFacts(both), 'visitorsWhileOut')).toBe(35);
+  });
+
+  it('agrees with the hours on any facts: uncomfortable minutes, out minutes and the visitors while out', () => {
+    const { t, input } = scriptedDay('2026-10-25');
+    // Five-minute steps, so that facts often fall on the same instant (a visit at an interval's end, say).
+    const minute = fc.integer({ min: -12, max: 25 * 12 }).map((m) => t('00:00') + m * 5 * 60_000);
+    const visit = fc.record({ at: minute, count: fc.integer({ min: 0, max: 5 }) });
+    const level = fc.record({ signal: fc.constantFrom<LevelSignal>('soap_level', 'paper_level', 'bin_fill'), at: minute, value: fc.integer({ min: 0, max: 100 }) });
+    const refill = fc.record({ at: minute, consumable: fc.constantFrom<Consumable>('soap', 'paper', 'bin') });
+    const climate = fc.record({
+      signal: fc.constantFrom<ClimateSignal>('co2', 'temperature'),
+      at: minute,
+      value: fc.oneof(fc.integer({ min: 400, max: 1400 }), fc.integer({ min: 16, max: 28 })),
+      intervalS: fc.constantFrom(300, 600, 900),
+    });
+    const service = merge(input.spans);
+    const serviceMinutes = (list: readonly Interval[]) => service.reduce((n, slot) => n + lengthWithin(list, slot), 0) / 60_000;
+    fc.assert(
+      fc.property(fc.array(visit, { maxLength: 30 }), fc.array(level, { maxLength: 12 }), fc.array(refill, { maxLength: 4 }), fc.array(climate, { maxLength: 20 }), (visits, readings, refills, air) => {
+        const levels = (['soap_level', 'paper_level', 'bin_fill'] as const).map((signal) => ({ signal, readings: readings.filter((r) => r.signal === signal).sort((a, b) => a.at - b.at) }));
+        const random = { ...input, visits, levels, refills, climate: air };
+        const [facts, intervals] = [zoneDayFacts(random), zoneDayIntervals(random)];
+        const visitsIn = (i: Interval) => visits.filter((v) => v.at >= i.start && v.at < i.end).reduce((n, v) => n + v.count, 0);
+        const out = merge(intervals.filter((i) => ['soap_out', 'paper_out', 'bin_full'].includes(i.kind)));
+        // Uncomfortable minutes are service minutes already; out ones run whole day long.
+        expect(intervals.filter((i) => i.kind === 'uncomfortable').reduce((n, i) => n + (i.end - i.start) / 60_000, 0)).toBe(sum(facts, 'occupiedMinutes') - sum(facts, 'comfortableMinutes'));
+        expect(serviceMinutes(out)).toBe(sum(facts, 'outMinutes'));
+        expect(out.reduce((n, i) => n + visitsIn(i), 0)).toBe(sum(facts, 'visitorsWhileOut'));
+        expect(intervals.filter((i) => i.visitors !== visitsIn(i) || i.start < input.day.start || i.end > input.day.end || i.end <= i.start)).toEqual([]);
+      }),
+    );
+  });
+
   it('gives the same facts from the same facts in any order (a recomputation of the day)', () => {
     const { input, facts } = scriptedDay('2026-03-29');
     expect(zoneDayFacts({ ...input, visits: [...input.visits].reverse(), refills: [...input.refills], climate: [...input.climate].reverse() })).toEqual(facts);
@@ -174,6 +248,7 @@ describe('device minutes of a zone open around the clock on a DST change', () =>
       timeZone: TZ,
       spans: serviceSpans(date, ALWAYS, [], TZ),
       tasks: [],
+      scheduleGraceS: 0,
       incidents: [],
       visits: [],
       levels: [],
@@ -204,6 +279,7 @@ describe('SLA facts in Asia/Kolkata (UTC+05:30)', () => {
     timeZone: KOLKATA,
     spans: serviceSpans(date, { ...OPEN }, [], KOLKATA),
     tasks: [],
+    scheduleGraceS: 0,
     incidents: [{ openedAt: t('00:10'), respondedInTime: true, resolvedInTime: true }],
     visits: [
       { at: t('07:45'), count: 4 },
@@ -232,6 +308,16 @@ describe('SLA facts in Asia/Kolkata (UTC+05:30)', () => {
     expect(new Date(localHourStart(Date.parse('2026-10-25T18:30:00Z'), KOLKATA)).toISOString()).toBe('2026-10-25T18:30:00.000Z');
     expect(new Date(localHourStart(Date.parse('2026-10-25T00:59:00Z'), TZ)).toISOString()).toBe('2026-10-25T00:00:00.000Z');
     expect(new Date(localHourStart(Date.parse('2026-10-25T01:00:00Z'), TZ)).toISOString()).toBe('2026-10-25T01:00:00.000Z');
+  });
+});
+
+describe(overdueIntervals.name, () => {
+  const day = { start: 0, end: 1000 };
+  const task = (origin: 'schedule' | 'usage', dueAt: number, doneAt: number | null, windowEnd: number) =>
+    ({ origin, triggeredAt: dueAt, dueAt, windowStart: dueAt - 30, windowEnd, doneAt, status: 'due' as const });
+  it('runs from a scheduled round\'s due time plus the grace, or a usage task\'s due time, to its check-in or the end of its window', () => {
+    const tasks = [task('schedule', 100, 120, 300), task('schedule', 300, 400, 500), task('usage', 600, null, 700), task('usage', 900, null, 1200)];
+    expect(overdueIntervals({ day, tasks, scheduleGraceS: 0.03 })).toEqual([{ start: 330, end: 400 }, { start: 600, end: 700 }, { start: 900, end: 1000 }]);
   });
 });
 

@@ -3,7 +3,18 @@ import type { ComfortThresholds } from '../catalog/catalog.types';
 import type { Consumable } from './service-event';
 import type { ServiceSpan } from './service-time';
 import type { DerivedTask } from './task-derivation';
-import { comfortIntervals, intersect, lengthWithin, merge, occupiedIntervals, onlineIntervals, type ClimateSignal, type HeldReading, type Interval } from './zone-intervals';
+import {
+  comfortIntervals,
+  intersect,
+  lengthWithin,
+  merge,
+  occupiedIntervals,
+  onlineIntervals,
+  subtract,
+  type ClimateSignal,
+  type HeldReading,
+  type Interval,
+} from './zone-intervals';
 
 export type { Interval } from './zone-intervals';
 
@@ -29,6 +40,8 @@ export interface ZoneDayInput {
   timeZone: string;
   spans: readonly ServiceSpan[];
   tasks: readonly DerivedTask[];
+  /** The plan's grace for scheduled rounds: a round is overdue from its due time plus this (0 without a schedule). */
+  scheduleGraceS: number;
   incidents: ReadonlyArray<{ openedAt: number; respondedInTime: boolean | null; resolvedInTime: boolean | null }>;
   visits: ReadonlyArray<{ at: number; count: number }>;
   /** Per level device, its readings in time order, starting with the last one before the day (if any). */
@@ -96,13 +109,30 @@ const emptyHour = (hour: number): HourFacts => ({
   deviceExpectedMinutes: 0,
 });
 
+/** What a zone-day's intervals record: a consumable out, a comfort reading out of range, discomfort while occupied, a planned clean overdue. */
+export const INTERVAL_KINDS = ['soap_out', 'paper_out', 'bin_full', 'co2_high', 'temperature_out', 'uncomfortable', 'clean_overdue'] as const;
+export type IntervalKind = (typeof INTERVAL_KINDS)[number];
+
+const OUT_KIND: Record<Consumable, IntervalKind> = { soap: 'soap_out', paper: 'paper_out', bin: 'bin_full' };
+
+/** An interval of the day during which a condition held, and the people counted in the zone meanwhile. */
+export interface KindInterval extends Interval {
+  kind: IntervalKind;
+  visitors: number;
+}
+
 /**
  * The intervals in the day during which a dispenser was empty or a bin full: from the reading that
  * shows it until the reading that shows it put right, or a refill of that consumable. Merged across
  * the zone's devices, clipped to the day. Pure.
  */
 export function outIntervals(input: Pick<ZoneDayInput, 'day' | 'levels' | 'refills'>): Interval[] {
-  const intervals: Interval[] = [];
+  return merge(Object.values(outIntervalsByConsumable(input)).flat());
+}
+
+/** The same, per consumable: merged across that consumable's devices, clipped to the day. Pure. */
+export function outIntervalsByConsumable(input: Pick<ZoneDayInput, 'day' | 'levels' | 'refills'>): Record<Consumable, Interval[]> {
+  const intervals: Record<Consumable, Interval[]> = { soap: [], paper: [], bin: [] };
   for (const { signal, readings } of input.levels) {
     const refills = input.refills.filter((r) => r.consumable === LEVEL_SIGNALS[signal]).map((r) => r.at);
     const changes = [...readings.map((r) => ({ at: r.at, value: r.value })), ...refills.map((at) => ({ at, value: undefined }))].sort((a, b) => a.at - b.at);
@@ -112,13 +142,60 @@ export function outIntervals(input: Pick<ZoneDayInput, 'day' | 'levels' | 'refil
       const isBack = change.value === undefined || OUT[signal].back(change.value);
       if (outSince === undefined && isOut) outSince = change.at;
       else if (outSince !== undefined && isBack) {
-        intervals.push({ start: outSince, end: change.at });
+        intervals[LEVEL_SIGNALS[signal]].push({ start: outSince, end: change.at });
         outSince = undefined;
       }
     }
-    if (outSince !== undefined) intervals.push({ start: outSince, end: input.day.end });
+    if (outSince !== undefined) intervals[LEVEL_SIGNALS[signal]].push({ start: outSince, end: input.day.end });
   }
-  return merge(intervals.map((i) => ({ start: Math.max(i.start, input.day.start), end: Math.min(i.end, input.day.end) })).filter((i) => i.end > i.start));
+  return { soap: clip(intervals.soap, input.day), paper: clip(intervals.paper, input.day), bin: clip(intervals.bin, input.day) };
+}
+
+const clip = (intervals: readonly Interval[], range: Interval): Interval[] => intersect(merge(intervals), [range]);
+
+/** Occupied minutes with comfort known, and of those the comfortable ones, over the day (service hours or not). */
+function occupiedComfort(input: ZoneDayInput) {
+  const occupied = occupiedIntervals(input.visits, input.peopleCounted, input.day);
+  const comfort = comfortIntervals(input.climate, input.comfort, input.day);
+  return { comfort, occupiedKnown: intersect(occupied, comfort.known), occupiedComfortable: intersect(occupied, comfort.comfortable) };
+}
+
+/**
+ * When planned cleans were overdue: from the time a task turned late (a scheduled round's due time
+ * plus the grace, a usage task's due time) until its check-in, or else the end of its window (missed,
+ * or still due: the end it will have unless a check-in comes). Merged, clipped to the day. Pure.
+ */
+export function overdueIntervals(input: Pick<ZoneDayInput, 'day' | 'tasks' | 'scheduleGraceS'>): Interval[] {
+  const lateFrom = (t: DerivedTask) => (t.origin === 'schedule' ? t.dueAt + input.scheduleGraceS * 1000 : t.dueAt);
+  return clip(
+    input.tasks.map((t) => ({ start: lateFrom(t), end: t.doneAt ?? t.windowEnd })),
+    input.day,
+  );
+}
+
+/**
+ * The day's intervals of each kind, merged per kind, with the people counted in the zone during each
+ * (counts at [start, end)). Consistent with the hours: within service hours an out kind's minutes
+ * are its share of outMinutes, and visitors in the merged out intervals are visitorsWhileOut;
+ * `uncomfortable` is exactly occupiedMinutes − comfortableMinutes. Conditions are recorded whole
+ * day long (a rating can come after closing), except `uncomfortable`, which the hours count in
+ * service hours only. Pure.
+ */
+export function zoneDayIntervals(input: ZoneDayInput): KindInterval[] {
+  const { comfort, occupiedKnown, occupiedComfortable } = occupiedComfort(input);
+  const out = outIntervalsByConsumable(input);
+  const byKind: Array<[IntervalKind, Interval[]]> = [
+    ...(Object.keys(out) as Consumable[]).map((c): [IntervalKind, Interval[]] => [OUT_KIND[c], out[c]]),
+    ['co2_high', comfort.co2High],
+    ['temperature_out', comfort.temperatureOut],
+    ['uncomfortable', intersect(merge(subtract(occupiedKnown, occupiedComfortable)), merge(input.spans))],
+    ['clean_overdue', overdueIntervals(input)],
+  ];
+  const visits = input.visits.filter((v) => v.at >= input.day.start && v.at < input.day.end);
+  const visitorsWithin = (i: Interval) => visits.reduce((n, v) => (v.at >= i.start && v.at < i.end ? n + v.count : n), 0);
+  return byKind
+    .flatMap(([kind, intervals]) => intervals.map((i) => ({ kind, start: i.start, end: i.end, visitors: visitorsWithin(i) })))
+    .sort((a, b) => a.start - b.start || INTERVAL_KINDS.indexOf(a.kind) - INTERVAL_KINDS.indexOf(b.kind));
 }
 
 /**
@@ -164,10 +241,7 @@ export function zoneDayFacts(input: ZoneDayInput): HourFacts[] {
     h.visitors += visit.count;
     if (isOut(visit.at)) h.visitorsWhileOut += visit.count;
   }
-  const occupied = occupiedIntervals(input.visits, input.peopleCounted, input.day);
-  const comfort = comfortIntervals(input.climate, input.comfort, input.day);
-  const occupiedKnown = intersect(occupied, comfort.known);
-  const occupiedComfortable = intersect(occupied, comfort.comfortable);
+  const { occupiedKnown, occupiedComfortable } = occupiedComfort(input);
   const online = input.devices.map((d) => onlineIntervals(d, input.day));
   for (const span of input.spans) {
     for (let hour = localHourStart(span.start, input.timeZone); hour < span.end; hour = localHourStart(hour + HOUR_MS, input.timeZone)) {

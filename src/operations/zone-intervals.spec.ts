@@ -66,6 +66,8 @@ describe(comfortIntervals.name, () => {
     expect(comfortIntervals(climate, DEFAULT_COMFORT, day)).toEqual({
       known: [span(0, 50), span(60, 90), span(120, 150)],
       comfortable: [span(0, 20), span(120, 150)],
+      co2High: [span(60, 90)],
+      temperatureOut: [span(20, 50)],
     });
   });
   it("uses the contract's thresholds", () => {
@@ -74,7 +76,7 @@ describe(comfortIntervals.name, () => {
     expect(comfortIntervals(climate, DEFAULT_COMFORT, day).comfortable).toEqual([]);
   });
   it('knows nothing without comfort sensors', () => {
-    expect(comfortIntervals([], DEFAULT_COMFORT, day)).toEqual({ known: [], comfortable: [] });
+    expect(comfortIntervals([], DEFAULT_COMFORT, day)).toEqual({ known: [], comfortable: [], co2High: [], temperatureOut: [] });
   });
 
   it('equals the reading of every second, sample-and-hold, by brute force', () => {
@@ -90,6 +92,8 @@ describe(comfortIntervals.name, () => {
         const got = comfortIntervals(climate, DEFAULT_COMFORT, range);
         let known = 0;
         let comfortable = 0;
+        let co2High = 0;
+        let temperatureOut = 0;
         for (let x = range.start; x < range.end; x += 1000) {
           const latest = (signal: ClimateSignal) =>
             climate
@@ -97,12 +101,14 @@ describe(comfortIntervals.name, () => {
               .sort((a, b) => a.at - b.at || a.value - b.value)
               .pop()?.value;
           const [co2, temperature] = [latest('co2'), latest('temperature')];
+          if (co2 !== undefined && co2 > 1000) co2High += 1000;
+          if (temperature !== undefined && (temperature < 20 || temperature > 24)) temperatureOut += 1000;
           if (co2 === undefined && temperature === undefined) continue;
           known += 1000;
           if ((co2 === undefined || co2 <= 1000) && (temperature === undefined || (temperature >= 20 && temperature <= 24))) comfortable += 1000;
         }
         const length = (list: Interval[]) => list.reduce((n, i) => n + i.end - i.start, 0);
-        expect([length(got.known), length(got.comfortable)]).toEqual([known, comfortable]);
+        expect([length(got.known), length(got.comfortable), length(got.co2High), length(got.temperatureOut)]).toEqual([known, comfortable, co2High, temperatureOut]);
       }),
     );
   });

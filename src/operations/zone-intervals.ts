@@ -108,19 +108,21 @@ export function heldValues(readings: readonly HeldReading[], range: Interval): A
 
 /**
  * When comfort is known (a valid CO2 or temperature reading) and when it is comfortable (every
- * known one within the contract's thresholds: CO2 at most co2Max, temperature within its bounds). Pure.
+ * known one within the contract's thresholds: CO2 at most co2Max, temperature within its bounds),
+ * and when each reading was out of them, occupied or not. Pure.
  */
 export function comfortIntervals(
   climate: ReadonlyArray<HeldReading & { signal: ClimateSignal }>,
   thresholds: ComfortThresholds,
   range: Interval,
-): { known: Interval[]; comfortable: Interval[] } {
+): { known: Interval[]; comfortable: Interval[]; co2High: Interval[]; temperatureOut: Interval[] } {
   const co2 = heldValues(climate.filter((r) => r.signal === 'co2'), range);
   const temperature = heldValues(climate.filter((r) => r.signal === 'temperature'), range);
   const [low, high] = thresholds.temperature;
   const known = merge([...co2, ...temperature]);
-  const outOfRange = merge([...co2.filter((h) => h.value > thresholds.co2Max), ...temperature.filter((h) => h.value < low || h.value > high)]);
-  return { known, comfortable: subtract(known, outOfRange) };
+  const co2High = merge(co2.filter((h) => h.value > thresholds.co2Max));
+  const temperatureOut = merge(temperature.filter((h) => h.value < low || h.value > high));
+  return { known, comfortable: subtract(known, merge([...co2High, ...temperatureOut])), co2High, temperatureOut };
 }
 
 /**

@@ -12,7 +12,7 @@ import { FIXTURE_CONTRACTS, pollUntil, startTestApp, type TestApp } from '../sup
 const TZ = 'Europe/Stockholm';
 const FIELDS = ['serviceMinutes', 'occupiedMinutes', 'comfortableMinutes', 'deviceOnlineMinutes', 'deviceExpectedMinutes'] as const;
 
-describe('SLA facts of comfort and device uptime', () => {
+describe('SLA facts of comfort and device uptime, and the intervals behind them', () => {
   let sut: TestApp;
   let contractsDir: string;
   let sensors: MqttClient;
@@ -36,6 +36,10 @@ describe('SLA facts of comfort and device uptime', () => {
             signals: [co2, temperature]
             interval: 10m
 `;
+    const restroomAir = `          - key: alpha-1f-air
+            signals: [co2, temperature]
+            interval: 10m
+`;
     const entranceDevices = `          - key: alpha-branch-air
             signals: [co2, temperature]
             interval: 15m
@@ -45,6 +49,7 @@ describe('SLA facts of comfort and device uptime', () => {
       .replace('  starts: 2026-01-01\n', '  starts: 2026-01-01\ncomfort: { co2Max: 900, temperature: [21, 24] }\n')
       .replace('      mon-fri: "07:00-18:00"\n', '      mon-sun: "07:00-18:00"\n')
       .replace('      mon-fri: "08:00-17:00"\n', '      mon-sun: "08:00-17:00"\n')
+      .replace('          - key: alpha-1f-counter\n', `${restroomAir}          - key: alpha-1f-counter\n`)
       .replace('            scale: nps11\n', kitchenDevices)
       .replace('          - key: alpha-branch-kiosk-1\n', entranceDevices);
     writeFileSync(file, yaml);
@@ -136,5 +141,62 @@ describe('SLA facts of comfort and device uptime', () => {
       deviceOnlineMinutes: 90,
       deviceExpectedMinutes: 2 * 9 * 60,
     });
+  });
+
+  const intervals = async (query: Record<string, string>, key: string) => {
+    const res = await request(sut.http).get('/api/v1/zone-intervals').query(query).set('Authorization', `Bearer ${key}`);
+    return { status: res.status, type: res.headers['content-type'], items: (res.body as { items?: unknown[] }).items };
+  };
+
+  it('records a soap dispenser out until its refill, CO2 high and occupants uncomfortable, each with the people counted meanwhile', async () => {
+    const [counter, soap, restroomAir] = ['alpha-1f-counter', 'alpha-1f-soap', 'alpha-1f-air'].map((d) => `alpha-hq/1f-restroom/${d}`);
+    // 4 people at 08:10, 6 at 08:40, 3 at 09:20, 2 at 10:00 (the first count is the baseline).
+    for (const [hhmm, count] of [['07:00', 50], ['08:10', 54], ['08:40', 60], ['09:20', 63], ['10:00', 65]] as const) await publish(counter, 'people_count', hhmm, count);
+    // Out at 08:00 (6 %), still out at 08:30 (12 %), refilled at 09:00 (the refill, not the reading at 09:15, ends it).
+    for (const [hhmm, level] of [['07:00', 80], ['08:00', 6], ['08:30', 12], ['09:15', 95]] as const) await publish(soap, 'soap_level', hhmm, level);
+    // Each reading holds 30 minutes: CO2 1,000 from 08:30 is over this contract's 900; 700 from 09:00 is fine.
+    await air(restroomAir, '08:30', 1000, 22);
+    await air(restroomAir, '09:00', 700, 22);
+    await request(sut.http)
+      .post('/api/v1/events')
+      .set('Authorization', `Bearer ${await sut.keyFor('fm_manager', 'alpha')}`)
+      .send({ zone: 'alpha-hq.1f-restroom', kind: 'refill', consumable: 'soap', tag: 'cleaner-3', ts: iso('09:00') })
+      .expect(201);
+    await pollUntil(async () => {
+      const [{ n }] = await sut.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM readings r JOIN devices d ON d.id = r.device_id WHERE d.key LIKE 'alpha-1f-%'`);
+      return n === 13;
+    });
+
+    const viewer = await sut.keyFor('client_viewer', 'alpha');
+    const expected = [
+      { zone: 'alpha-hq.1f-restroom', date: day, kind: 'soap_out', start: iso('08:00'), end: iso('09:00'), visitors: 10 },
+      { zone: 'alpha-hq.1f-restroom', date: day, kind: 'co2_high', start: iso('08:30'), end: iso('09:00'), visitors: 6 },
+      // Occupied 08:40-08:55 (15 minutes after the count) while CO2 was high; 09:20-09:30 was comfortable.
+      { zone: 'alpha-hq.1f-restroom', date: day, kind: 'uncomfortable', start: iso('08:40'), end: iso('08:55'), visitors: 6 },
+    ];
+    let got: unknown[] | undefined;
+    await pollUntil(async () => {
+      await sut.app.get(SlaFactsService).catchUp();
+      got = (await intervals(wholeDay('alpha-hq.1f-restroom'), viewer)).items;
+      return JSON.stringify(got) === JSON.stringify(expected);
+    }).catch(() => undefined);
+    expect(got).toEqual(expected);
+
+    // The hours agree: 60 minutes out with 10 visitors meanwhile; 25 occupied minutes with comfort known, 10 of them comfortable.
+    const hours = await facts('alpha-hq.1f-restroom');
+    const total = (f: string) => hours.reduce((n, r) => n + Number(r[f]), 0);
+    expect([total('outMinutes'), total('visitorsWhileOut'), total('occupiedMinutes'), total('comfortableMinutes')]).toEqual([60, 10, 25, 10]);
+    // A kind, and an overlap: the CO2 interval ends at 09:00, so a range from 08:59 still holds it.
+    await expect(intervals({ zone: 'alpha-hq.1f-restroom', kind: 'co2_high', from: iso('08:59'), to: iso('12:00') }, viewer)).resolves.toMatchObject({ status: 200, items: [expected[1]] });
+    await expect(intervals({ zone: 'alpha-hq.1f-restroom', from: iso('09:00'), to: iso('12:00') }, viewer)).resolves.toMatchObject({ status: 200, items: [] });
+    // Another client's key does not find the zone.
+    await expect(intervals(wholeDay('alpha-hq.1f-restroom'), await sut.keyFor('client_viewer', 'beta'))).resolves.toMatchObject({ status: 404, type: expect.stringContaining('application/problem+json') });
+  });
+
+  it('refuses a backwards range and one longer than 31 days with problem+json', async () => {
+    const viewer = await sut.keyFor('client_viewer', 'alpha');
+    const backwards = await intervals({ zone: 'alpha-hq.1f-restroom', from: iso('12:00'), to: iso('08:00') }, viewer);
+    const tooLong = await intervals({ from: local('00:00').minus({ days: 32 }).toUTC().toISO()!, to: iso('00:00') }, viewer);
+    for (const res of [backwards, tooLong]) expect(res).toMatchObject({ status: 400, type: expect.stringContaining('application/problem+json') });
   });
 });
