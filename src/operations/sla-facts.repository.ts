@@ -2,30 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SqlParams, whereAll } from '../platform/database/sql-params';
+import { SLA_FACT_COLUMNS as FACT_COLUMNS } from './sla-fact-columns';
 import type { HourFacts, KindInterval } from './zone-day-facts';
 import { ZoneIntervalsRepository } from './zone-intervals.repository';
 
-const FACT_COLUMNS: Array<[keyof Omit<HourFacts, 'hour'>, string]> = [
-  ['tasksDue', 'tasks_due'],
-  ['tasksOnTime', 'tasks_on_time'],
-  ['tasksLate', 'tasks_late'],
-  ['tasksMissed', 'tasks_missed'],
-  ['incidentsOpened', 'incidents_opened'],
-  ['incidentsRespondedInTime', 'incidents_responded_in_time'],
-  ['incidentsResolvedInTime', 'incidents_resolved_in_time'],
-  ['visitors', 'visitors'],
-  ['visitorsWhileOut', 'visitors_while_out'],
-  ['serviceMinutes', 'service_minutes'],
-  ['outMinutes', 'out_minutes'],
-  ['inspections', 'inspections'],
-  ['inspectionsScored', 'inspections_scored'],
-  ['inspectionScoreSum', 'inspection_score_sum'],
-  ['inspectionsPassed', 'inspections_passed'],
-  ['occupiedMinutes', 'occupied_minutes'],
-  ['comfortableMinutes', 'comfortable_minutes'],
-  ['deviceOnlineMinutes', 'device_online_minutes'],
-  ['deviceExpectedMinutes', 'device_expected_minutes'],
-];
 
 export interface DirtyDay {
   clientId: string;

@@ -1,5 +1,6 @@
 import { INDICATOR_KEYS, type IndicatorKey, type Scale } from '../catalog/catalog.types';
 import { polarityOf } from '../feedback/reasons';
+import type { HourFacts } from '../operations/zone-day-facts';
 
 /** The indicators of INDICATORS.md; every published figure is one of these. The list lives in the catalog, which validates objectives. */
 export { INDICATOR_KEYS, type IndicatorKey } from '../catalog/catalog.types';
@@ -20,27 +21,8 @@ export interface RatingCounts {
   excluded: Readonly<Record<string, number>>;
 }
 
-/** SLA facts of a zone and hour (or any sum of them), as the operations module records them. */
-export interface SlaCounts {
-  tasksDue: number;
-  tasksOnTime: number;
-  tasksLate: number;
-  tasksMissed: number;
-  incidentsOpened: number;
-  incidentsRespondedInTime: number;
-  incidentsResolvedInTime: number;
-  visitors: number;
-  visitorsWhileOut: number;
-  serviceMinutes: number;
-  outMinutes: number;
-  occupiedMinutes: number;
-  comfortableMinutes: number;
-  deviceOnlineMinutes: number;
-  deviceExpectedMinutes: number;
-  inspections: number;
-  inspectionsScored: number;
-  inspectionScoreSum: number;
-}
+/** SLA facts of a zone and hour (or any sum of them), as the operations module records them (the ones indicators read). */
+export type SlaCounts = Omit<HourFacts, 'hour' | 'inspectionsPassed'>;
 
 export type Counts = RatingCounts & SlaCounts;
 export type CountKey = Exclude<keyof Counts, 'excluded'>;

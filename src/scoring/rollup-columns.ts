@@ -1,3 +1,4 @@
+import { SLA_FACT_COLUMNS } from '../operations/sla-fact-columns';
 import { emptyCounts, type Counts, type SlaCounts } from './indicators';
 
 /** Why the misuse filter excluded a rating, as ratings.excluded_reason stores it. */
@@ -12,30 +13,13 @@ export const RATING_COLUMNS = [
   ['negative', 'negative'],
 ] as const satisfies ReadonlyArray<readonly [keyof Counts, string]>;
 
-/** The additive SLA columns of sla_facts_hourly and sla_rollup_daily, and their counts field. */
-export const SLA_COLUMNS = [
-  ['tasksDue', 'tasks_due'],
-  ['tasksOnTime', 'tasks_on_time'],
-  ['tasksLate', 'tasks_late'],
-  ['tasksMissed', 'tasks_missed'],
-  ['incidentsOpened', 'incidents_opened'],
-  ['incidentsRespondedInTime', 'incidents_responded_in_time'],
-  ['incidentsResolvedInTime', 'incidents_resolved_in_time'],
-  ['visitors', 'visitors'],
-  ['visitorsWhileOut', 'visitors_while_out'],
-  ['serviceMinutes', 'service_minutes'],
-  ['outMinutes', 'out_minutes'],
-  ['inspections', 'inspections'],
-  ['inspectionsScored', 'inspections_scored'],
-  ['inspectionScoreSum', 'inspection_score_sum'],
-  ['occupiedMinutes', 'occupied_minutes'],
-  ['comfortableMinutes', 'comfortable_minutes'],
-  ['deviceOnlineMinutes', 'device_online_minutes'],
-  ['deviceExpectedMinutes', 'device_expected_minutes'],
-] as const satisfies ReadonlyArray<readonly [keyof SlaCounts, string]>;
+/** The additive SLA columns of sla_facts_hourly and sla_rollup_daily that indicators read, and their counts field: operations' list. */
+export const SLA_COLUMNS = SLA_FACT_COLUMNS.filter((c): c is Exclude<(typeof SLA_FACT_COLUMNS)[number], readonly ['inspectionsPassed', string]> => c[0] !== 'inspectionsPassed') satisfies ReadonlyArray<
+  readonly [keyof SlaCounts, string]
+>;
 
 /** sla_facts_hourly columns kept in the daily rows that no indicator reads yet. */
-export const SLA_EXTRA_COLUMNS = ['inspections_passed'] as const;
+export const SLA_EXTRA_COLUMNS = SLA_FACT_COLUMNS.filter((c) => c[0] === 'inspectionsPassed').map((c) => c[1]);
 
 /** Columns of real minutes and score sums, summed as double precision (exact for these values); the rest are counts. */
 export const SLA_REAL_COLUMNS: ReadonlySet<string> = new Set([
