@@ -17,6 +17,7 @@ import { SiteScopedKeys1764900000003 } from './1764900000003-site-scoped-keys';
 import { ScoringRollups1765000000000 } from './1765000000000-scoring-rollups';
 import { Objectives1765000000001 } from './1765000000001-objectives';
 import { ZoneIntervals1765000000002 } from './1765000000002-zone-intervals';
+import { DriverRollups1765000000003 } from './1765000000003-driver-rollups';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   ScoringRollups1765000000000,
   Objectives1765000000001,
   ZoneIntervals1765000000002,
+  DriverRollups1765000000003,
 ];

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
+import { dayCommentsOf, insertDriverRollups, INSERT_THEME_ROLLUPS, selectDayComments } from './insight-rollups';
+import { themeRollupRows } from './insights';
 import { countsOfRow, EXCLUSION_REASONS, RATING_COLUMNS, SLA_COLUMNS, SLA_EXTRA_COLUMNS, SLA_REAL_COLUMNS, type RollupCounts, type RollupRow } from './rollup-columns';
 
 /** A zone-day whose facts changed, with the generation of its mark (bigint, as text). */
@@ -231,7 +233,18 @@ export class RollupsRepository {
        SELECT count(*) AS rows FROM ins`,
       t.params,
     );
+    await this.recomputeInsights(tx, t);
     return { ratings: Number(hours.ratings ?? 0), zoneHours: Number(hours.rows), ratingDays: Number(days.rows), slaDays: Number(slaDays.rows) };
+  }
+
+  /** Drivers (set-based SQL, insight-rollups.ts) and comment themes (stemmed in JS, themes.ts) of the same targets. */
+  private async recomputeInsights(tx: EntityManager, t: Targets): Promise<void> {
+    await tx.query(`${t.with} DELETE FROM driver_rollup_daily h USING t WHERE ${t.rollup(false)}`, t.params);
+    await tx.query(insertDriverRollups(t), t.params);
+    await tx.query(`${t.with} DELETE FROM comment_theme_daily h USING t WHERE ${t.rollup(false)}`, t.params);
+    const rows = themeRollupRows(dayCommentsOf(await tx.query(selectDayComments(t), t.params)));
+    if (!rows.length) return;
+    await tx.query(INSERT_THEME_ROLLUPS, [JSON.stringify(rows)]);
   }
 
   /** Forgets marks, except those marked again since they were read (a newer generation). */

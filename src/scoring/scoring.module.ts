@@ -1,11 +1,21 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { InsightsController } from './insights.controller';
+import { InsightsRepository } from './insights.repository';
+import { InsightsService } from './insights.service';
+import { LookbacksRepository } from './lookbacks.repository';
 import { RollupsRepository } from './rollups.repository';
 import { RollupsRebuilder } from './rollups-rebuilder';
 import { RollupsService } from './rollups.service';
+import { ScorecardController } from './scorecard.controller';
+import { ScorecardService } from './scorecard.service';
+import { ScoringScopeService } from './scoring-scope.service';
 
-/** Scoring: the rollups of ratings and SLA facts (and, next, objectives, budgets and the scorecard API). */
+/** Scoring: the rollups of ratings and SLA facts, and the scorecard, objective and watermelon API read from them. */
 @Module({
-  providers: [RollupsRepository, RollupsService, RollupsRebuilder],
-  exports: [RollupsService, RollupsRebuilder],
+  imports: [CatalogModule],
+  controllers: [ScorecardController, InsightsController],
+  providers: [RollupsRepository, RollupsService, RollupsRebuilder, LookbacksRepository, ScoringScopeService, ScorecardService, InsightsRepository, InsightsService],
+  exports: [RollupsService, RollupsRebuilder, ScoringScopeService, ScorecardService],
 })
 export class ScoringModule {}

@@ -1,8 +1,11 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request, { type Response } from 'supertest';
 import { cutAtCodePoint } from '../../src/platform/validation/safe-text';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { FIXTURE_CONTRACTS, startTestApp, type TestApp } from '../support/test-app';
 
 /**
  * No HTTP input ever gets a 5xx. Every route (all of GET /docs/openapi.json, and the occupant pages and
@@ -180,6 +183,11 @@ const OMITTED_FIELDS: Record<string, string[]> = {
   'post /api/v1/events': ['consumable', 'passed'],
   // A site is for device keys only; the base request makes a client viewer's key.
   'post /api/v1/api-keys': ['site'],
+  // A period and a window together are refused: the base request names the period.
+  'get /api/v1/contracts/{key}/scorecard': ['window'],
+  'get /api/v1/contracts/{key}/watermelons': ['window'],
+  'get /api/v1/sites/{key}/scorecard': ['window'],
+  'get /api/v1/objectives/{ref}': ['window'],
 };
 
 /** The key of a real fixture resource, by the collection in the path before it. */
@@ -191,7 +199,13 @@ const KEY_OF: Record<string, string> = {
   touchpoints: 'alpha-1f-restroom-qr',
   devices: 'alpha-hq.alpha-1f-soap',
   connectors: 'alpha-legacy',
+  objectives: 'alpha-fm.restroom-csat',
 };
+
+/** The fixtures define no objective: the fuzz run adds one to alpha, so the objective route has one to show. */
+const ALPHA_OBJECTIVES = `objectives:
+  - { key: restroom-csat, kind: xla, indicator: csat, target: 0.85, scope: { zoneTypes: [restroom] } }
+`;
 
 const hoursFromNow = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 
@@ -199,10 +213,14 @@ describe('HTTP input fuzzing', () => {
   let sut: TestApp;
   let admin: string;
   let routes: Route[];
+  let contractsDir: string;
   const tokens = { restroom: '', kiosk: '' };
 
   beforeAll(async () => {
-    sut = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    contractsDir = mkdtempSync(join(tmpdir(), 'xla-fuzz-'));
+    cpSync(FIXTURE_CONTRACTS, contractsDir, { recursive: true });
+    appendFileSync(join(contractsDir, 'alpha.yaml'), ALPHA_OBJECTIVES);
+    sut = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '0', CONTRACTS_DIR: contractsDir } });
     admin = await sut.keyFor('admin');
     tokens.restroom = await sut.tokenOf('alpha-1f-restroom-qr');
     tokens.kiosk = await sut.tokenOf('alpha-branch-kiosk');
@@ -210,7 +228,10 @@ describe('HTTP input fuzzing', () => {
     const known = new Set(documented.map((r) => `${r.method} ${r.template}`));
     routes = [...documented, ...UNDOCUMENTED.filter((r) => !known.has(`${r.method} ${r.template}`))];
   });
-  afterAll(() => sut.close());
+  afterAll(async () => {
+    await sut.close();
+    rmSync(contractsDir, { recursive: true, force: true });
+  });
 
   /** A rating stored just now on the restroom QR code, so a follow-up to it is still taken. */
   const freshRatingId = async () => {
@@ -255,12 +276,18 @@ describe('HTTP input fuzzing', () => {
       // A device's health for the catalog; a task's or an incident's state for those.
       status: route.template === '/api/v1/tasks' ? 'missed' : route.template === '/api/v1/incidents' ? 'open' : 'online',
       touchpoint: 'alpha-1f-restroom-qr',
+      // An interval's kind (zone intervals).
+      kind: 'soap_out',
       from: hoursFromNow(-24),
       to: hoursFromNow(1),
       device: KEY_OF.devices,
       signal: 'soap_level',
       reason: 'malformed',
       lang: 'sv',
+      // Scoring: a calendar month, the benchmark's indicator, and the heatmap's.
+      period: '2026-10',
+      rankBy: 'happy_index',
+      indicator: 'csat',
     };
     const body: Record<string, unknown> = {
       token: tokens.restroom,

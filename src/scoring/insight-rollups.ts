@@ -1,0 +1,89 @@
+import { LANGUAGES, type Language } from '../catalog/catalog.types';
+import { CROWDING, DRIVER_CONDITIONS, DRIVER_CONDITION_KEYS, type DayComment } from './insights';
+
+/** The fragments of a rollup recomputation's targets (see rollups.repository.ts) that the driver and theme rollups use. */
+export interface InsightTargets {
+  with: string;
+  /** Join of raw ratings r to t. */
+  ratings: string;
+  date(expr: string): string;
+  /** Join of rollup rows h to t. */
+  rollup(hourly: boolean): string;
+}
+
+/** An interval is clipped to its local day (at most 25 hours): one holding on a day started at most this long before it. */
+const LONGEST_INTERVAL = `interval '25 hours'`;
+
+/** zone_intervals kinds and the condition each makes hold. */
+const KIND_CONDITIONS = DRIVER_CONDITION_KEYS.flatMap((condition) => DRIVER_CONDITIONS[condition].map((kind) => `('${kind}', '${condition}')`)).join(', ');
+const CONDITIONS = DRIVER_CONDITION_KEYS.map((c) => `('${c}')`).join(', ');
+
+/**
+ * Inserts the targets' driver counts per zone, local date and condition (their old rows deleted
+ * first), driven by the spans when a condition held rather than by every rating, so a rebuild
+ * probes the ratings index once per span: an interval of zone_intervals, or for crowding the hour
+ * after a crowded UTC hour (a rating's preceding full hour). n1 and k1 count the distinct counted
+ * ratings of the zone-day inside a span, n0 and k0 the rest of the day's counted ratings, read from
+ * rating_rollup_daily (recomputed just before, in the same transaction). Crowding rows exist only
+ * for zone-days with a baseline, as defined in insights.ts.
+ */
+export const insertDriverRollups = (t: InsightTargets) => `${t.with},
+  days AS (
+    SELECT h.client_id, h.zone_id, h.local_date, h.site_id, h.rated, h.negative, t.time_zone,
+           h.local_date::timestamp AT TIME ZONE t.time_zone AS lo, (h.local_date + 1)::timestamp AT TIME ZONE t.time_zone AS hi
+    FROM t JOIN rating_rollup_daily h ON ${t.rollup(false)} WHERE h.rated > 0),
+  thresholds AS (
+    SELECT d.client_id, d.zone_id, d.local_date, CASE WHEN count(f.visitors) >= ${CROWDING.minBaselineHours}
+      THEN percentile_cont(${CROWDING.percentile}) WITHIN GROUP (ORDER BY f.visitors) END AS threshold
+    FROM days d LEFT JOIN sla_facts_hourly f ON f.client_id = d.client_id AND f.zone_id = d.zone_id AND f.visitors > 0
+      AND f.hour >= (d.local_date - ${CROWDING.baselineDays})::timestamp AT TIME ZONE d.time_zone AND f.hour < d.lo
+    GROUP BY d.client_id, d.zone_id, d.local_date),
+  spans AS (
+    SELECT d.client_id, d.zone_id, d.site_id, d.local_date, d.time_zone, k.condition, i.start_at AS lo, i.end_at AS hi
+    FROM days d JOIN zone_intervals i ON i.client_id = d.client_id AND i.zone_id = d.zone_id
+      AND i.start_at >= d.lo - ${LONGEST_INTERVAL} AND i.start_at < d.hi AND i.end_at > d.lo
+    JOIN (VALUES ${KIND_CONDITIONS}) AS k(kind, condition) ON k.kind = i.kind
+    UNION ALL
+    SELECT d.client_id, d.zone_id, d.site_id, d.local_date, d.time_zone, 'crowding', f.hour + interval '1 hour', f.hour + interval '2 hours'
+    FROM days d JOIN thresholds th ON th.client_id = d.client_id AND th.zone_id = d.zone_id AND th.local_date = d.local_date
+    JOIN sla_facts_hourly f ON f.client_id = d.client_id AND f.zone_id = d.zone_id
+      AND f.hour >= d.lo - interval '2 hours' AND f.hour < d.hi AND f.visitors > th.threshold),
+  held AS (
+    SELECT DISTINCT s.client_id, s.zone_id, s.local_date, s.condition, r.id, r.polarity = 'negative' AS negative
+    FROM spans s JOIN ratings r ON r.client_id = s.client_id AND r.site_id = s.site_id AND r.rated_at >= s.lo AND r.rated_at < s.hi
+    WHERE r.zone_id = s.zone_id AND r.excluded_reason IS NULL AND (r.rated_at AT TIME ZONE s.time_zone)::date = s.local_date),
+  ones AS (
+    SELECT client_id, zone_id, local_date, condition, count(*) AS n1, count(*) FILTER (WHERE negative) AS k1
+    FROM held GROUP BY client_id, zone_id, local_date, condition),
+  ins AS (
+    INSERT INTO driver_rollup_daily (client_id, zone_id, local_date, condition, site_id, n1, k1, n0, k0)
+    SELECT d.client_id, d.zone_id, d.local_date, c.condition, d.site_id,
+           COALESCE(o.n1, 0), COALESCE(o.k1, 0), d.rated - COALESCE(o.n1, 0), d.negative - COALESCE(o.k1, 0)
+    FROM days d JOIN thresholds th ON th.client_id = d.client_id AND th.zone_id = d.zone_id AND th.local_date = d.local_date
+    CROSS JOIN (VALUES ${CONDITIONS}) AS c(condition)
+    LEFT JOIN ones o ON o.client_id = d.client_id AND o.zone_id = d.zone_id AND o.local_date = d.local_date AND o.condition = c.condition
+    WHERE c.condition <> 'crowding' OR th.threshold IS NOT NULL
+    RETURNING 1)
+  SELECT count(*) AS rows FROM ins`;
+
+/** The counted ratings of the targets with a comment, newest first, in their language (the site's when the rating names none). */
+export const selectDayComments = (t: InsightTargets) => `${t.with}
+  SELECT r.client_id AS "clientId", r.zone_id AS "zoneId", r.site_id AS "siteId", to_char(b.local_date, 'YYYY-MM-DD') AS "localDate",
+         r.comment AS text, COALESCE(r.language, s.language) AS language
+  FROM t JOIN ratings r ON ${t.ratings} JOIN sites s ON s.id = r.site_id
+  CROSS JOIN LATERAL (SELECT (r.rated_at AT TIME ZONE t.time_zone)::date AS local_date) AS b
+  WHERE ${t.date('b.local_date')} AND r.excluded_reason IS NULL AND r.comment IS NOT NULL AND r.comment <> ''
+  ORDER BY r.rated_at DESC, r.id`;
+
+/** Comments of a language the stemmers do not know are read as English. */
+export const commentLanguage = (language: string): Language => ((LANGUAGES as readonly string[]).includes(language) ? (language as Language) : 'en');
+
+/** Rows of selectDayComments as DayComments. */
+export const dayCommentsOf = (rows: ReadonlyArray<Omit<DayComment, 'language'> & { language: string }>): DayComment[] =>
+  rows.map((row) => ({ ...row, language: commentLanguage(row.language) }));
+
+/** Inserts ThemeRollupRows given as one jsonb array ($1): examples are arrays of differing length, which unnest cannot take. */
+export const INSERT_THEME_ROLLUPS = `
+  INSERT INTO comment_theme_daily (client_id, zone_id, local_date, language, theme, site_id, comments, examples)
+  SELECT x."clientId", x."zoneId", x."localDate", x.language, x.theme, x."siteId", x.comments, ARRAY(SELECT jsonb_array_elements_text(x.examples))
+  FROM jsonb_to_recordset($1::jsonb) AS x("clientId" uuid, "zoneId" uuid, "localDate" date, language text, theme text, "siteId" uuid, comments int, examples jsonb)`;

@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../platform/access/roles';
+import { figureOf, type IndicatorKey } from './indicators';
+import type { RollupCounts } from './rollup-columns';
+import {
+  benchmark,
+  covers,
+  objectiveCard,
+  scopeCard,
+  scopeCountsOf,
+  sumRollups,
+  watermelonSite,
+  type BenchmarkRow,
+  type ObjectiveCard,
+  type ScopeCard,
+  type WatermelonSite,
+} from './scorecard';
+import { ScoringScopeService, scopedObjective, zonesBySite, type ResolvedScope, type WindowQuery } from './scoring-scope.service';
+
+/** The window as the API echoes it: kind, period label, and each site's local window and as-of instant. */
+export interface WindowView {
+  kind: ResolvedScope['window']['kind'];
+  period: string | null;
+  sites: Array<{ site: string; timeZone: string; from: string; to: string; asOf: string }>;
+}
+
+export interface SiteScorecard extends ScopeCard {
+  site: string;
+  watermelon: boolean;
+}
+
+export interface ZoneScorecard extends ScopeCard {
+  zone: string;
+  type: string;
+}
+
+export interface ContractScorecard extends ScopeCard {
+  contract: string;
+  window: WindowView;
+  watermelons: WatermelonSite[];
+  benchmark: { indicator: IndicatorKey; sites: BenchmarkRow[] };
+  sites: SiteScorecard[];
+}
+
+export interface SiteScorecardView extends ScopeCard {
+  contract: string;
+  site: string;
+  window: WindowView;
+  watermelon: WatermelonSite | null;
+  zones: ZoneScorecard[];
+}
+
+export interface ObjectiveDetail extends ObjectiveCard {
+  contract: string;
+  indicator: IndicatorKey;
+  scope: ReturnType<typeof scopedObjective>['scope'];
+  window: WindowView;
+  /** Per local date of the window: the objective's numerator, denominator and value over its zones. */
+  series: Array<{ date: string; numerator: number; denominator: number; value: number | null }>;
+}
+
+/**
+ * The scorecard API: every figure read from the rollups through the pure formulas, summed over
+ * zones (never averaged), each site in its own window. Alerts, dashboards and reports read this.
+ */
+@Injectable()
+export class ScorecardService {
+  constructor(private readonly scopes: ScoringScopeService) {}
+
+  async contract(who: Principal, contractKey: string, query: WindowQuery & { rankBy?: IndicatorKey }): Promise<ContractScorecard> {
+    const scope = await this.scopes.contract(who, contractKey, query);
+    const objectives = await this.scopes.objectivesOf(who, scope);
+    const byZone = await this.scopes.counts(scope, { burn: true });
+    const top = scopeCard(scope.zones, objectives, byZone, scope.windowHours);
+    const zonesOf = zonesBySite(scope);
+    const sites = scope.sites.map((site) => {
+      const zones = zonesOf.get(site.key)!;
+      return { site: site.key, card: scopeCard(zones, objectives, byZone, scope.windowHours), zones };
+    });
+    const melons = sites.map((s) => watermelonSite(s.site, s.card)).filter((w): w is WatermelonSite => w !== null);
+    const melonSites = new Set(melons.map((m) => m.site));
+    const indicator = query.rankBy ?? 'happy_index';
+    return {
+      contract: contractKey,
+      window: windowView(scope),
+      ...top,
+      watermelons: melons,
+      benchmark: {
+        indicator,
+        sites: benchmark(
+          indicator,
+          sites.map((s) => ({ site: s.site, totals: scopeCountsOf(s.zones.map((z) => z.id), byZone).totals })),
+        ),
+      },
+      sites: sites.map((s) => ({ site: s.site, watermelon: melonSites.has(s.site), ...s.card })),
+    };
+  }
+
+  async site(who: Principal, siteKey: string, query: WindowQuery): Promise<SiteScorecardView> {
+    const scope = await this.scopes.site(who, siteKey, query);
+    const objectives = await this.scopes.objectivesOf(who, scope);
+    const byZone = await this.scopes.counts(scope, { burn: true });
+    const card = scopeCard(scope.zones, objectives, byZone, scope.windowHours);
+    return {
+      contract: scope.contractKey,
+      site: siteKey,
+      window: windowView(scope),
+      ...card,
+      watermelon: watermelonSite(siteKey, card),
+      zones: scope.zones.map((z) => ({ zone: z.ref, type: z.type, ...scopeCard([z], objectives, byZone, scope.windowHours) })),
+    };
+  }
+
+  async watermelons(who: Principal, contractKey: string, query: WindowQuery): Promise<{ contract: string; window: WindowView; watermelons: WatermelonSite[] }> {
+    const scope = await this.scopes.contract(who, contractKey, query);
+    const objectives = await this.scopes.objectivesOf(who, scope);
+    const byZone = await this.scopes.counts(scope, { burn: true });
+    const zonesOf = zonesBySite(scope);
+    const melons = scope.sites
+      .map((site) => watermelonSite(site.key, scopeCard(zonesOf.get(site.key)!, objectives, byZone, scope.windowHours)))
+      .filter((w): w is WatermelonSite => w !== null);
+    return { contract: contractKey, window: windowView(scope), watermelons: melons };
+  }
+
+  /** One objective over every zone it covers: status, budget, burn rates and the daily series of its window. */
+  async objective(who: Principal, ref: string, query: WindowQuery): Promise<ObjectiveDetail> {
+    const { objective, scope } = await this.scopes.objective(who, ref, query);
+    const spec = scopedObjective(objective);
+    const zones = scope.zones.filter((z) => covers(spec.scope, z));
+    const siteKeys = new Set(zones.map((z) => z.siteKey));
+    const covered = { ...scope, zones, sites: scope.sites.filter((s) => siteKeys.has(s.key)) };
+    const byZone = await this.scopes.counts(covered, { burn: true });
+    const card = objectiveCard(spec, scopeCountsOf(covered.zones.map((z) => z.id), byZone), scope.windowHours);
+    const days = new Map<string, RollupCounts[]>();
+    for (const row of await this.scopes.daily(covered)) {
+      const day = days.get(row.localDate) ?? [];
+      day.push(row);
+      days.set(row.localDate, day);
+    }
+    // Each site's own local dates: a contract's 1 October sums every site's 1 October.
+    const dates = [...new Set(covered.sites.flatMap((s) => s.dates))].sort();
+    const series = dates.map((date) => {
+      const { numerator, denominator, value } = figureOf(spec.indicator, sumRollups(days.get(date) ?? []).counts);
+      return { date, numerator, denominator, value };
+    });
+    return { contract: objective.contractKey, scope: spec.scope, window: windowView(covered), ...card, series };
+  }
+}
+
+/** The window of a scope as the API shows it: each site's local start and end, and the instant figures run to. */
+function windowView(scope: ResolvedScope): WindowView {
+  return {
+    ...scope.window,
+    sites: scope.sites.map((s) => ({
+      site: s.key,
+      timeZone: s.timeZone,
+      from: s.window.start.toISO()!,
+      to: s.window.end.toISO()!,
+      asOf: s.asOf.toISOString(),
+    })),
+  };
+}

@@ -1,0 +1,219 @@
+import type { ObjectiveScope, ZoneType } from '../catalog/catalog.types';
+import type { Budget } from './budget';
+import type { BurnAlert } from './burn-rate';
+import { attainmentOf, experienceIndex, watermelonOf, type Attainment, type ObjectiveKind } from './composite';
+import { addCounts, emptyCounts, figureOf, INDICATORS, type Counts, type Figure, type IndicatorKey } from './indicators';
+import { scoreObjective, type ObjectiveFigure, type ObjectiveSpec } from './objective';
+import type { RollupCounts } from './rollup-columns';
+import type { Status } from './status';
+
+/** Pure assembly of the scorecard: sums zones' counts into scopes and reads every figure through the formula files. */
+
+/** A zone as a scope part: enough to place it in a site and an objective's scope. */
+export interface ScopeZone {
+  id: string;
+  ref: string;
+  siteKey: string;
+  type: ZoneType;
+}
+
+/** An objective of a contract with its scope, as the catalog states it. */
+export interface ScopedObjective extends ObjectiveSpec {
+  ref: string;
+  scope: ObjectiveScope;
+}
+
+/** Counts of a scope: window to date, and (when evaluated) per burn-rate lookback in service hours. */
+export interface ScopeCounts {
+  totals: RollupCounts;
+  lookbacks?: ReadonlyMap<number, Counts>;
+}
+
+/** Whether an objective covers a zone: its sites (if named) and zone types (if named). */
+export const covers = (scope: ObjectiveScope, zone: Pick<ScopeZone, 'siteKey' | 'type'>): boolean =>
+  (!scope.sites?.length || scope.sites.includes(zone.siteKey)) && (!scope.zoneTypes?.length || scope.zoneTypes.includes(zone.type));
+
+export const emptyRollup = (): RollupCounts => ({ counts: emptyCounts(), negativeReasons: {} });
+
+/** Sums zones' counts and reasons: a larger scope adds numerators and denominators, never ratios. */
+export function sumRollups(parts: Iterable<RollupCounts>): RollupCounts {
+  let counts = emptyCounts();
+  const reasons: Record<string, number> = {};
+  for (const part of parts) {
+    counts = addCounts(counts, part.counts);
+    for (const [reason, n] of Object.entries(part.negativeReasons)) reasons[reason] = (reasons[reason] ?? 0) + n;
+  }
+  return { counts, negativeReasons: reasons };
+}
+
+/** Sums lookback counts hour-length by hour-length. */
+export function sumLookbacks(parts: Iterable<ReadonlyMap<number, Counts> | undefined>): Map<number, Counts> | undefined {
+  let sum: Map<number, Counts> | undefined;
+  for (const part of parts) {
+    if (!part) continue;
+    sum ??= new Map();
+    for (const [hours, counts] of part) sum.set(hours, addCounts(sum.get(hours) ?? emptyCounts(), counts));
+  }
+  return sum;
+}
+
+/** Sums the counts of some zones (missing ones count zero). */
+export function scopeCountsOf(zoneIds: Iterable<string>, byZone: ReadonlyMap<string, ScopeCounts>): ScopeCounts {
+  const parts = [...zoneIds].map((id) => byZone.get(id)).filter((p): p is ScopeCounts => p !== undefined);
+  return { totals: sumRollups(parts.map((p) => p.totals)), lookbacks: sumLookbacks(parts.map((p) => p.lookbacks)) };
+}
+
+export interface ReasonShare {
+  reason: string;
+  negatives: number;
+  /** Share of the scope's negative ratings that name the reason; a rating may name several, so shares may add up past 1. */
+  share: number;
+}
+
+/** Share of negative ratings naming each reason, most named first. */
+export function reasonShares(rollup: RollupCounts): ReasonShare[] {
+  const negatives = rollup.counts.negative;
+  return Object.entries(rollup.negativeReasons)
+    .filter(([, n]) => n > 0)
+    .map(([reason, n]) => ({ reason, negatives: n, share: negatives > 0 ? n / negatives : 0 }))
+    .sort((a, b) => b.negatives - a.negatives || a.reason.localeCompare(b.reason));
+}
+
+export interface PublishedFigure {
+  indicator: IndicatorKey;
+  /** null without data, and null when below the objective's minimum sample: no number that looks real. */
+  value: number | null;
+  numerator: number;
+  denominator: number;
+  sample: number;
+  excluded?: Figure['excluded'];
+  basis?: Figure['basis'];
+}
+
+export interface LookbackRate {
+  hours: number;
+  burn: number | null;
+  valid: number;
+  enoughTraffic: boolean;
+}
+
+export interface ObjectiveCard extends PublishedFigure {
+  ref: string;
+  key: string;
+  kind: ObjectiveKind;
+  target: number;
+  minSample: number;
+  weight: number;
+  status: Status;
+  /** Set with status insufficient_data: the sample and what it needed. */
+  insufficientData?: { sample: number; minSample: number };
+  budget: Budget | null;
+  /** Burn rate per lookback of service hours (1, 6, 72), ratio objectives only. */
+  burnRates: LookbackRate[];
+  alerts: Array<Pick<BurnAlert, 'name' | 'factor' | 'fires'>>;
+}
+
+/** A figure as published: its value hidden below minSample. */
+function published(figure: Figure, status: Status): PublishedFigure {
+  return { ...figure, value: status === 'insufficient_data' ? null : figure.value };
+}
+
+/** Burn per lookback length, once each, from an objective's alerts. */
+function lookbackRates(alerts: readonly BurnAlert[]): LookbackRate[] {
+  const rates = new Map<number, LookbackRate>();
+  for (const a of alerts) for (const l of [a.short, a.long]) rates.set(l.hours, { hours: l.hours, burn: l.burn, valid: l.valid, enoughTraffic: l.enoughTraffic });
+  return [...rates.values()].sort((a, b) => a.hours - b.hours);
+}
+
+/** One objective scored over a scope's counts (formulas from objective.ts), as the API shows it. */
+export function objectiveCard(objective: ScopedObjective, counts: ScopeCounts, windowHours: number): ObjectiveCard {
+  const scored: ObjectiveFigure = scoreObjective({ objective, counts: counts.totals.counts, windowHours, lookbacks: counts.lookbacks });
+  const insufficient = scored.status === 'insufficient_data';
+  return {
+    ...published(scored.figure, scored.status),
+    ref: objective.ref,
+    key: objective.key,
+    kind: objective.kind,
+    target: objective.target,
+    minSample: objective.minSample,
+    weight: objective.weight ?? 1,
+    status: scored.status,
+    ...(insufficient ? { insufficientData: { sample: scored.figure.sample, minSample: objective.minSample } } : {}),
+    budget: insufficient ? null : scored.budget,
+    burnRates: lookbackRates(scored.burn),
+    alerts: scored.burn.map((a) => ({ name: a.name, factor: a.factor, fires: a.fires })),
+  };
+}
+
+export interface ScopeCard {
+  experienceIndex: PublishedFigure & { n: number };
+  attainment: { xla: Attainment; sla: Attainment };
+  objectives: ObjectiveCard[];
+  reasons: ReasonShare[];
+}
+
+/** Experience index of a scope: happy_index over its counted ratings, n beside it. */
+export function experienceOf(rollup: RollupCounts): ScopeCard['experienceIndex'] {
+  const figure = experienceIndex(rollup.counts);
+  return { ...figure, n: figure.sample };
+}
+
+/**
+ * Every figure of one scope (a contract, a site, a zone): each objective over the zones it covers
+ * within the scope (objectives covering none of them left out), attainment, experience index, reasons.
+ */
+export function scopeCard(zones: readonly ScopeZone[], objectives: readonly ScopedObjective[], byZone: ReadonlyMap<string, ScopeCounts>, windowHours: number): ScopeCard {
+  const all = scopeCountsOf(zones.map((z) => z.id), byZone);
+  const cards = objectives.flatMap((o) => {
+    const covered = zones.filter((z) => covers(o.scope, z));
+    return covered.length ? [objectiveCard(o, scopeCountsOf(covered.map((z) => z.id), byZone), windowHours)] : [];
+  });
+  return {
+    experienceIndex: experienceOf(all.totals),
+    attainment: { xla: attainmentOf('xla', cards), sla: attainmentOf('sla', cards) },
+    objectives: cards,
+    reasons: reasonShares(all.totals),
+  };
+}
+
+export interface WatermelonSite {
+  site: string;
+  /** The XLA objectives breached (red inside) and the SLA objectives met (green outside), with their figures. */
+  breachedXla: ObjectiveCard[];
+  metSla: ObjectiveCard[];
+}
+
+/** A site's watermelon verdict (composite.ts) with the objectives that make it one. */
+export function watermelonSite(site: string, card: ScopeCard): WatermelonSite | null {
+  const verdict = watermelonOf(site, card.objectives);
+  if (!verdict) return null;
+  const pick = (keys: readonly string[]) => card.objectives.filter((o) => keys.includes(o.key));
+  return { site, breachedXla: pick(verdict.breachedXla), metSla: pick(verdict.metSla) };
+}
+
+export interface BenchmarkRow {
+  rank: number | null;
+  site: string;
+  value: number | null;
+  n: number;
+}
+
+/**
+ * Sites ranked by an indicator over all their zones (happy_index: the experience index), best
+ * first by the indicator's direction; sites without data last, unranked. Ties share a rank.
+ */
+export function benchmark(indicator: IndicatorKey, sites: ReadonlyArray<{ site: string; totals: RollupCounts }>): BenchmarkRow[] {
+  const lowerIsBetter = INDICATORS[indicator].direction === 'lower';
+  const rows = sites.map(({ site, totals }) => {
+    const figure = figureOf(indicator, totals.counts);
+    return { site, value: figure.value, n: figure.sample };
+  });
+  const withData = rows.filter((r) => r.value !== null).sort((a, b) => (lowerIsBetter ? a.value! - b.value! : b.value! - a.value!) || a.site.localeCompare(b.site));
+  const ranked: BenchmarkRow[] = [];
+  withData.forEach((r, i) => {
+    const previous = ranked[i - 1];
+    ranked.push({ ...r, rank: previous && previous.value === r.value ? previous.rank : i + 1 });
+  });
+  const without = rows.filter((r) => r.value === null).sort((a, b) => a.site.localeCompare(b.site));
+  return [...ranked, ...without.map((r) => ({ ...r, rank: null }))];
+}
