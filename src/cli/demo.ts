@@ -5,12 +5,15 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 // npm run demo: the service on ports that are free, and once it answers /health, a banner saying where
-// to go, and the simulator feeding its broker gently. Both run in their own process groups, so Ctrl-C
-// reaches each exactly once — through here.
+// to go, and the simulator: first a month of history as fast as the service takes it, then feeding its
+// broker gently, live. Both run in their own process groups, so Ctrl-C reaches each exactly once — through here.
 
 const SIMULATOR_RATE = 20;
-const SIMULATOR_SPEED = 144;
 const HEALTHY_WITHIN_MS = 120_000;
+/** Days of history the simulator replays at start, so a scorecard has a month behind it. */
+const BACKFILL_DAYS = 30;
+/** The backfill sends data up to a month old: the service must take it (by default it refuses a week-old reading, a day-old rating). */
+const MAX_AGE_HOURS = String((BACKFILL_DAYS + 1) * 24);
 
 interface Touchpoint {
   key: string;
@@ -82,6 +85,30 @@ async function demoPages(baseUrl: string, key: string): Promise<{ qr?: Touchpoin
   return { qr: items.find((t) => t.kind === 'qr'), kiosk: items.find((t) => t.kind === 'kiosk') };
 }
 
+/** Where the demo keeps the time its simulation last reached, live. */
+const SIMULATED_UNTIL_FILE = 'demo-simulated-until';
+
+/** Days to backfill: the last 30 on a first run, else the gap since the demo last ran (none under two minutes), at most 30. */
+function daysToBackfill(dataDir: string): number {
+  let until: number;
+  try {
+    until = Date.parse(readFileSync(join(dataDir, SIMULATED_UNTIL_FILE), 'utf8').trim());
+  } catch {
+    return BACKFILL_DAYS;
+  }
+  if (Number.isNaN(until)) return BACKFILL_DAYS;
+  const gap = Date.now() - until;
+  return gap < 120_000 ? 0 : Math.min(BACKFILL_DAYS, Math.round((gap / 86_400_000) * 10_000) / 10_000);
+}
+
+/** The contracts the demo's key sees, for their scorecard links. */
+async function contractKeys(baseUrl: string, key: string): Promise<string[]> {
+  const res = await fetch(`${baseUrl}/api/v1/contracts?limit=200`, { headers: { Authorization: `Bearer ${key}` } }).catch(() => undefined);
+  if (!res?.ok) return [];
+  const { items } = (await res.json()) as { items: Array<{ key: string }> };
+  return items.map((c) => c.key);
+}
+
 function banner(lines: Array<[string, string]>, notes: string[]): string {
   const width = Math.max(...lines.map(([label]) => label.length));
   return ['', 'XLA Monitor demo is running.', ...lines.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`), ...notes.map((n) => `  Note: ${n}`), ''].join('\n');
@@ -101,7 +128,19 @@ async function main(): Promise<void> {
   const baseUrl = `http://${host}:${port}`;
 
   // Warnings and errors only, pretty on a terminal: the banner is what a first-time user needs to read.
-  const serviceEnv = { ...env, PORT: String(port), ...(mqttPort === undefined ? {} : { MQTT_PORT: String(mqttPort) }), ADMIN_API_KEY: admin.key, DEMO_MODE: 'true', LOG_LEVEL: env.LOG_LEVEL ?? 'warn' };
+  const serviceEnv = {
+    ...env,
+    PORT: String(port),
+    ...(mqttPort === undefined ? {} : { MQTT_PORT: String(mqttPort) }),
+    ADMIN_API_KEY: admin.key,
+    DEMO_MODE: 'true',
+    LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+    // The backfill goes through the ingest paths as live data does: they must take a month-old reading or rating.
+    READING_MAX_AGE_HOURS: env.READING_MAX_AGE_HOURS ?? MAX_AGE_HOURS,
+    RATING_MAX_AGE_HOURS: env.RATING_MAX_AGE_HOURS ?? MAX_AGE_HOURS,
+    // Simulated occupants rate from addresses of their own (X-Forwarded-For from the simulator on this host), as phones do.
+    TRUST_PROXY: env.TRUST_PROXY ?? '127.0.0.1,::1,::ffff:127.0.0.1',
+  };
   const service = spawn(process.execPath, [join(__dirname, '..', 'main.js')], { stdio: 'inherit', detached: true, env: serviceEnv });
   // Started once the service is healthy; the signal handlers are in place before that.
   const later: { simulator?: ChildProcess } = {};
@@ -124,16 +163,26 @@ async function main(): Promise<void> {
   }
 
   const brokerUrl = env.MQTT_URL ?? `mqtt://127.0.0.1:${mqttPort}`;
-  const args = ['--mqtt-url', brokerUrl, '--rate', String(SIMULATOR_RATE), '--speed', String(SIMULATOR_SPEED), '--quiet'];
+  const days = daysToBackfill(dataDir);
+  const args = ['--mqtt-url', brokerUrl, '--rate', String(SIMULATOR_RATE), ...(days > 0 ? ['--backfill-days', String(days)] : []), '--quiet'];
   // The API takes the occupants' problem reports and, when MQTT_AUTH is on, issues the devices' credentials.
   args.push('--api-url', baseUrl, ...(deviceAuth ? [] : ['--anonymous']));
   // The key goes through the environment, not the command line that `ps` shows.
-  const simulator = (later.simulator = spawn(process.execPath, [join(__dirname, 'simulate.js'), ...args], { stdio: ['ignore', 'ignore', 'inherit'], detached: true, env: { ...env, XLA_API_KEY: admin.key } }));
+  const simulator = (later.simulator = spawn(process.execPath, [join(__dirname, 'simulate.js'), ...args], { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: { ...env, XLA_API_KEY: admin.key } }));
+  // Once the history is in, the time simulated up to is kept in DATA_DIR: a restart backfills only the gap.
+  let live = days === 0;
+  const keepUntil = setInterval(() => live && writeFileSync(join(dataDir, SIMULATED_UNTIL_FILE), `${new Date().toISOString()}\n`), 15_000).unref();
+  simulator.stderr.on('data', (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    live ||= chunk.toString().includes('simulate: backfill done');
+  });
   simulator.on('exit', (code) => {
+    clearInterval(keepUntil);
     if (code) process.stderr.write(`demo: the simulator stopped (exit code ${code}); the service goes on.\n`);
   });
 
   const { qr, kiosk } = await demoPages(baseUrl, admin.key);
+  const contracts = await contractKeys(baseUrl, admin.key);
   const lines: Array<[string, string]> = [
     ['Open', `${baseUrl}/`],
     ['API docs', `${baseUrl}/docs`],
@@ -142,9 +191,16 @@ async function main(): Promise<void> {
   ];
   if (qr) lines.push(['QR page', `${baseUrl}/r/${qr.token}   (${qr.key})`]);
   if (kiosk) lines.push(['Kiosk', `${baseUrl}/k/${kiosk.token}   (${kiosk.key})`]);
+  // The last 30 days, which the backfill fills: a calendar month may have just begun.
+  for (const contract of contracts) lines.push(['Scorecard', `${baseUrl}/api/v1/contracts/${contract}/scorecard?window=rolling_30d   (send the admin key)`]);
   lines.push(
     ['MQTT', embeddedBroker ? `${brokerUrl} (embedded broker; devices connect with their own credentials${deviceAuth ? '' : ', or anonymously: MQTT_AUTH=off'})` : brokerUrl],
-    ['Simulator', `running: ${SIMULATOR_RATE} messages/s, simulated time ×${SIMULATOR_SPEED} (yesterday's working day in about ten minutes, then live)`],
+    [
+      'Simulator',
+      days > 0
+        ? `running: ${SIMULATOR_RATE} messages/s live, after replaying the last ${days === BACKFILL_DAYS ? `${days} days` : `${Math.round(days * 24 * 10) / 10} hours (since the demo last ran)`} as fast as the service takes them (progress below)`
+        : `running: ${SIMULATOR_RATE} messages/s live`,
+    ],
     ['Logs', `warnings and errors${env.LOG_LEVEL ? ` (LOG_LEVEL=${env.LOG_LEVEL})` : '; LOG_LEVEL=info npm run demo shows more'}`],
     ['Stop', 'Ctrl-C (data stays in ' + dataDir + ')'],
   );

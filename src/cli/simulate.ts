@@ -16,7 +16,7 @@ import { BrokerRefusedError, DevicePublisher, MqttPublisher } from '../simulator
 import { HttpProblemReporter } from '../simulator/problem-reporter';
 import { defaultSimStart, SimulatedClock } from '../simulator/simulated-clock';
 import { Simulation } from '../simulator/simulation';
-import { runSimulation } from '../simulator/simulator';
+import { backfill, runSimulation, type BackfillSummary, type ProblemReporter, type Publisher } from '../simulator/simulator';
 
 const USAGE = `npm run simulate -- [options]
   --sites N             simulate N sites: the first N of the contracts, or N generated ones when the contracts have fewer (default: all)
@@ -24,6 +24,9 @@ const USAGE = `npm run simulate -- [options]
   --duration S          seconds to run, 0 until Ctrl-C (default 0)
   --speed X             simulated time runs X times faster; a faster run replays the last 23 hours, then goes on live (default 1)
   --start ISO           simulated start time (default: now, or 23 hours ago when --speed > 1)
+  --backfill-days D     first replay the last D days as fast as the service takes them (every event and QR rating,
+                        readings thinned to what the SLA facts read, no problem reports), then go on live at --speed;
+                        the service must accept data that old (READING_MAX_AGE_HOURS, RATING_MAX_AGE_HOURS)
   --mqtt-url URL        broker (default MQTT_URL or mqtt://127.0.0.1:1883)
   --credentials FILE    device credentials, the installers' sheet (npm run devices:credentials -- --site <key> --format csv);
                         repeat it for more sites. Each device then connects with its own credential
@@ -39,7 +42,7 @@ const USAGE = `npm run simulate -- [options]
   --write-contract FILE write the generated contract there, for the service's CONTRACTS_DIR
   --seed N              seed for a repeatable run (default: random, printed at the end)
   --wait-for URL        wait until this URL answers 200 (e.g. the service's /health) before starting
-  --quiet               print nothing but errors`;
+  --quiet               print nothing but errors (and the backfill's progress)`;
 
 class UsageError extends Error {}
 
@@ -60,6 +63,7 @@ function parse(argv: string[]) {
       duration: { type: 'string' },
       speed: { type: 'string' },
       start: { type: 'string' },
+      'backfill-days': { type: 'string' },
       'mqtt-url': { type: 'string' },
       credentials: { type: 'string', multiple: true },
       'api-url': { type: 'string' },
@@ -79,6 +83,7 @@ function parse(argv: string[]) {
   const apiKey = values['api-key'] ?? process.env.XLA_API_KEY;
   if ((values['api-url'] === undefined) !== (apiKey === undefined)) throw new UsageError('--api-url and --api-key (or XLA_API_KEY) go together');
   if (values['api-url'] !== undefined && values.credentials) throw new UsageError('--credentials or --api-url/--api-key, not both');
+  if (values['backfill-days'] !== undefined && start !== undefined) throw new UsageError('--backfill-days or --start, not both');
   if (values['api-url'] !== undefined && !URL.canParse(values['api-url'])) throw new UsageError(`--api-url: expected a URL like http://127.0.0.1:3000, got "${values['api-url']}"`);
   return {
     help: values.help,
@@ -86,6 +91,7 @@ function parse(argv: string[]) {
     rate: numberFlag('rate', values.rate, 100, (n) => n > 0, 'messages per second, more than 0'),
     duration: numberFlag('duration', values.duration, 0, (n) => n >= 0, 'seconds, 0 or more'),
     speed: numberFlag('speed', values.speed, 1, (n) => n > 0, 'a factor more than 0'),
+    backfillDays: numberFlag('backfill-days', values['backfill-days'], 0, (n) => n > 0 && n <= 400, 'days, more than 0 and at most 400'),
     seed: numberFlag('seed', values.seed, Math.floor(Math.random() * 2 ** 32), (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32, 'a whole number from 0 to 4294967295'),
     start,
     mqttUrl: values['mqtt-url'] ?? process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
@@ -145,6 +151,45 @@ async function waitFor(url: string, stop: AbortSignal): Promise<void> {
   }
 }
 
+/**
+ * Replays the last `days` days, then again the minutes that took, until the simulation is within a minute of
+ * now; progress on stderr, one line a simulated day.
+ */
+async function backfillToNow(
+  simulation: Simulation,
+  publisher: Publisher,
+  reporter: ProblemReporter | undefined,
+  days: number,
+  stop: AbortSignal,
+): Promise<BackfillSummary & { elapsedSeconds: number }> {
+  const started = Date.now();
+  const from = simulation.sites[0]?.now ?? new Date(started);
+  const say = (line: string) => process.stderr.write(`simulate: ${line}\n`);
+  say(`backfilling ${days} days from ${from.toISOString()} as fast as the service takes them…`);
+  const total: BackfillSummary = { published: 0, failed: 0, qrRatings: 0, reportsSkipped: 0, simulatedFrom: from.toISOString(), simulatedTo: from.toISOString() };
+  while (!stop.aborted && Date.now() - Date.parse(total.simulatedTo) > 60_000) {
+    const round = await backfill(simulation, publisher, {
+      until: new Date(Date.now()),
+      reporter,
+      stop,
+      progress: (at) => {
+        const done = (at.getTime() - from.getTime()) / 86_400_000;
+        say(`backfill ${Math.min(days, done).toFixed(0)}/${days} days (${at.toISOString().slice(0, 10)}), ${Math.round((Date.now() - started) / 1000)} s`);
+      },
+    });
+    Object.assign(total, {
+      published: total.published + round.published,
+      failed: total.failed + round.failed,
+      qrRatings: total.qrRatings + round.qrRatings,
+      reportsSkipped: total.reportsSkipped + round.reportsSkipped,
+      simulatedTo: round.simulatedTo,
+    });
+  }
+  const elapsedSeconds = Math.round((Date.now() - started) / 1000);
+  say(`backfill done: ${total.published} messages and ${total.qrRatings} QR ratings in ${elapsedSeconds} s; live from now on`);
+  return { ...total, elapsedSeconds };
+}
+
 async function main(): Promise<void> {
   const options = parse(process.argv.slice(2));
   if (options.help) {
@@ -175,12 +220,15 @@ async function main(): Promise<void> {
     : await MqttPublisher.connect(options.mqttUrl, warn);
   // Occupants' reports go to the service's QR API; without it they stay in the simulation.
   const reporter = options.api ? await HttpProblemReporter.connect(options.api) : undefined;
-  const realStart = Date.now();
-  const simStart = options.start ?? defaultSimStart(realStart, options.speed);
-  const simulation = new Simulation(sites, { seed: options.seed, start: new Date(simStart), prefix: options.prefix });
+  const backfillFrom = options.backfillDays ? Date.now() - options.backfillDays * 86_400_000 : undefined;
+  const simulation = new Simulation(sites, { seed: options.seed, start: new Date(backfillFrom ?? options.start ?? defaultSimStart(Date.now(), options.speed)), prefix: options.prefix });
   const connections = credentials ? `one connection per device` : 'one anonymous connection';
-  info(`Simulating ${sites.length} sites (${simulation.deviceCount} devices, ${connections}) to ${redact(options.mqttUrl)} at ${options.rate} msg/s, speed ${options.speed}×, from ${new Date(simStart).toISOString()}. Ctrl-C stops.`);
   try {
+    const filled = backfillFrom === undefined ? undefined : await backfillToNow(simulation, publisher, reporter, options.backfillDays, stop.signal);
+    if (stop.signal.aborted) return;
+    const realStart = Date.now();
+    const simStart = filled ? Date.parse(filled.simulatedTo) : (options.start ?? defaultSimStart(realStart, options.speed));
+    info(`Simulating ${sites.length} sites (${simulation.deviceCount} devices, ${connections}) to ${redact(options.mqttUrl)} at ${options.rate} msg/s, speed ${options.speed}×, from ${new Date(simStart).toISOString()}. Ctrl-C stops.`);
     const summary = await runSimulation(simulation, publisher, {
       rate: options.rate,
       durationSeconds: options.duration,
@@ -190,7 +238,8 @@ async function main(): Promise<void> {
       stop: stop.signal,
       reporter,
     });
-    if (!options.quiet) process.stdout.write(`${JSON.stringify({ ...summary, sites: sites.length, devices: simulation.deviceCount, seed: options.seed })}\n`);
+    const report = { ...summary, ...(filled ? { backfill: filled } : {}), sites: sites.length, devices: simulation.deviceCount, seed: options.seed };
+    if (!options.quiet) process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {
     await publisher.close();
   }

@@ -2,6 +2,7 @@ import type { CleaningPlan, Weekday } from '../catalog/catalog.types';
 import { hourOf, localTime } from './local-time';
 import { isOpenAtLocal, type SiteCalendar } from './occupancy';
 import type { Prng } from './prng';
+import type { CrewQuality } from './site-profiles';
 
 /** One zone visited by a cleaner: the moment of the check-in and the staff tag scanned. */
 export interface CheckIn {
@@ -10,7 +11,7 @@ export interface CheckIn {
   tag: string;
 }
 
-/** Why a cleaner went: a planned round, a usage call (enough visitors, or too long without a clean), or something reported. */
+/** Why a cleaner went: a planned round, a usage call (enough visitors, or too long without a clean), or something reported or sensed. */
 export type RoundOrigin = 'schedule' | 'usage' | 'onDemand';
 
 /** A round (or a call-out) and what became of it (for tests and inspections). */
@@ -26,7 +27,11 @@ export interface Round {
 export interface CleaningOptions {
   /** Minutes a cleaner spends between two zones of a round. */
   minutesPerZone: number;
+  /** How often rounds and calls are late or missed; without it, as {@link roundDelay} and {@link responseDelay} say. */
+  crew?: Punctuality;
 }
+
+type Punctuality = Pick<CrewQuality, 'missed' | 'late' | 'pace'>;
 
 /** A zone without a plan in its contract gets rounds at opening and every four hours, as before plans existed. */
 export const DEFAULT_PLAN: CleaningPlan = { scheduled: { everyS: 4 * 3600, graceS: 30 * 60 } };
@@ -53,19 +58,19 @@ export function roundHours(plan: NonNullable<CleaningPlan['scheduled']>, spans: 
 }
 
 /** Minutes after the due time a round starts: mostly within grace, a fifth late by 5–60 minutes past it, one in fourteen missed (null). */
-export function roundDelay(prng: Prng, graceMinutes: number): number | null {
+export function roundDelay(prng: Prng, graceMinutes: number, crew: Punctuality = { missed: 0.07, late: 0.2, pace: 0.8 }): number | null {
   const roll = prng.next();
-  if (roll < 0.07) return null;
-  if (roll < 0.27) return graceMinutes + prng.between(5, 60);
-  return Math.min(Math.abs(prng.normal(0, graceMinutes / 4)), graceMinutes * 0.8);
+  if (roll < crew.missed) return null;
+  if (roll < crew.missed + crew.late) return graceMinutes + prng.between(5, 60);
+  return Math.min(Math.abs(prng.normal(0, graceMinutes / 4)), graceMinutes * crew.pace);
 }
 
 /** Minutes a usage call takes to answer: usually within `respondWithin`, one in six late, one in sixteen never answered (null). */
-export function responseDelay(prng: Prng, respondWithinMinutes: number): number | null {
+export function responseDelay(prng: Prng, respondWithinMinutes: number, crew: Punctuality = { missed: 0.06, late: 0.17, pace: 0.9 }): number | null {
   const roll = prng.next();
-  if (roll < 0.06) return null;
-  if (roll < 0.23) return respondWithinMinutes + prng.between(5, 45);
-  return prng.between(3, respondWithinMinutes * 0.9);
+  if (roll < crew.missed) return null;
+  if (roll < crew.missed + crew.late) return respondWithinMinutes + prng.between(5, 45);
+  return prng.between(3, respondWithinMinutes * crew.pace);
 }
 
 /** A usage zone's count since its last clean. */
@@ -148,7 +153,7 @@ export class CleaningCrew {
       const share = endHour === startHour ? 1 : (hour - startHour) / (endHour - startHour);
       const plannedAt = new Date(to.getTime() - span * (1 - Math.min(1, share)));
       const grace = Math.min(...zoneIndexes.map((z) => this.plans[z].scheduled!.graceS / 60));
-      this.dispatch('schedule', plannedAt, zoneIndexes, roundDelay(this.prng, grace));
+      this.dispatch('schedule', plannedAt, zoneIndexes, roundDelay(this.prng, grace, this.options.crew));
     }
   }
 
@@ -162,7 +167,7 @@ export class CleaningCrew {
         count.openMs += openMs;
         const maxMs = plan.usage.maxIntervalS === undefined ? Infinity : plan.usage.maxIntervalS * 1000;
         if (!count.called && openMs > 0 && (count.visitors >= plan.usage.visits || count.openMs >= maxMs)) {
-          const delay = responseDelay(this.prng, plan.usage.respondWithinS / 60);
+          const delay = responseDelay(this.prng, plan.usage.respondWithinS / 60, this.options.crew);
           this.dispatch('usage', at, [zoneIndex], delay);
           // A call nobody answered is raised again once the count is up anew.
           Object.assign(count, delay === null ? { visitors: 0, openMs: 0 } : { called: true });
@@ -172,6 +177,12 @@ export class CleaningCrew {
         this.dispatch('onDemand', at, [zoneIndex], this.prng.between(10, 40));
       }
     });
+  }
+
+  /** A level sensor says a zone's dispenser is low or its bin nearly full: a cleaner goes within 5–20 minutes, unless one is on the way. */
+  answerSensor(zoneIndex: number, at: Date): void {
+    if (this.pending.some((c) => c.zoneIndex === zoneIndex)) return;
+    this.dispatch('onDemand', at, [zoneIndex], this.prng.between(5, 20));
   }
 
   private dispatch(origin: RoundOrigin, plannedAt: Date, zoneIndexes: number[], lateMinutes: number | null): void {

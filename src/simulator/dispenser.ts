@@ -39,8 +39,8 @@ export class Dispenser {
    * A cleaner's visit: refilled when below {@link TOP_UP_BELOW}, unless the trolley has no refill left
    * ({@link NO_REFILL_ON_TROLLEY}: then it may run out before the next visit); true when it was (a refill to report).
    */
-  topUp(prng: Prng): boolean {
-    if (this.current >= TOP_UP_BELOW || prng.chance(NO_REFILL_ON_TROLLEY)) return false;
+  topUp(prng: Prng, noRefill = NO_REFILL_ON_TROLLEY, below = TOP_UP_BELOW): boolean {
+    if (this.current >= below || prng.chance(noRefill)) return false;
     this.refill();
     return true;
   }

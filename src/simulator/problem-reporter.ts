@@ -1,4 +1,5 @@
 import type { ProblemReport } from './problems';
+import type { QrRating } from './ratings';
 import type { ProblemReporter } from './simulator';
 
 export interface ReporterOptions {
@@ -11,13 +12,14 @@ export interface ReporterOptions {
 const PAGE = 200;
 
 /**
- * Occupants' "report a problem" through the same public API as the QR page (`POST /api/v1/incidents`,
- * no key: the touchpoint's token says where). The tokens are looked up once, through the catalog API.
+ * Occupants' ratings and "report a problem" through the same public API as the QR page (`POST /api/v1/ratings`
+ * and `/incidents`, no key: the touchpoint's token says where). The tokens are looked up once, through the catalog API.
  */
 export class HttpProblemReporter implements ProblemReporter {
   private constructor(
     private readonly url: URL,
     private readonly tokens: ReadonlyMap<string, string>,
+    private readonly ratingsUrl = new URL('ratings', url),
   ) {}
 
   static async connect({ apiUrl, apiKey }: ReporterOptions): Promise<HttpProblemReporter> {
@@ -45,6 +47,23 @@ export class HttpProblemReporter implements ProblemReporter {
       signal: AbortSignal.timeout(15_000),
     });
     if (!res.ok) throw new Error(`reporting ${problem.category} in ${problem.siteKey}.${problem.zoneKey} failed: HTTP ${res.status}`);
+    return true;
+  }
+
+  /**
+   * A rating at its simulated time, from the occupant's own address in X-Forwarded-For: believed only by a
+   * service with TRUST_PROXY set (the demo's), else all come from one address and the misuse filter excludes most.
+   */
+  async rate(rating: QrRating): Promise<boolean> {
+    const token = this.tokens.get(rating.touchpointKey);
+    if (!token) return false;
+    const res = await fetch(this.ratingsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': rating.address },
+      body: JSON.stringify({ token, score: rating.score, ts: rating.at.toISOString(), id: rating.id }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (!res.ok) throw new Error(`rating ${rating.siteKey}.${rating.zoneKey} failed: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
     return true;
   }
 }

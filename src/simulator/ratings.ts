@@ -11,7 +11,7 @@ export interface SiteCondition {
 /** Mood 1 (very unhappy) to 4 (very happy), as on a four-face terminal. */
 export type Mood = 1 | 2 | 3 | 4;
 
-const CONTENT: readonly number[] = [0.03, 0.07, 0.3, 0.6];
+const CONTENT: readonly number[] = [0.015, 0.025, 0.31, 0.65];
 const ANNOYED: readonly number[] = [0.45, 0.33, 0.15, 0.07];
 
 /** How much a site's state spoils the experience (0–1): an empty soap dispenser hurts most. */
@@ -20,14 +20,27 @@ export function badness(condition: SiteCondition): number {
   return 1 - part(condition.soapOut, 0.85) * part(condition.paperOut, 0.6) * part(condition.binsFull, 0.5);
 }
 
-/** Probability of each mood 1–4 for a site in this condition. */
-export function moodProbabilities(condition: SiteCondition): number[] {
-  const b = badness(condition);
+/** Probability of each mood 1–4 for a site in this condition; `discomfort` (0–1) spoils moods whatever the condition (stale air, say). */
+export function moodProbabilities(condition: SiteCondition, discomfort = 0): number[] {
+  const b = 1 - (1 - badness(condition)) * (1 - discomfort);
   return CONTENT.map((p, i) => p * (1 - b) + ANNOYED[i] * b);
 }
 
-export function drawMood(prng: Prng, condition: SiteCondition): Mood {
-  return (prng.weighted(moodProbabilities(condition)) + 1) as Mood;
+export function drawMood(prng: Prng, condition: SiteCondition, discomfort = 0): Mood {
+  return (prng.weighted(moodProbabilities(condition, discomfort)) + 1) as Mood;
+}
+
+/** A rating an occupant gives on a zone's QR page (`POST /api/v1/ratings`), at a simulated time. */
+export interface QrRating {
+  siteKey: string;
+  zoneKey: string;
+  touchpointKey: string;
+  score: number;
+  at: Date;
+  /** Idempotency id, from the seed. */
+  id: string;
+  /** The occupant's phone address (sent as X-Forwarded-For): the misuse filter tells people apart by it. */
+  address: string;
 }
 
 const ON_SCALE: Record<Scale, Record<Mood, number>> = {

@@ -4,7 +4,9 @@ import { Prng } from './prng';
 import { SimulatedClock } from './simulated-clock';
 import { Simulation } from './simulation';
 import type { ProblemReport } from './problems';
-import { runSimulation, type ProblemReporter, type Publisher } from './simulator';
+import { backfill, runSimulation, type ProblemReporter, type Publisher } from './simulator';
+import { BACKFILL_READINGS } from './simulation';
+import type { QrRating } from './ratings';
 import { SiteModel } from './site-model';
 import { siteFactory } from './test-sites';
 import { generatedContract } from './generated-contract';
@@ -37,6 +39,7 @@ function harness() {
       reported.push(problem);
       return Promise.resolve(true);
     },
+    rate: () => Promise.resolve(true),
   };
   const sleep = async (ms: number) => {
     now += ms;
@@ -62,7 +65,7 @@ async function simulate(options: { seed: number; rate: number; duration: number;
 
 describe(runSimulation.name, () => {
   // Two generated sites (Stockholm, Copenhagen) through a Wednesday: 06:00 to 18:00 UTC in 60 real seconds.
-  const run = simulate({ seed: 42, rate: 500, duration: 60, speed: 720, simStart: '2026-11-18T06:00:00Z' });
+  const run = simulate({ seed: 47, rate: 500, duration: 60, speed: 720, simStart: '2026-11-18T06:00:00Z' });
 
   it('sends the asked-for rate and counts what was acknowledged per signal', async () => {
     const { summary, sent } = await run;
@@ -125,8 +128,8 @@ describe(runSimulation.name, () => {
   });
 
   it('repeats exactly with the same seed, and differs with another', async () => {
-    const again = await simulate({ seed: 42, rate: 500, duration: 60, speed: 720, simStart: '2026-11-18T06:00:00Z' });
-    const other = await simulate({ seed: 43, rate: 500, duration: 60, speed: 720, simStart: '2026-11-18T06:00:00Z' });
+    const again = await simulate({ seed: 47, rate: 500, duration: 60, speed: 720, simStart: '2026-11-18T06:00:00Z' });
+    const other = await simulate({ seed: 48, rate: 500, duration: 60, speed: 720, simStart: '2026-11-18T06:00:00Z' });
     expect(again.sent).toEqual((await run).sent);
     expect(again.reported).toEqual((await run).reported);
     expect(other.sent).not.toEqual((await run).sent);
@@ -135,8 +138,8 @@ describe(runSimulation.name, () => {
   it("has occupants report problems through the zones' QR codes now and then, besides the MQTT messages", async () => {
     const { summary, reported, sites } = await run;
     const qrOf = new Map(sites.flatMap((site) => site.zones.map((z) => [`${site.key}/${z.key}`, z.touchpoints.find((t) => t.kind === 'qr')?.key])));
-    // Two offices through a working day: a few reports, as in a real building (seed 42).
-    expect(reported.map((r) => r.category)).toEqual(['other', 'out_of_supplies', 'out_of_supplies']);
+    // Two offices through a working day: a few reports, as in a real building (seed 47).
+    expect(reported.map((r) => r.category)).toEqual(['spill', 'other', 'broken_fixture', 'blocked_toilet']);
     for (const r of reported) {
       expect(r.touchpointKey).toBe(qrOf.get(`${r.siteKey}/${r.zoneKey}`));
       expect(r.id).toMatch(UUID);
@@ -158,6 +161,58 @@ describe(runSimulation.name, () => {
       sent.some((e) => e.topic === `${device(m.topic)}/event` && (e.payload as unknown as { kind: string }).kind === 'refill' && e.payload.ts > m.payload.ts),
     );
     expect(refilledLater.length).toBeGreaterThan(0);
+  });
+});
+
+describe(backfill.name, () => {
+  // Two generated offices through a Wednesday, midnight to midnight UTC, as fast as the (instant) publisher takes it.
+  const from = Date.parse('2026-11-18T00:00:00Z');
+  const until = new Date(from + 86_400_000);
+  const run = (async () => {
+    const sent: Array<{ topic: string; payload: Payload }> = [];
+    const rated: QrRating[] = [];
+    const publisher: Publisher = {
+      publish: (topic, payload) => {
+        sent.push({ topic, payload: JSON.parse(payload) as Payload });
+        return Promise.resolve();
+      },
+    };
+    const reporter: ProblemReporter = {
+      report: () => Promise.reject(new Error('a backfill sends no problem reports')),
+      rate: (rating) => {
+        rated.push(rating);
+        return Promise.resolve(true);
+      },
+    };
+    const sut = new Simulation(generatedContract(2).spec.sites, { seed: 5, start: new Date(from), prefix: 'xla/v1' });
+    const progress: string[] = [];
+    const summary = await backfill(sut, publisher, { until, reporter, progress: (at) => progress.push(at.toISOString()) });
+    return { summary, sent, rated, progress };
+  })();
+
+  it('sends every event and QR rating of the day, and only the readings the SLA facts read, all within the day', async () => {
+    const { summary, sent, rated } = await run;
+    expect(summary).toMatchObject({ failed: 0, published: sent.length, qrRatings: rated.length, simulatedTo: until.toISOString() });
+    const signals = new Set(sent.map((m) => m.topic.split('/').pop()!));
+    const readings = [...signals].filter((s) => !['rating', 'cleaning_checkin', 'event'].includes(s));
+    expect(readings.every((s) => BACKFILL_READINGS.signals.has(s as Signal))).toBe(true);
+    expect(signals).toEqual(new Set([...readings, 'rating', 'cleaning_checkin', 'event']));
+    expect(rated.length).toBeGreaterThan(20);
+    for (const at of [...sent.map((m) => Date.parse(m.payload.ts)), ...rated.map((r) => r.at.getTime())]) {
+      expect(at).toBeGreaterThanOrEqual(from);
+      expect(at).toBeLessThanOrEqual(until.getTime());
+    }
+  });
+
+  it('reads a people counter at its own interval while open and hourly at night, and says when a day is done', async () => {
+    const { sent, progress } = await run;
+    const counter = sent.find((m) => m.topic.endsWith('/people_count'))!.topic;
+    const times = sent.filter((m) => m.topic === counter).map((m) => Date.parse(m.payload.ts));
+    const gaps = times.slice(1).map((t, i) => (t - times[i]) / 60_000);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(65);
+    expect(times.length).toBeGreaterThan(24 + 40);
+    expect(progress).toEqual([until.toISOString()]);
   });
 });
 

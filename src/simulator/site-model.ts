@@ -9,7 +9,8 @@ import { occupancy } from './occupancy';
 import type { Prng } from './prng';
 import { inspect } from './inspection';
 import { drawProblems, type ProblemReport } from './problems';
-import { drawMood, scoreOnScale, type SiteCondition } from './ratings';
+import { drawMood, scoreOnScale, type QrRating, type SiteCondition } from './ratings';
+import { TYPICAL_SITE, type SiteProfile } from './site-profiles';
 
 /** Signals that are events (sent when something happens) rather than periodic readings. */
 export const EVENT_SIGNALS: ReadonlySet<Signal> = new Set(['rating', 'cleaning_checkin']);
@@ -47,8 +48,12 @@ const PROFILES: Record<ZoneType, ZoneProfile> = {
   other: { peakVisitsPerHour: 10, peakCo2: 700, binPerVisit: 0.1 },
 };
 
+/** Where people sit for hours: ventilation (a site profile's) shows in the air. */
+const WORKSPACES: ReadonlySet<ZoneType> = new Set(['meeting_room', 'open_office']);
 /** Share of the people passing a kiosk who press a face. */
 const PRESS_PROBABILITY = 0.06;
+/** Share of a zone's visitors who scan its QR code and rate it. */
+export const QR_RATING_PROBABILITY = 0.02;
 /** Longest simulated step: cleaners, air and dispensers are advanced at least this finely. */
 const MAX_STEP_MS = 60_000;
 /** An inspector's rounds, in local hours: each open day, one zone at each (drawn from the site's). */
@@ -67,8 +72,11 @@ interface ZoneState {
   bin: Bin;
   air: AirModel;
   kioskScale: Scale;
-  /** The QR code occupants scan to report a problem, if the zone has one. */
+  /** The QR code occupants scan to rate the zone or report a problem, if the zone has one. */
   qrKey?: string;
+  qrScale: Scale;
+  /** What spoils occupants' moods here whatever the crew does (0–1). */
+  discomfort: number;
 }
 
 interface DeviceState {
@@ -85,12 +93,14 @@ export class SiteModel {
   readonly crew: CleaningCrew;
   private readonly devices = new Map<string, DeviceState>();
   private reports: ProblemReport[] = [];
+  private ratings: QrRating[] = [];
   private time: Date;
 
   constructor(
     readonly spec: SiteSpec,
     private readonly prng: Prng,
     private readonly start: Date,
+    readonly profile: SiteProfile = TYPICAL_SITE,
   ) {
     this.time = start;
     this.zones = spec.zones.map((zone) => {
@@ -103,9 +113,11 @@ export class SiteModel {
         soap: profile.soapPerVisit ? new Dispenser(prng.between(40, 100), profile.soapPerVisit) : undefined,
         paper: profile.paperPerVisit ? new Dispenser(prng.between(40, 100), profile.paperPerVisit) : undefined,
         bin: new Bin(prng.between(0, 40), profile.binPerVisit),
-        air: new AirModel(profile.peakCo2),
+        air: new AirModel(WORKSPACES.has(zone.type) ? Math.min(profile.peakCo2, this.profile.workspacePeakCo2 ?? Infinity) : profile.peakCo2),
         kioskScale: zone.touchpoints.find((t) => t.kind === 'kiosk')?.scale ?? 'smiley4',
         qrKey: zone.touchpoints.find((t) => t.kind === 'qr')?.key,
+        qrScale: zone.touchpoints.find((t) => t.kind === 'qr')?.scale ?? 'smiley5',
+        discomfort: zone.type === 'restroom' ? this.profile.restroomDiscomfort : 0,
       };
     });
     for (const zone of spec.zones) {
@@ -120,7 +132,7 @@ export class SiteModel {
       }
     }
     const tags = [1, 2].map((n) => `cleaner-${spec.key}-${n}`);
-    this.crew = new CleaningCrew(spec, spec.zones.map((zone) => planOf(spec, zone)), tags, prng);
+    this.crew = new CleaningCrew(spec, spec.zones.map((zone) => planOf(spec, zone)), tags, prng, { minutesPerZone: 3, crew: profile.crew });
   }
 
   get now(): Date {
@@ -156,6 +168,13 @@ export class SiteModel {
     const reports = this.reports.sort((a, b) => a.at.getTime() - b.at.getTime());
     this.reports = [];
     return reports;
+  }
+
+  /** Ratings occupants gave on QR pages since the last call, in time order (they go over HTTP, not MQTT). */
+  takeRatings(): QrRating[] {
+    const ratings = this.ratings.sort((a, b) => a.at.getTime() - b.at.getTime());
+    this.ratings = [];
+    return ratings;
   }
 
   /** The value a device reports for a periodic signal now. */
@@ -217,15 +236,19 @@ export class SiteModel {
       zone.paper?.use(visits, this.prng);
       zone.bin.use(visits, this.prng);
       zone.air.step(seconds, level);
+      if (this.profile.crew?.watchesSensors && needsService(zone)) this.crew.answerSensor(zoneIndex, to);
       for (const device of zone.spec.devices) {
         if (!device.signals.includes('rating')) continue;
         for (let n = this.prng.poisson(visits * PRESS_PROBABILITY); n > 0; n--) {
           const at = new Date(from.getTime() + this.prng.next() * (to.getTime() - from.getTime()));
-          const score = scoreOnScale(drawMood(this.prng, condition), zone.kioskScale);
+          const score = scoreOnScale(drawMood(this.prng, condition, zone.discomfort), zone.kioskScale);
           events.push({ zoneKey: zone.spec.key, deviceKey: device.key, signal: 'rating', at, payload: { score, ts: at.toISOString(), id: this.prng.uuid() } });
         }
       }
-      if (zone.qrKey) this.problems(zone, zone.qrKey, visits, from, to);
+      if (zone.qrKey) {
+        this.qrRatings(zone, zone.qrKey, visits, condition, from, to);
+        this.problems(zone, zone.qrKey, visits, from, to);
+      }
     });
     // Open days only: an inspector comes while people are in the building.
     const before = localTime(from, this.spec.timeZone);
@@ -249,12 +272,23 @@ export class SiteModel {
     }
     if (tags.length === 0) this.serviceEvent(zone, undefined, checkIn.at, { kind: 'checkin', tag: checkIn.tag }, events);
     const refilled: Array<[Consumable, boolean | undefined]> = [
-      ['soap', zone.soap?.topUp(this.prng)],
-      ['paper', zone.paper?.topUp(this.prng)],
+      ['soap', zone.soap?.topUp(this.prng, this.profile.crew?.noRefill, this.profile.crew?.topUpBelow)],
+      ['paper', zone.paper?.topUp(this.prng, this.profile.crew?.noRefill, this.profile.crew?.topUpBelow)],
       ['bin', zone.bin.emptyIfUsed()],
     ];
     for (const [consumable, done] of refilled) {
       if (done) this.serviceEvent(zone, LEVEL_SIGNALS[consumable], checkIn.at, { kind: 'refill', tag: checkIn.tag, consumable }, events);
+    }
+  }
+
+  /** What the zone's visitors rated on its QR page in the step, each at a moment of it, from a phone of their own. */
+  private qrRatings(zone: ZoneState, touchpointKey: string, visits: number, condition: SiteCondition, from: Date, to: Date): void {
+    if (visits <= 0) return;
+    for (let n = this.prng.poisson(visits * QR_RATING_PROBABILITY); n > 0; n--) {
+      const at = new Date(from.getTime() + this.prng.next() * (to.getTime() - from.getTime()));
+      const score = scoreOnScale(drawMood(this.prng, condition, zone.discomfort), zone.qrScale);
+      const address = `10.${this.prng.int(0, 255)}.${this.prng.int(0, 255)}.${this.prng.int(1, 254)}`;
+      this.ratings.push({ siteKey: this.spec.key, zoneKey: zone.spec.key, touchpointKey, score, at, id: this.prng.uuid(), address });
     }
   }
 
@@ -286,6 +320,11 @@ export class SiteModel {
     const payload = { ...fields, ts: at.toISOString(), id: this.prng.uuid() };
     events.push({ zoneKey: zone.spec.key, deviceKey: device.key, signal: EVENT_LEVEL, kind: fields.kind, at, payload });
   }
+}
+
+/** What a crew watching the level sensors acts on: ahead of the service's out-of-supplies rules (below 10 %, above 90 %). */
+function needsService(zone: ZoneState): boolean {
+  return (zone.soap?.level ?? 100) < 20 || (zone.paper?.level ?? 100) < 20 || zone.bin.fill > 80;
 }
 
 /** The reading that shows each consumable's level. */

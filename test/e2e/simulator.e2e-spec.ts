@@ -155,7 +155,9 @@ describe('npm run simulate against the service (MQTT_AUTH=on, a connection per d
     mkdirSync(simulatedContracts);
     for (const folder of [serviceContracts, simulatedContracts]) writeFileSync(join(folder, 'simulated.yaml'), generatedContractYaml(1));
     // The embedded broker, which checks device credentials itself, even where CI sets MQTT_URL.
-    sut = await startTestApp({ env: { MQTT_URL: undefined, CONTRACTS_DIR: serviceContracts } });
+    // As the demo runs it: ratings up to a week old taken (a backfill), occupants told apart by their forwarded address.
+    const backfillEnv = { RATING_MAX_AGE_HOURS: '168', TRUST_PROXY: '127.0.0.1,::1,::ffff:127.0.0.1' };
+    sut = await startTestApp({ env: { MQTT_URL: undefined, CONTRACTS_DIR: serviceContracts, ...backfillEnv } });
     await sut.app.listen(0, '127.0.0.1');
     apiUrl = (await sut.app.getUrl()).replace('[::1]', '127.0.0.1');
     deviceUrl = sut.app.get(MqttService).deviceBrokerUrl;
@@ -295,7 +297,63 @@ describe('npm run simulate against the service (MQTT_AUTH=on, a connection per d
     await sut.app.get(SlaFactsService).catchUp();
     await sut.app.get(RollupsService).catchUp();
   }, 240_000);
+
+  it('backfills six days through MQTT and the QR API, as fast as the service takes them, into the daily rating rollups', async () => {
+    const started = Date.now();
+    const run = await simulate([
+      ...['--mqtt-url', deviceUrl, '--contracts', simulatedContracts, '--prefix', sut.config.mqttTopicPrefix, '--rate', '50', '--seed', '7'],
+      ...['--api-url', apiUrl, '--api-key', await sut.keyFor('admin'), '--backfill-days', '6', '--duration', '1', '--quiet'],
+    ]);
+    expect(run).toMatchObject({ code: 0, stdout: '' });
+    expect(run.stderr).toMatch(/simulate: backfill 3\/6 days/);
+    expect(run.stderr).toMatch(/simulate: backfill done: \d+ messages and \d+ QR ratings/);
+    const qrRatings = Number(/and (\d+) QR ratings/.exec(run.stderr)?.[1]);
+    expect(qrRatings).toBeGreaterThan(20);
+
+    // Every QR rating of this run stored at its simulated time, none excluded as misuse: each occupant rated from a phone of its own.
+    const stored = await sut.dataSource.query<Array<{ n: number; excluded: number; oldest: Date }>>(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE r.excluded_reason IS NOT NULL)::int AS excluded, min(r.rated_at) AS oldest
+       FROM ratings r JOIN sites s ON s.id = r.site_id WHERE s.key = $1 AND r.origin = 'qr' AND r.received_at >= $2`,
+      [planned.key, new Date(started)],
+    );
+    expect(stored[0]).toMatchObject({ n: qrRatings, excluded: 0 });
+    expect(stored[0].oldest.getTime()).toBeLessThan(started - 4 * 86_400_000);
+
+    // The broker hands the service what the backfill published at the service's pace: wait until intake has gone quiet.
+    await pollUntil(async () => {
+      const [{ idle }] = await sut.dataSource.query<Array<{ idle: boolean }>>(
+        `SELECT coalesce(max(r.received_at) < now() - interval '3 seconds', true) AS idle FROM readings r WHERE r.received_at >= $1`,
+        [new Date(started)],
+      );
+      return idle;
+    }, 120_000, 500);
+
+    // The daily rollups hold every working day of the six, in the site's own dates.
+    await sut.app.get(RollupsService).catchUp();
+    const days = await sut.dataSource.query<Array<{ day: string; rated: number }>>(
+      `SELECT to_char(d.local_date, 'YYYY-MM-DD') AS day, sum(d.rated)::int AS rated
+       FROM rating_rollup_daily d JOIN sites s ON s.id = d.site_id WHERE s.key = $1 GROUP BY 1 ORDER BY 1`,
+      [planned.key],
+    );
+    const workingDays = localWorkingDaysBetween(started - 6 * 86_400_000, started, planned.timeZone);
+    expect(days.filter((d) => d.rated > 0).map((d) => d.day)).toEqual(expect.arrayContaining(workingDays));
+    expect(days.reduce((sum, d) => sum + d.rated, 0)).toBeGreaterThanOrEqual(qrRatings);
+    await sut.app.get(SlaFactsService).catchUp();
+  }, 240_000);
 });
+
+/** Local dates (YYYY-MM-DD), Monday to Friday, strictly after the day of `from` and before the day of `to`. */
+function localWorkingDaysBetween(from: number, to: number, timeZone: string): string[] {
+  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' });
+  const local = (at: number) => {
+    const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
+    return { date: `${parts.year}-${parts.month}-${parts.day}`, weekday: parts.weekday };
+  };
+  const [first, last] = [local(from).date, local(to).date];
+  const days = new Map<string, string>();
+  for (let t = from; t <= to; t += 3_600_000) days.set(local(t).date, local(t).weekday);
+  return [...days].filter(([date, weekday]) => date > first && date < last && !['Sat', 'Sun'].includes(weekday)).map(([date]) => date);
+}
 
 function total(counts: Record<string, number>): number {
   return Object.values(counts).reduce((a, b) => a + b, 0);
