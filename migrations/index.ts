@@ -18,6 +18,7 @@ import { ScoringRollups1765000000000 } from './1765000000000-scoring-rollups';
 import { Objectives1765000000001 } from './1765000000001-objectives';
 import { ZoneIntervals1765000000002 } from './1765000000002-zone-intervals';
 import { DriverRollups1765000000003 } from './1765000000003-driver-rollups';
+import { ScoringLookupIndexes1765000000004 } from './1765000000004-scoring-lookup-indexes';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   Objectives1765000000001,
   ZoneIntervals1765000000002,
   DriverRollups1765000000003,
+  ScoringLookupIndexes1765000000004,
 ];

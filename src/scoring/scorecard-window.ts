@@ -55,6 +55,8 @@ export function siteWindow(request: WindowRequest, now: Date, timeZone: string):
   return { window, dates: localDates(window), asOf: new Date(Math.max(window.start.toMillis(), Math.min(now.getTime(), end))) };
 }
 
+const HOUR_MS = 3_600_000;
+
 /** How far back the service hours of a lookback are sought: 72 service hours of a site open one hour a weekday would need 15 weeks. */
 export const MAX_LOOKBACK_DAYS = 35;
 
@@ -71,16 +73,53 @@ export function serviceHourBuckets(asOf: Date, count: number, site: { timeZone: 
   };
   const buckets: number[] = [];
   const stop = asOf.getTime() - MAX_LOOKBACK_DAYS * 86_400_000;
-  for (let hour = DateTime.fromMillis(asOf.getTime() - 1, { zone: site.timeZone }).startOf('hour'); buckets.length < count && hour.toMillis() >= stop; hour = hour.minus({ hours: 1 })) {
-    const start = hour.toMillis();
-    const end = start + 3_600_000;
-    if (spans(hour.toISODate()!).some((s) => s.start < end && s.end > start)) buckets.push(start);
+  // Local hours are whole hours apart; the zone's calendar (luxon, the slow part) is asked once a local day.
+  const first = DateTime.fromMillis(asOf.getTime() - 1, { zone: site.timeZone }).startOf('hour');
+  let day = { start: first.startOf('day').toMillis(), spans: spans(first.toISODate()!) };
+  for (let start = first.toMillis(); buckets.length < count && start >= stop; start -= HOUR_MS) {
+    if (start < day.start) {
+      const local = DateTime.fromMillis(start, { zone: site.timeZone });
+      day = { start: local.startOf('day').toMillis(), spans: spans(local.toISODate()!) };
+    }
+    const end = start + HOUR_MS;
+    if (day.spans.some((s) => s.start < end && s.end > start)) buckets.push(start);
   }
   return buckets;
+}
+
+/** One lookback's service hours as a half-open range of instants [start, end): consecutive hours merged. */
+export interface LookbackRange {
+  hours: number;
+  start: number;
+  end: number;
+}
+
+
+/**
+ * The service hours of each lookback (the latest `hours` of `buckets`, newest first, as from
+ * serviceHourBuckets) as few ranges as they make: an hourly rollup row counts in a lookback when
+ * its hour is in one of them — a local hour's rating row by its start, an SLA facts hour by the
+ * instant it starts (the one UTC hour start within each local hour, see slaHourOf).
+ */
+export function lookbackRanges(buckets: readonly number[], lengths: readonly number[]): LookbackRange[] {
+  const ranges: LookbackRange[] = [];
+  for (const hours of lengths) {
+    let current: LookbackRange | undefined;
+    for (const bucket of buckets.slice(0, hours)) {
+      if (current && bucket + HOUR_MS === current.start) {
+        current.start = bucket;
+        continue;
+      }
+      if (current) ranges.push(current);
+      current = { hours, start: bucket, end: bucket + HOUR_MS };
+    }
+    if (current) ranges.push(current);
+  }
+  return ranges;
 }
 
 /**
  * The UTC hour of SLA facts that starts within a local hour: the same instant at whole-hour
  * offsets, half an hour later in Asia/Kolkata (an SLA hour counts in the local hour its start is in).
  */
-export const slaHourOf = (bucket: number): number => Math.ceil(bucket / 3_600_000) * 3_600_000;
+export const slaHourOf = (bucket: number): number => Math.ceil(bucket / HOUR_MS) * HOUR_MS;

@@ -6,13 +6,17 @@ import {
   benchmark,
   covers,
   objectiveCard,
+  objectiveSummary,
   scopeCard,
   scopeCountsOf,
+  scopeSummary,
   sumRollups,
   watermelonSite,
   type BenchmarkRow,
   type ObjectiveCard,
+  type ObjectiveSummary,
   type ScopeCard,
+  type ScopeSummary,
   type WatermelonSite,
 } from './scorecard';
 import { ScoringScopeService, scopedObjective, zonesBySite, type ResolvedScope, type WindowQuery } from './scoring-scope.service';
@@ -24,9 +28,14 @@ export interface WindowView {
   sites: Array<{ site: string; timeZone: string; from: string; to: string; asOf: string }>;
 }
 
-export interface SiteScorecard extends ScopeCard {
+/** A site on the contract scorecard, in brief: its full card (budgets, burn rates, zones) is the site route's. */
+export type SiteSummary = { site: string; watermelon: boolean } & ScopeSummary;
+
+/** A watermelon site on the contract scorecard: the objectives that make it one, in brief. */
+export interface WatermelonSummary {
   site: string;
-  watermelon: boolean;
+  breachedXla: ObjectiveSummary[];
+  metSla: ObjectiveSummary[];
 }
 
 export interface ZoneScorecard extends ScopeCard {
@@ -37,9 +46,9 @@ export interface ZoneScorecard extends ScopeCard {
 export interface ContractScorecard extends ScopeCard {
   contract: string;
   window: WindowView;
-  watermelons: WatermelonSite[];
+  watermelons: WatermelonSummary[];
   benchmark: { indicator: IndicatorKey; sites: BenchmarkRow[] };
-  sites: SiteScorecard[];
+  sites: SiteSummary[];
 }
 
 export interface SiteScorecardView extends ScopeCard {
@@ -84,7 +93,7 @@ export class ScorecardService {
       contract: contractKey,
       window: windowView(scope),
       ...top,
-      watermelons: melons,
+      watermelons: melons.map((m) => ({ site: m.site, breachedXla: m.breachedXla.map(objectiveSummary), metSla: m.metSla.map(objectiveSummary) })),
       benchmark: {
         indicator,
         sites: benchmark(
@@ -92,14 +101,15 @@ export class ScorecardService {
           sites.map((s) => ({ site: s.site, totals: scopeCountsOf(s.zones.map((z) => z.id), byZone).totals })),
         ),
       },
-      sites: sites.map((s) => ({ site: s.site, watermelon: melonSites.has(s.site), ...s.card })),
+      sites: sites.map((s) => ({ site: s.site, watermelon: melonSites.has(s.site), ...scopeSummary(s.card) })),
     };
   }
 
   async site(who: Principal, siteKey: string, query: WindowQuery): Promise<SiteScorecardView> {
     const scope = await this.scopes.site(who, siteKey, query);
     const objectives = await this.scopes.objectivesOf(who, scope);
-    const byZone = await this.scopes.counts(scope, { burn: true });
+    // Per zone: the zone cards show their own burn rates.
+    const byZone = await this.scopes.counts(scope, { burn: true, perZone: true });
     const card = scopeCard(scope.zones, objectives, byZone, scope.windowHours);
     return {
       contract: scope.contractKey,

@@ -7,13 +7,14 @@ import {
   objectiveCard,
   reasonShares,
   scopeCard,
+  scopeCountsOf,
   sumRollups,
   watermelonSite,
-  type ScopeCounts,
+  type ZoneCounts,
   type ScopedObjective,
   type ScopeZone,
 } from './scorecard';
-import { serviceHourBuckets, slaHourOf, siteWindow, windowRequestOf } from './scorecard-window';
+import { lookbackRanges, serviceHourBuckets, slaHourOf, siteWindow, windowRequestOf } from './scorecard-window';
 
 const weekdays = (open: string, close: string): ServiceHours => ({
   mon: [[open, close]],
@@ -40,10 +41,10 @@ const negativeRate = objective({ key: 'negative-rate', kind: 'xla', indicator: '
 const kitchenHappiness = objective({ key: 'kitchen-happiness', kind: 'xla', indicator: 'happiness', target: 30, scope: { zoneTypes: ['kitchen'] } });
 const cleaning = objective({ key: 'cleaning-on-time', kind: 'sla', indicator: 'cleaning_on_time', target: 0.9, minSample: 20 });
 
-const rollup = (counts: Partial<Counts>, negativeReasons: Record<string, number> = {}): ScopeCounts => ({ totals: { counts: countsOf(counts), negativeReasons } });
+const rollup = (counts: Partial<Counts>, negativeReasons: Record<string, number> = {}): ZoneCounts => ({ totals: { counts: countsOf(counts), negativeReasons } });
 
 /** 40 + 10 restroom ratings and 12 in the kitchen, hand-counted. */
-const BY_ZONE = new Map<string, ScopeCounts>([
+const BY_ZONE = new Map<string, ZoneCounts>([
   ['a', rollup({ rated: 40, positive: 38, negative: 2, happyWeightSum: 3_800 }, { no_soap: 2 })],
   ['b', rollup({ rated: 10, positive: 3, neutral: 2, negative: 5, happyWeightSum: 400 }, { no_soap: 3, dirty_floor: 4 })],
   ['k', rollup({ rated: 12, positive: 6, neutral: 3, negative: 3, happyWeightSum: 700, excluded: { burst: 4 } }, { bad_smell: 3 })],
@@ -71,7 +72,7 @@ describe('scorecard assembly', () => {
   });
 
   it('shows insufficient data with its sample and no number that looks real', () => {
-    const sut = objectiveCard(kitchenHappiness, BY_ZONE.get('k')!, 720);
+    const sut = objectiveCard(kitchenHappiness, { totals: BY_ZONE.get('k')!.totals }, 720);
     expect(sut).toMatchObject({ status: 'insufficient_data', value: null, numerator: 3, denominator: 12, sample: 12, insufficientData: { sample: 12, minSample: 30 }, budget: null });
   });
 
@@ -127,6 +128,19 @@ describe('scorecard assembly', () => {
     // The same site with its SLA missed too is red all through: no watermelon.
     const red = new Map([['a', rollup({ rated: 40, positive: 30, negative: 10, tasksDue: 25, tasksOnTime: 20 })]]);
     expect(watermelonSite('hq', scopeCard([ZONES[0]], [restroomCsat, cleaning], red, 720))).toBeNull();
+  });
+
+  it('counts a lookback group once, however many of its zones a scope holds', () => {
+    const hour = countsOf({ rated: 10, negative: 4 });
+    const group = (key: string) => ({ key, counts: new Map([[1, hour]]) });
+    const byZone = new Map<string, ZoneCounts>([
+      ['a', { totals: rollup({ rated: 1 }).totals, lookbacks: group('hq|restroom') }],
+      ['a2', { totals: rollup({ rated: 2 }).totals, lookbacks: group('hq|restroom') }],
+      ['b', { totals: rollup({ rated: 4 }).totals, lookbacks: group('branch|restroom') }],
+    ]);
+    const sut = scopeCountsOf(['a', 'a2', 'b'], byZone);
+    expect(sut.totals.counts.rated).toBe(7);
+    expect(sut.lookbacks?.get(1)).toMatchObject({ rated: 20, negative: 8 });
   });
 
   it('gives reason shares as the share of negative ratings naming each reason', () => {
@@ -209,6 +223,24 @@ describe('scorecard windows', () => {
       '2026-10-22T15:00:00.000Z',
     ]);
     expect(serviceHourBuckets(asOf, 72, site)).toHaveLength(72);
+  });
+
+  it('gives each lookback its service hours as merged ranges, across a weekend and at a half-hour offset', () => {
+    const site = { timeZone: 'Europe/Stockholm', serviceHours: weekdays('07:00', '18:00'), holidays: [] as string[] };
+    const iso = (ranges: ReturnType<typeof lookbackRanges>) => ranges.map((r) => [r.hours, new Date(r.start).toISOString(), new Date(r.end).toISOString()]);
+    // Monday 26 October 09:00 CET: Monday 07-09 and, for 6 hours, Friday 14-18 CEST.
+    const buckets = serviceHourBuckets(new Date('2026-10-26T08:00:00Z'), 6, site);
+    expect(iso(lookbackRanges(buckets, [1, 6]))).toEqual([
+      [1, '2026-10-26T07:00:00.000Z', '2026-10-26T08:00:00.000Z'],
+      [6, '2026-10-26T06:00:00.000Z', '2026-10-26T08:00:00.000Z'],
+      [6, '2026-10-23T12:00:00.000Z', '2026-10-23T16:00:00.000Z'],
+    ]);
+    // Bengaluru's local hours start at :30 UTC; the SLA hour starting within each (slaHourOf) is inside its range.
+    const kolkata = serviceHourBuckets(new Date('2026-10-30T08:30:00Z'), 2, { ...site, timeZone: 'Asia/Kolkata' });
+    const [range] = lookbackRanges(kolkata, [2]);
+    expect(iso([range])).toEqual([[2, '2026-10-30T06:30:00.000Z', '2026-10-30T08:30:00.000Z']]);
+    expect(kolkata.map(slaHourOf).every((h) => h >= range.start && h < range.end)).toBe(true);
+    expect(lookbackRanges([], [1, 6, 72])).toEqual([]);
   });
 
   it('puts an SLA facts hour (UTC) in the local hour its start is in, half an hour later at a half-hour offset', () => {

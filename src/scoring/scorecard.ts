@@ -2,7 +2,7 @@ import type { ObjectiveScope, ZoneType } from '../catalog/catalog.types';
 import type { Budget } from './budget';
 import type { BurnAlert } from './burn-rate';
 import { attainmentOf, experienceIndex, watermelonOf, type Attainment, type ObjectiveKind } from './composite';
-import { addCounts, emptyCounts, figureOf, INDICATORS, type Counts, type Figure, type IndicatorKey } from './indicators';
+import { emptyCounts, figureOf, INDICATORS, type Counts, type Figure, type IndicatorKey } from './indicators';
 import { scoreObjective, type ObjectiveFigure, type ObjectiveSpec } from './objective';
 import type { RollupCounts } from './rollup-columns';
 import type { Status } from './status';
@@ -29,18 +29,44 @@ export interface ScopeCounts {
   lookbacks?: ReadonlyMap<number, Counts>;
 }
 
+/**
+ * Lookback counts of a group of zones — one zone, or a site's zones of one type — shared by its
+ * zones: a scope holding several of them counts it once. Scopes are unions of whole groups (an
+ * objective covers by site and zone type), so the sums equal the zones' own.
+ */
+export interface LookbackGroup {
+  key: string;
+  counts: ReadonlyMap<number, Counts>;
+}
+
+/** A zone's counts: window to date, and its lookback group's when burn rates are evaluated. */
+export interface ZoneCounts {
+  totals: RollupCounts;
+  lookbacks?: LookbackGroup;
+}
+
 /** Whether an objective covers a zone: its sites (if named) and zone types (if named). */
 export const covers = (scope: ObjectiveScope, zone: Pick<ScopeZone, 'siteKey' | 'type'>): boolean =>
   (!scope.sites?.length || scope.sites.includes(zone.siteKey)) && (!scope.zoneTypes?.length || scope.zoneTypes.includes(zone.type));
 
 export const emptyRollup = (): RollupCounts => ({ counts: emptyCounts(), negativeReasons: {} });
 
+type CountKey = Exclude<keyof Counts, 'excluded'>;
+const COUNT_KEYS = Object.keys(emptyCounts()).filter((k): k is CountKey => k !== 'excluded');
+
+/** Adds counts into a running sum of our own (as addCounts does, without a new object per part: a contract sums thousands). */
+function addInto(sum: Counts, part: Counts): void {
+  for (const key of COUNT_KEYS) sum[key] += part[key];
+  const excluded = sum.excluded as Record<string, number>;
+  for (const [reason, n] of Object.entries(part.excluded)) excluded[reason] = (excluded[reason] ?? 0) + n;
+}
+
 /** Sums zones' counts and reasons: a larger scope adds numerators and denominators, never ratios. */
 export function sumRollups(parts: Iterable<RollupCounts>): RollupCounts {
-  let counts = emptyCounts();
+  const counts = emptyCounts();
   const reasons: Record<string, number> = {};
   for (const part of parts) {
-    counts = addCounts(counts, part.counts);
+    addInto(counts, part.counts);
     for (const [reason, n] of Object.entries(part.negativeReasons)) reasons[reason] = (reasons[reason] ?? 0) + n;
   }
   return { counts, negativeReasons: reasons };
@@ -52,15 +78,20 @@ export function sumLookbacks(parts: Iterable<ReadonlyMap<number, Counts> | undef
   for (const part of parts) {
     if (!part) continue;
     sum ??= new Map();
-    for (const [hours, counts] of part) sum.set(hours, addCounts(sum.get(hours) ?? emptyCounts(), counts));
+    for (const [hours, counts] of part) {
+      const running = sum.get(hours) ?? emptyCounts();
+      addInto(running, counts);
+      sum.set(hours, running);
+    }
   }
   return sum;
 }
 
-/** Sums the counts of some zones (missing ones count zero). */
-export function scopeCountsOf(zoneIds: Iterable<string>, byZone: ReadonlyMap<string, ScopeCounts>): ScopeCounts {
-  const parts = [...zoneIds].map((id) => byZone.get(id)).filter((p): p is ScopeCounts => p !== undefined);
-  return { totals: sumRollups(parts.map((p) => p.totals)), lookbacks: sumLookbacks(parts.map((p) => p.lookbacks)) };
+/** Sums the counts of some zones (missing ones count zero), each lookback group once. */
+export function scopeCountsOf(zoneIds: Iterable<string>, byZone: ReadonlyMap<string, ZoneCounts>): ScopeCounts {
+  const parts = [...zoneIds].map((id) => byZone.get(id)).filter((p): p is ZoneCounts => p !== undefined);
+  const groups = new Map(parts.flatMap((p) => (p.lookbacks ? [[p.lookbacks.key, p.lookbacks.counts] as const] : [])));
+  return { totals: sumRollups(parts.map((p) => p.totals)), lookbacks: sumLookbacks(groups.values()) };
 }
 
 export interface ReasonShare {
@@ -162,7 +193,7 @@ export function experienceOf(rollup: RollupCounts): ScopeCard['experienceIndex']
  * Every figure of one scope (a contract, a site, a zone): each objective over the zones it covers
  * within the scope (objectives covering none of them left out), attainment, experience index, reasons.
  */
-export function scopeCard(zones: readonly ScopeZone[], objectives: readonly ScopedObjective[], byZone: ReadonlyMap<string, ScopeCounts>, windowHours: number): ScopeCard {
+export function scopeCard(zones: readonly ScopeZone[], objectives: readonly ScopedObjective[], byZone: ReadonlyMap<string, ZoneCounts>, windowHours: number): ScopeCard {
   const all = scopeCountsOf(zones.map((z) => z.id), byZone);
   const cards = objectives.flatMap((o) => {
     const covered = zones.filter((z) => covers(o.scope, z));
@@ -175,6 +206,29 @@ export function scopeCard(zones: readonly ScopeZone[], objectives: readonly Scop
     reasons: reasonShares(all.totals),
   };
 }
+
+/** An objective's figure and status without its budget and burn series: what a contract scorecard shows per site. */
+export type ObjectiveSummary = Pick<ObjectiveCard, 'key' | 'kind' | 'indicator' | 'status' | 'value' | 'numerator' | 'denominator' | 'sample'>;
+
+/** A scope's card in brief: experience index, attainment and each objective's summary (its full card is on the site route). */
+export type ScopeSummary = Pick<ScopeCard, 'experienceIndex' | 'attainment'> & { objectives: ObjectiveSummary[] };
+
+export const objectiveSummary = (o: ObjectiveCard): ObjectiveSummary => ({
+  key: o.key,
+  kind: o.kind,
+  indicator: o.indicator,
+  status: o.status,
+  value: o.value,
+  numerator: o.numerator,
+  denominator: o.denominator,
+  sample: o.sample,
+});
+
+export const scopeSummary = (card: ScopeCard): ScopeSummary => ({
+  experienceIndex: card.experienceIndex,
+  attainment: card.attainment,
+  objectives: card.objectives.map(objectiveSummary),
+});
 
 export interface WatermelonSite {
   site: string;

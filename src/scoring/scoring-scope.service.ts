@@ -5,13 +5,13 @@ import type { Principal } from '../platform/access/roles';
 import { Clock } from '../platform/clock';
 import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
 import { lookbackHours } from './burn-rate';
-import { emptyCounts, type Counts } from './indicators';
-import { LookbacksRepository, type ServiceBucket } from './lookbacks.repository';
+import { emptyCounts } from './indicators';
+import { LookbacksRepository, type LookbackZone, type SiteLookbackRange } from './lookbacks.repository';
 import { windowHours, type TimeWindow, type WindowKind } from './periods';
 import type { RollupCounts } from './rollup-columns';
 import { RollupsService } from './rollups.service';
-import { type ScopeCounts, type ScopedObjective, type ScopeZone } from './scorecard';
-import { serviceHourBuckets, slaHourOf, siteWindow, windowLabel, windowRequestOf, type SiteWindow, type WindowRequest } from './scorecard-window';
+import { type LookbackGroup, type ScopedObjective, type ScopeZone, type ZoneCounts } from './scorecard';
+import { lookbackRanges, serviceHourBuckets, siteWindow, windowLabel, windowRequestOf, type LookbackRange, type SiteWindow, type WindowRequest } from './scorecard-window';
 
 /** A site of a resolved scope, with its own window (its local days, in its time zone). */
 export interface ScopeSite extends SiteWindow {
@@ -96,10 +96,11 @@ export class ScoringScopeService {
 
   /**
    * Each zone's counts over its site's window (daily rollups) and, when `burn`, over the latest
-   * 1, 6 and 72 service hours before the site's as-of instant (hourly rollups).
+   * 1, 6 and 72 service hours before the site's as-of instant (hourly rollups), summed per site and
+   * zone type — what objectives' scopes tell apart — or per zone where zones are shown (`perZone`).
    */
-  async counts(scope: ResolvedScope, options: { burn: boolean }): Promise<Map<string, ScopeCounts>> {
-    const byZone = new Map<string, ScopeCounts>();
+  async counts(scope: ResolvedScope, options: { burn: boolean; perZone?: boolean }): Promise<Map<string, ZoneCounts>> {
+    const byZone = new Map<string, ZoneCounts>();
     const sites = new Map(scope.sites.map((s) => [s.key, s]));
     // Zones of sites with the same local dates are read together (a rolling window's today differs by time zone).
     const groups = new Map<string, { clientId: string; dates: string[]; zoneIds: string[] }>();
@@ -110,13 +111,13 @@ export class ScoringScopeService {
       group.zoneIds.push(zone.id);
       groups.set(id, group);
     }
-    for (const group of groups.values()) {
-      const totals = await this.rollups.dailyTotals(group.clientId, group.zoneIds, group.dates);
-      for (const id of group.zoneIds) byZone.set(id, { totals: totals.get(id) ?? { counts: emptyCounts(), negativeReasons: {} } });
-    }
-    if (options.burn) {
-      const lookbacks = await this.lookbacks(scope);
-      for (const [id, counts] of byZone) counts.lookbacks = lookbacks.get(id);
+    const [totals, lookbacks] = await Promise.all([
+      Promise.all([...groups.values()].map((g) => this.rollups.dailyTotals(g.clientId, g.zoneIds, g.dates))),
+      options.burn ? this.lookbacks(scope, options.perZone ?? false) : undefined,
+    ]);
+    const read = new Map(totals.flatMap((t) => [...t]));
+    for (const zone of scope.zones) {
+      byZone.set(zone.id, { totals: read.get(zone.id) ?? { counts: emptyCounts(), negativeReasons: {} }, lookbacks: lookbacks?.get(zone.id) });
     }
     return byZone;
   }
@@ -131,26 +132,34 @@ export class ScoringScopeService {
     return rows.filter((r) => siteOf.get(r.zoneId)!.dates.includes(r.localDate));
   }
 
-  /** Every zone's counts over its site's latest 1, 6 and 72 service hours (empty counts where nothing happened). */
-  private async lookbacks(scope: ResolvedScope): Promise<Map<string, Map<number, Counts>>> {
+  /** Each zone's lookback group and its counts over the site's latest 1, 6 and 72 service hours (empty counts where nothing happened). */
+  private async lookbacks(scope: ResolvedScope, perZone: boolean): Promise<Map<string, LookbackGroup>> {
     const lengths = lookbackHours();
     const longest = Math.max(...lengths);
     const siteIds = new Map(scope.zones.map((z) => [z.siteKey, z.siteId]));
     // Sites that share a time zone, opening hours, holidays and as-of instant share their service hours.
-    const bucketsOf = new Map<string, number[]>();
-    const buckets: ServiceBucket[] = [];
+    const rangesOf = new Map<string, LookbackRange[]>();
+    const ranges: SiteLookbackRange[] = [];
     for (const site of scope.sites) {
       const siteId = siteIds.get(site.key);
       if (!siteId) continue;
       const key = JSON.stringify([site.asOf.getTime(), site.timeZone, site.serviceHours, site.holidays]);
-      const starts = bucketsOf.get(key) ?? serviceHourBuckets(site.asOf, longest, site);
-      bucketsOf.set(key, starts);
-      starts.forEach((bucket, rank) => buckets.push({ siteId, bucket, slaHour: slaHourOf(bucket), rank }));
+      const found = rangesOf.get(key) ?? lookbackRanges(serviceHourBuckets(site.asOf, longest, site), lengths);
+      rangesOf.set(key, found);
+      for (const range of found) ranges.push({ siteId, ...range });
     }
-    const result = new Map<string, Map<number, Counts>>(scope.zones.map((z) => [z.id, new Map(lengths.map((n) => [n, emptyCounts()]))]));
+    const keyOf = (z: ScopeZoneView) => (perZone ? z.id : `${z.siteId}|${z.type}`);
+    const keys = [...new Set(scope.zones.map(keyOf))];
+    const index = new Map(keys.map((key, i) => [key, i]));
+    const result = new Map<string, LookbackGroup>();
     for (const [clientId, zones] of zonesByClient(scope)) {
-      const counted = await this.lookbackRows.lookbackCounts(clientId, zones, buckets, lengths);
-      for (const [zoneId, byLength] of counted) for (const [n, counts] of byLength) result.get(zoneId)!.set(n, counts);
+      const members: LookbackZone[] = zones.map((z) => ({ id: z.id, group: index.get(keyOf(z))! }));
+      const siteIdsOfClient = new Set(zones.map((z) => z.siteId));
+      const counted = await this.lookbackRows.lookbackCounts(clientId, members, ranges.filter((r) => siteIdsOfClient.has(r.siteId)), lengths);
+      for (const zone of zones) {
+        const key = keyOf(zone);
+        result.set(zone.id, { key, counts: counted.get(index.get(key)!)! });
+      }
     }
     return result;
   }

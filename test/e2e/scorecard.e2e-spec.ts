@@ -192,6 +192,13 @@ describe(ScorecardService.name, () => {
       ['gamma-nyc', false, [['cleaning-on-time', 0, 0, 'insufficient_data'], ['entrance-csat', 10, 10, 'insufficient_data']]],
       ['gamma-sto', true, [['cleaning-on-time', 30, 30, 'met'], ['entrance-csat', 0, 6, 'insufficient_data'], ['restroom-csat', 41, 50, 'breached']]],
     ]);
+    // Sites in brief: budgets, burn rates and zones are the site route's.
+    const sto = res.body.sites[2];
+    expect(Object.keys(sto).sort()).toEqual(['attainment', 'experienceIndex', 'objectives', 'site', 'watermelon']);
+    expect(sto.objectives[2]).toEqual({ key: 'restroom-csat', kind: 'xla', indicator: 'csat', status: 'breached', value: 41 / 50, numerator: 41, denominator: 50, sample: 50 });
+    expect(res.body.watermelons.map((w: { site: string; breachedXla: Card[]; metSla: Card[] }) => [w.site, brief(w.breachedXla), brief(w.metSla)])).toEqual([
+      ['gamma-sto', [['restroom-csat', 41, 50, 'breached']], [['cleaning-on-time', 30, 30, 'met']]],
+    ]);
   });
 
   it('ranks the benchmark by another indicator when asked', async () => {
