@@ -240,7 +240,11 @@ export class RollupsRepository {
   /** Drivers (set-based SQL, insight-rollups.ts) and comment themes (stemmed in JS, themes.ts) of the same targets. */
   private async recomputeInsights(tx: EntityManager, t: Targets): Promise<void> {
     await tx.query(`${t.with} DELETE FROM driver_rollup_daily h USING t WHERE ${t.rollup(false)}`, t.params);
+    // The planner takes the day and threshold CTEs for one row each and joins them by nested loops,
+    // rescanning every zone-day per zone-day: hash joins made a 50-site batch 23.6 s → 2.5 s (bench:scoring).
+    await tx.query(`SET LOCAL enable_nestloop = off`);
     await tx.query(insertDriverRollups(t), t.params);
+    await tx.query(`RESET enable_nestloop`);
     await tx.query(`${t.with} DELETE FROM comment_theme_daily h USING t WHERE ${t.rollup(false)}`, t.params);
     const rows = themeRollupRows(dayCommentsOf(await tx.query(selectDayComments(t), t.params)));
     if (!rows.length) return;
