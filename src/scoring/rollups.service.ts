@@ -8,8 +8,8 @@ import { RollupsRepository, type ZoneDayCounts, type ZoneHourCounts } from './ro
 export const ROLLUPS_JOB = 'scoring:rollups';
 /** Marks are at most this old when the job picks them up: well inside the 60 s freshness promise. */
 const EVERY_MS = 15_000;
-/** Zone-days per transaction of the job. */
-const BATCH = 2_000;
+/** Zone-days per transaction of the job: small, so a shutdown waits for one short batch (the rest stays marked). */
+const BATCH = 200;
 
 /**
  * The scoring rollups: ratings per zone and local hour, ratings and SLA facts per zone and local

@@ -162,10 +162,11 @@ describe('npm run simulate against the service (MQTT_AUTH=on, a connection per d
     apiUrl = (await sut.app.getUrl()).replace('[::1]', '127.0.0.1');
     deviceUrl = sut.app.get(MqttService).deviceBrokerUrl;
   });
+  // A simulated week leaves many zone-days to recompute: shutdown waits for the batch in progress.
   afterAll(async () => {
     await sut.close();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 180_000);
 
   /** Keys of the devices with readings received since `since`. */
   const devicesWithReadingsSince = async (since: Date) =>
