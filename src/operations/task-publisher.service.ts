@@ -98,8 +98,9 @@ export class TaskPublisherService implements OnApplicationBootstrap, OnApplicati
   /** Sends the claims in order; stops at the first failure and leaves the rest for the next run. */
   private async publishClaimed(): Promise<number> {
     let sent = 0;
-    // A publish while disconnected would wait for the broker and hold the job: the next run sends it.
-    while (this.mqtt.connected) {
+    // A publish while disconnected would wait for the broker and hold the job, and a shutdown stops
+    // at the next batch: the next run sends the rest.
+    while (this.mqtt.connected && !this.leader.stopping) {
       const batch = await this.publications.unpublished(BATCH);
       const published: UnpublishedTask[] = [];
       try {

@@ -9,6 +9,7 @@ import { createApp } from '../../src/app';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
 import type { Role } from '../../src/platform/access/roles';
 import { loadConfig, type AppConfig } from '../../src/platform/config/app-config';
+import { traceShutdown } from './shutdown-trace';
 
 export const FIXTURE_CONTRACTS = join(__dirname, '..', 'fixtures', 'contracts');
 
@@ -92,6 +93,7 @@ export async function startTestApp(options: { storage?: Storage; env?: Record<st
     if (!options.storage) await storage.drop();
     throw error;
   }
+  traceShutdown(app);
   const stop = async () => {
     await app.close();
     register.clear();

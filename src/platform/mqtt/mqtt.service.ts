@@ -25,6 +25,10 @@ const MAX_HANDLER_RETRY_MS = 5_000;
 const SESSION_EXPIRY_S = 7 * 24 * 3600;
 /** The longest run of message handling before the event loop gets a turn. */
 const SLICE_MS = 10;
+/** How long a shutdown waits for the broker to acknowledge what the service published (task announcements). */
+const END_GRACE_MS = 5_000;
+/** How long a publish waits for the broker's acknowledgement before it fails. */
+const PUBLISH_TIMEOUT_MS = 10_000;
 
 /**
  * Handles one message. Resolving acknowledges it (PUBACK), so resolve only once it is durable or
@@ -157,9 +161,15 @@ export class MqttService implements BeforeApplicationShutdown, OnApplicationShut
     await Promise.race([new Promise((resolve) => client.once('connect', resolve)), new Promise((resolve) => setTimeout(resolve, FIRST_CONNECT_WAIT_MS).unref())]);
   }
 
+  /**
+   * Publishes; with QoS 1 resolves once the broker acknowledged it. Refused while shutting down, and
+   * failed after PUBLISH_TIMEOUT_MS without an acknowledgement (a lost connection would hold the
+   * caller until the next one): the caller sends it again later.
+   */
   async publish(topic: string, payload: string | Buffer, qos: 0 | 1 = 1): Promise<void> {
     if (!this.client) throw new Error('MQTT is not started');
-    await this.client.publishAsync(topic, payload, { qos });
+    if (this.stopping) throw new Error('the service is shutting down');
+    await publishWithin(this.client, topic, payload, qos, PUBLISH_TIMEOUT_MS);
   }
 
   /**
@@ -195,7 +205,7 @@ export class MqttService implements BeforeApplicationShutdown, OnApplicationShut
       this.logger.error(`Could not make received messages durable; dropping the connection so the broker sends them again: ${(err as Error).message}`);
       this.client?.stream.destroy();
     }
-    await this.client?.endAsync();
+    if (this.client) await leave(this.client);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -320,4 +330,36 @@ function redact(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = '***';
   return parsed.toString();
+}
+
+/**
+ * Leaves the broker. mqtt.js's graceful end waits for the acknowledgements of what was published
+ * for as long as it takes, and after a lost connection (no reconnect once ending) that is forever:
+ * it gets END_GRACE_MS, then the connection is closed. What was not acknowledged is published
+ * again after the restart (task announcements are bookkept until acknowledged).
+ */
+export async function leave(client: MqttClient, graceMs = END_GRACE_MS): Promise<void> {
+  const waiting = () => Object.keys(client.outgoing).length > 0;
+  if (client.connected && waiting()) {
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      client.once('outgoingEmpty', resolve);
+      timer = setTimeout(resolve, graceMs);
+    });
+    clearTimeout(timer);
+  }
+  await client.endAsync(!client.connected || waiting());
+}
+
+/** Publishes, failing after `ms` without the broker's acknowledgement (mqtt.js would wait for ever). */
+export async function publishWithin(client: MqttClient, topic: string, payload: string | Buffer, qos: 0 | 1, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the broker did not acknowledge within ${ms / 1000} s`)), ms);
+  });
+  try {
+    await Promise.race([client.publishAsync(topic, payload, { qos }), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
