@@ -14,6 +14,11 @@ export interface DirtyDay {
   generation: string;
 }
 
+/** Marks of the figures' rollups (hourly and daily counts), set by triggers on the facts; and of the insights' (drivers, themes), set by the figures' job. */
+export type MarkKind = 'figures' | 'insights';
+const MARKS: Record<MarkKind, string> = { figures: 'scoring_dirty_days', insights: 'insight_dirty_days' };
+export type Marks = Record<MarkKind, DirtyDay[]>;
+
 /** Sites to rebuild, optionally only some local dates (inclusive, YYYY-MM-DD). */
 export interface SiteScope {
   sites: ReadonlyArray<{ clientId: string; siteId: string }>;
@@ -87,42 +92,67 @@ const slaSums = (f: string) => SLA_ALL_COLUMNS.map((c) => (SLA_REAL_COLUMNS.has(
 export class RollupsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The oldest marked zone-days. */
-  async dirtyDays(limit: number): Promise<DirtyDay[]> {
+  /** The oldest marked zone-days of the figures' rollups, or of the insights' (drivers, themes). */
+  async dirtyDays(limit: number, kind: MarkKind = 'figures'): Promise<DirtyDay[]> {
     return this.dataSource.query(
       `SELECT client_id AS "clientId", zone_id AS "zoneId", to_char(local_date, 'YYYY-MM-DD') AS "localDate", generation::text AS generation
-       FROM scoring_dirty_days ORDER BY generation LIMIT $1`,
+       FROM ${MARKS[kind]} ORDER BY generation LIMIT $1`,
       [limit],
     );
   }
 
-  /** The marked zone-days of sites (a rebuild forgets them once it has recomputed them). */
-  async dirtyDaysOf(scope: SiteScope): Promise<DirtyDay[]> {
+  /** The marked zone-days of sites, of both kinds (a rebuild forgets them once it has recomputed them). */
+  async dirtyDaysOf(scope: SiteScope): Promise<Marks> {
     const params: unknown[] = [scope.sites.map((s) => s.clientId), scope.sites.map((s) => s.siteId)];
     const range = [scope.from ? `AND d.local_date >= $${params.push(scope.from)}::date` : '', scope.to ? `AND d.local_date <= $${params.push(scope.to)}::date` : ''].join(' ');
-    return this.dataSource.query(
-      `SELECT d.client_id AS "clientId", d.zone_id AS "zoneId", to_char(d.local_date, 'YYYY-MM-DD') AS "localDate", d.generation::text AS generation
-       FROM scoring_dirty_days d JOIN unnest($1::uuid[], $2::uuid[]) AS c(client_id, site_id) ON d.client_id = c.client_id AND d.site_id = c.site_id ${range}`,
-      params,
-    );
+    const read = (kind: MarkKind) =>
+      this.dataSource.query<DirtyDay[]>(
+        `SELECT d.client_id AS "clientId", d.zone_id AS "zoneId", to_char(d.local_date, 'YYYY-MM-DD') AS "localDate", d.generation::text AS generation
+         FROM ${MARKS[kind]} d JOIN unnest($1::uuid[], $2::uuid[]) AS c(client_id, site_id) ON d.client_id = c.client_id AND d.site_id = c.site_id ${range}`,
+        params,
+      );
+    return { figures: await read('figures'), insights: await read('insights') };
   }
 
-  /** Recomputes marked zone-days from the facts and forgets their marks, unless marked again meanwhile; one transaction. */
+  /**
+   * Recomputes the figures' rollups of marked zone-days from the facts and forgets their marks, unless
+   * marked again meanwhile, and marks the zone-days for the insights job; one transaction.
+   */
   async recomputeDays(days: readonly DirtyDay[]): Promise<RecomputeStats> {
     return this.dataSource.transaction(async (tx) => {
-      await writerLock(tx);
-      const stats = await this.recompute(tx, dayTargets(days));
-      await this.forget(tx, days);
+      await writerLock(tx, 'figures');
+      const targets = dayTargets(days);
+      const stats = await this.recompute(tx, targets);
+      await tx.query(
+        `${targets.with} INSERT INTO insight_dirty_days (client_id, zone_id, local_date, site_id)
+         SELECT DISTINCT t.client_id, t.zone_id, t.local_date, t.site_id FROM t ORDER BY 1, 2, 3
+         ON CONFLICT (client_id, zone_id, local_date) DO UPDATE SET generation = nextval('scoring_dirty_generation')`,
+        targets.params,
+      );
+      await this.forget(tx, 'figures', days);
       return stats;
     });
   }
 
-  /** Recomputes every rollup row of these sites (in the date range) from the facts; forgets the given marks. One transaction. */
-  async rebuildSites(scope: SiteScope, marks: readonly DirtyDay[]): Promise<RecomputeStats> {
+  /** Recomputes the drivers and comment themes of zone-days the figures' job handed on, and forgets their marks; one transaction. */
+  async recomputeInsightDays(days: readonly DirtyDay[]): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      await writerLock(tx, 'insights');
+      await this.recomputeInsights(tx, dayTargets(days));
+      await this.forget(tx, 'insights', days);
+    });
+  }
+
+  /** Recomputes every rollup row of these sites (in the date range) from the facts, insights too; forgets the given marks. One transaction. */
+  async rebuildSites(scope: SiteScope, marks: Marks): Promise<RecomputeStats> {
     return this.dataSource.transaction(async (tx) => {
-      await writerLock(tx);
-      const stats = await this.recompute(tx, siteTargets(scope));
-      await this.forget(tx, marks);
+      await writerLock(tx, 'figures');
+      await writerLock(tx, 'insights');
+      const targets = siteTargets(scope);
+      const stats = await this.recompute(tx, targets);
+      await this.recomputeInsights(tx, targets);
+      await this.forget(tx, 'figures', marks.figures);
+      await this.forget(tx, 'insights', marks.insights);
       return stats;
     });
   }
@@ -233,11 +263,10 @@ export class RollupsRepository {
        SELECT count(*) AS rows FROM ins`,
       t.params,
     );
-    await this.recomputeInsights(tx, t);
     return { ratings: Number(hours.ratings ?? 0), zoneHours: Number(hours.rows), ratingDays: Number(days.rows), slaDays: Number(slaDays.rows) };
   }
 
-  /** Drivers (set-based SQL, insight-rollups.ts) and comment themes (stemmed in JS, themes.ts) of the same targets. */
+  /** Drivers (set-based SQL, insight-rollups.ts, over the daily rating rows) and comment themes (stemmed in JS, themes.ts) of the targets. */
   private async recomputeInsights(tx: EntityManager, t: Targets): Promise<void> {
     await tx.query(`${t.with} DELETE FROM driver_rollup_daily h USING t WHERE ${t.rollup(false)}`, t.params);
     // The planner takes the day and threshold CTEs for one row each and joins them by nested loops,
@@ -252,18 +281,21 @@ export class RollupsRepository {
   }
 
   /** Forgets marks, except those marked again since they were read (a newer generation). */
-  private async forget(tx: EntityManager, marks: readonly DirtyDay[]): Promise<void> {
+  private async forget(tx: EntityManager, kind: MarkKind, marks: readonly DirtyDay[]): Promise<void> {
     if (!marks.length) return;
     await tx.query(
-      `DELETE FROM scoring_dirty_days d USING unnest($1::uuid[], $2::uuid[], $3::date[], $4::bigint[]) AS m(client_id, zone_id, local_date, generation)
+      `DELETE FROM ${MARKS[kind]} d USING unnest($1::uuid[], $2::uuid[], $3::date[], $4::bigint[]) AS m(client_id, zone_id, local_date, generation)
        WHERE d.client_id = m.client_id AND d.zone_id = m.zone_id AND d.local_date = m.local_date AND d.generation <= m.generation`,
       [marks.map((m) => m.clientId), marks.map((m) => m.zoneId), marks.map((m) => m.localDate), marks.map((m) => m.generation)],
     );
   }
 }
 
-/** One rollup writer at a time (job, rebuild, a test's catch-up): two replacing the same rows would both insert them. */
-const writerLock = (tx: EntityManager) => tx.query(`SELECT pg_advisory_xact_lock($1, hashtext('scoring:rollups:write'))`, [ADVISORY_LOCKS.leaderJob]);
+/**
+ * One writer of each kind of rollup at a time (job, rebuild, a test's catch-up): two replacing the
+ * same rows would both insert them. A rebuild takes the figures' lock, then the insights'.
+ */
+const writerLock = (tx: EntityManager, kind: MarkKind) => tx.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [ADVISORY_LOCKS.leaderJob, `scoring:${kind}:write`]);
 
 /** A rating's happy-index weight in thirds of a point (as happyWeight in indicators.ts, times 3: exact for smiley4). */
 const HAPPY_THIRDS = `CASE tp.scale WHEN 'smiley4' THEN (r.score - 1) * 100 WHEN 'smiley5' THEN (r.score - 1) * 75 ELSE r.score * 30 END`;

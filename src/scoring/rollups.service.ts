@@ -3,18 +3,22 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../platform/clock';
 import { LeaderJobs, tickOf } from '../platform/database/leader-job';
 import type { RollupCounts } from './rollup-columns';
-import { RollupsRepository, type ZoneDayCounts, type ZoneHourCounts } from './rollups.repository';
+import { RollupsRepository, type DirtyDay, type MarkKind, type ZoneDayCounts, type ZoneHourCounts } from './rollups.repository';
 
 export const ROLLUPS_JOB = 'scoring:rollups';
+export const INSIGHTS_JOB = 'scoring:insights';
 /** Marks are at most this old when the job picks them up: well inside the 60 s freshness promise. */
 const EVERY_MS = 15_000;
-/** Zone-days per transaction of the job: small, so a shutdown waits for one short batch (the rest stays marked). */
+/** Drivers and comment themes: patterns over days, not figures with a freshness promise. */
+const INSIGHTS_EVERY_MS = 60_000;
+/** Zone-days per transaction of the jobs: small, so a shutdown waits for one short batch (the rest stays marked). */
 const BATCH = 200;
 
 /**
  * The scoring rollups: ratings per zone and local hour, ratings and SLA facts per zone and local
  * date. Triggers on ratings and sla_facts_hourly mark the zone-days they touch; one leader
- * recomputes each marked zone-day from the facts every 15 s (RollupsRebuilder does whole sites).
+ * recomputes each marked zone-day from the facts every 15 s and hands it on to the insights job
+ * (drivers and comment themes, every minute). RollupsRebuilder does whole sites.
  */
 @Injectable()
 export class RollupsService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -28,23 +32,36 @@ export class RollupsService implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    const tick = () =>
-      void this.leader.runAsLeader(ROLLUPS_JOB, tickOf(this.clock.now(), EVERY_MS), () => this.catchUp()).catch((err: Error) => this.logger.warn(`Updating the scoring rollups failed: ${err.message}`));
-    this.registry.addInterval(ROLLUPS_JOB, setInterval(tick, EVERY_MS).unref());
+    this.schedule(ROLLUPS_JOB, EVERY_MS, () => this.catchUp(), 'Updating the scoring rollups');
+    this.schedule(INSIGHTS_JOB, INSIGHTS_EVERY_MS, () => this.catchUpInsights(), 'Updating drivers and comment themes');
   }
 
   onApplicationShutdown(): void {
-    if (this.registry.doesExist('interval', ROLLUPS_JOB)) this.registry.deleteInterval(ROLLUPS_JOB);
+    for (const job of [ROLLUPS_JOB, INSIGHTS_JOB]) if (this.registry.doesExist('interval', job)) this.registry.deleteInterval(job);
   }
 
-  /** Recomputes every marked zone-day, oldest mark first; how many. */
-  async catchUp(): Promise<number> {
+  /** Recomputes the figures' rollups of every marked zone-day, oldest mark first, and hands them on to the insights job; how many. */
+  catchUp(): Promise<number> {
+    return this.drain('figures', (days) => this.rollups.recomputeDays(days));
+  }
+
+  /** Recomputes the drivers and comment themes of the zone-days the figures' job handed on; how many. */
+  catchUpInsights(): Promise<number> {
+    return this.drain('insights', (days) => this.rollups.recomputeInsightDays(days));
+  }
+
+  private schedule(job: string, everyMs: number, run: () => Promise<unknown>, what: string): void {
+    const tick = () => void this.leader.runAsLeader(job, tickOf(this.clock.now(), everyMs), run).catch((err: Error) => this.logger.warn(`${what} failed: ${err.message}`));
+    this.registry.addInterval(job, setInterval(tick, everyMs).unref());
+  }
+
+  private async drain(kind: MarkKind, recompute: (days: DirtyDay[]) => Promise<unknown>): Promise<number> {
     let done = 0;
     for (;;) {
       // Shutting down: the rest stays marked for the next run (here or on the next leader).
       if (this.leader.stopping) return done;
-      const days = await this.rollups.dirtyDays(BATCH);
-      if (days.length) await this.rollups.recomputeDays(days);
+      const days = await this.rollups.dirtyDays(BATCH, kind);
+      if (days.length) await recompute(days);
       done += days.length;
       if (days.length < BATCH) return done;
     }

@@ -117,7 +117,9 @@ describe(InsightsService.name, () => {
     await seedIntervals();
     await seedVisitors();
     await seedRatings(octoberSeeds());
+    // The figures' job hands the zone-days on to the insights job (drivers, themes).
     await sut.app.get(RollupsService).catchUp();
+    await sut.app.get(RollupsService).catchUpInsights();
   });
   afterAll(async () => {
     await sut.close();
@@ -309,5 +311,28 @@ describe(InsightsService.name, () => {
     expect(JSON.stringify(badPeriod.body)).toContain('"period"');
     const badIndicator = await get('/api/v1/contracts/gamma-fm/heatmap?period=2026-10&indicator=comfort').expect(400);
     expect(JSON.stringify(badIndicator.body)).toContain('"indicator"');
+  });
+
+  // Last: it adds a rating.
+  it('counts a late rating in the figures at the next rollup run, and in drivers and themes once the insights job has run', async () => {
+    type DriversBody = { ratings: { rated: number; negative: number }; drivers: Row[]; themes: { comments: number; themes: Array<{ theme: string; count: number }> } };
+    const drivers = async () => (await get('/api/v1/contracts/gamma-fm/drivers?period=2026-10').expect(200)).body as DriversBody;
+    const before = await drivers();
+    // Day 3, 10:30 local: soap out (and no paper out), a negative with a comment on soap.
+    await seedRatings([{ touchpoint: RESTROOM, at: `${day(3)}T10:30`, score: 1, reasons: ['no_soap'], comment: 'Tvål saknas', language: 'sv' }]);
+    const rollups = sut.app.get(RollupsService);
+    expect(await rollups.catchUp()).toBe(1);
+    const figuresOnly = await drivers();
+    expect(figuresOnly.ratings).toMatchObject({ rated: before.ratings.rated + 1, negative: before.ratings.negative + 1 });
+    expect(figuresOnly.drivers).toEqual(before.drivers);
+    expect(figuresOnly.themes).toEqual(before.themes);
+
+    expect(await rollups.catchUpInsights()).toBe(1);
+    const after = await drivers();
+    const consumable = (body: DriversBody) => body.drivers.find((d) => d.condition === 'consumable_out')!;
+    expect(consumable(after)).toMatchObject({ n1: consumable(before).n1 + 1, k1: consumable(before).k1 + 1, n0: consumable(before).n0, k0: consumable(before).k0 });
+    expect(after.themes.comments).toBe(before.themes.comments + 1);
+    expect(after.themes.themes.find((t) => t.theme === 'soap')?.count).toBe(3);
+    expect(await rollups.catchUpInsights()).toBe(0);
   });
 });
