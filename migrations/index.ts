@@ -19,7 +19,7 @@ import { Objectives1765000000001 } from './1765000000001-objectives';
 import { ZoneIntervals1765000000002 } from './1765000000002-zone-intervals';
 import { DriverRollups1765000000003 } from './1765000000003-driver-rollups';
 import { ScoringLookupIndexes1765000000004 } from './1765000000004-scoring-lookup-indexes';
-import { InsightMarks1765000000005 } from './1765000000005-insight-marks';
+import { ScopeRollups1765000000005 } from './1765000000005-scope-rollups';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -44,5 +44,5 @@ export const MIGRATIONS = [
   ZoneIntervals1765000000002,
   DriverRollups1765000000003,
   ScoringLookupIndexes1765000000004,
-  InsightMarks1765000000005,
+  ScopeRollups1765000000005,
 ];

@@ -48,7 +48,7 @@ export class InsightsService {
     const scope = await this.scopes.contract(who, contractKey, { period: query.period });
     const groups = zoneDaysOf(scope);
     const conditions = sumConditions((await Promise.all(groups.map((g) => this.insights.driverCounts(g)))).flat());
-    const totals = sumRollups([...(await this.scopes.counts(scope, { burn: false })).values()].map((c) => c.totals));
+    const totals = sumRollups([...(await this.scopes.counts(scope, { burn: false })).byUnit.values()].map((c) => c.totals));
     const themeRows = (await Promise.all(groups.map((g) => this.insights.themeCounts(g)))).flat();
     const examples = (await Promise.all(groups.map((g) => this.insights.themeExamples(g, EXAMPLES)))).flat();
     examples.sort((a, b) => b.localDate.localeCompare(a.localDate));

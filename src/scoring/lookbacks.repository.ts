@@ -49,6 +49,34 @@ export class LookbacksRepository {
   }
 
   /**
+   * Counts per site and zone type (keyed `siteId|zoneType`) and lookback length, from the scope rows
+   * (scope_rollup_hourly: both families in one row per site, type and local hour).
+   */
+  async scopeLookbackCounts(clientId: string, siteIds: readonly string[], ranges: readonly SiteLookbackRange[], lengths: readonly number[]): Promise<Map<string, Map<number, Counts>>> {
+    const result = new Map<string, Map<number, Counts>>();
+    if (!ranges.length || !siteIds.length) return result;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const columns = [...RATING_SUM_COLUMNS, ...SLA_SUM_COLUMNS];
+    const rows = await this.dataSource.transaction(async (tx) => {
+      await tx.query(`SET LOCAL jit = off`);
+      return tx.query<RollupRow[]>(
+        `SELECT h.site_id, h.zone_type, r.n, ${columns.map((c) => sumOf('h', c, true)).join(', ')}
+         FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[]) AS r(site_id, n, lo, hi)
+         JOIN scope_rollup_hourly h ON h.client_id = $1 AND h.site_id = r.site_id AND h.hour >= r.lo AND h.hour < r.hi
+         GROUP BY 1, 2, 3`,
+        [clientId, ranges.map((r) => r.siteId), ranges.map((r) => r.hours), ranges.map((r) => iso(r.start)), ranges.map((r) => iso(r.end))],
+      );
+    });
+    for (const row of rows) {
+      const key = `${row.site_id as string}|${row.zone_type as string}`;
+      const byLength = result.get(key) ?? new Map(lengths.map((n) => [n, emptyCounts()]));
+      byLength.set(Number(row.n), countsOfRow(row).counts);
+      result.set(key, byLength);
+    }
+    return result;
+  }
+
+  /**
    * One family's sums per group and lookback length: rows h of the sites' hour ranges (by the site-hour
    * index), summed per zone first so that the groups join a few thousand rows, not every hourly row.
    * JIT off: the row estimates of unnest make it compile for longer than the statement runs.

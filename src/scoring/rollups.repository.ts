@@ -58,6 +58,12 @@ interface Targets {
   date(expr: string): string;
   /** Join of rollup rows h to t; `hourly` adds the hour range the primary key can use. */
   rollup(hourly: boolean): string;
+  /** A CTE `sd` of the targets' sites and their local dates: (client_id, site_id, time_zone, lo, hi), lo and hi bounding the instants. */
+  siteDays: string;
+  /** Whether a local date (an SQL expression) is one of sd's row. */
+  siteDate(expr: string): string;
+  /** Whether a month (the first local date, an SQL expression) holds one of sd's row's dates. */
+  siteMonth(expr: string): string;
 }
 
 /** Local midnight of a date can fall in a DST gap; raw rows are pre-filtered this much wider, then by their exact local date. */
@@ -81,7 +87,11 @@ const SLA_ALL_COLUMNS = [...SLA_COLUMNS.map(([, column]) => column), ...SLA_EXTR
 const RATING_SUMS = `${RATING_SUM_COLUMNS.map((c) => `sum(h.${c})::bigint AS ${c}`).join(', ')},
   jsonb_agg(h.negative_reasons) FILTER (WHERE h.negative_reasons <> '{}'::jsonb) AS maps`;
 /** Sums of the SLA columns of rows f; minutes are float4 in the hourly rows, summed exactly in double precision. */
-const slaSums = (f: string) => SLA_ALL_COLUMNS.map((c) => (SLA_REAL_COLUMNS.has(c) ? `sum(${f}.${c}::float8) AS ${c}` : `sum(${f}.${c})::bigint AS ${c}`)).join(', ');
+const slaSums = (f: string, columns: readonly string[] = SLA_ALL_COLUMNS) =>
+  columns.map((c) => (SLA_REAL_COLUMNS.has(c) ? `sum(${f}.${c}::float8) AS ${c}` : `sum(${f}.${c})::bigint AS ${c}`)).join(', ');
+/** The columns of scope_rollup_hourly, which burn-rate lookbacks read: counted ratings and the SLA counts indicators read. */
+const HOURLY_RATING_COLUMNS = [...RATING_COLUMNS.map(([, column]) => column), 'happy_thirds'];
+const SLA_SUM_COLUMNS = SLA_COLUMNS.map(([, column]) => column);
 
 /**
  * The scoring rollups. Raw SQL over the input modules' fact tables, read-only (the one dependency
@@ -165,6 +175,32 @@ export class RollupsRepository {
       return this.dataSource.query(`SELECT client_id AS "clientId", id AS "siteId", key FROM sites WHERE contract_id = $1 ORDER BY key`, [contract.id]);
     }
     return this.dataSource.query(`SELECT client_id AS "clientId", id AS "siteId", key FROM sites ORDER BY client_id, key`);
+  }
+
+  /**
+   * Sites' counts per zone type over a calendar month (the monthly scope rows) or a set of local
+   * dates (the daily ones): one row per site and zone type, keyed `siteId|zoneType`.
+   */
+  async scopeTotals(clientId: string, siteIds: readonly string[], over: { month: string } | { dates: readonly string[] }): Promise<Map<string, RollupCounts>> {
+    const [table, when, value] = 'month' in over ? ['scope_rollup_monthly', 'h.month = $3::date', over.month] : ['scope_rollup_daily', 'h.local_date = ANY($3::date[])', over.dates];
+    const rows = await this.dataSource.query<RollupRow[]>(
+      `SELECT g.site_id, g.zone_type, ${[...RATING_SUM_COLUMNS, ...SLA_ALL_COLUMNS].map((c) => `g.${c}`).join(', ')}, ${mergedReasons('g.maps')} AS negative_reasons
+       FROM (SELECT h.site_id, h.zone_type, ${RATING_SUMS}, ${slaSums('h')}
+             FROM ${table} h WHERE h.client_id = $1 AND h.site_id = ANY($2::uuid[]) AND ${when} GROUP BY 1, 2) AS g`,
+      [clientId, siteIds, value],
+    );
+    return new Map(rows.map((row) => [`${row.site_id as string}|${row.zone_type as string}`, countsOfRow(row)]));
+  }
+
+  /** Sites' counts per zone type and local date (daily series), keyed `siteId|zoneType`. */
+  async scopeDaily(clientId: string, siteIds: readonly string[], dates: readonly string[]): Promise<Array<{ unit: string; localDate: string } & RollupCounts>> {
+    const rows = await this.dataSource.query<RollupRow[]>(
+      `SELECT h.site_id, h.zone_type, to_char(h.local_date, 'YYYY-MM-DD') AS local_date, ${[...RATING_SUM_COLUMNS, ...SLA_ALL_COLUMNS].map((c) => `h.${c}`).join(', ')}, h.negative_reasons
+       FROM scope_rollup_daily h WHERE h.client_id = $1 AND h.site_id = ANY($2::uuid[]) AND h.local_date = ANY($3::date[])
+       ORDER BY h.local_date, h.site_id, h.zone_type`,
+      [clientId, siteIds, dates],
+    );
+    return rows.map((row) => ({ unit: `${row.site_id as string}|${row.zone_type as string}`, localDate: row.local_date as string, ...countsOfRow(row) }));
   }
 
   /** Zones' counts summed over a set of local dates (each zone's own site dates): one row per zone, from the daily rows. */
@@ -263,7 +299,64 @@ export class RollupsRepository {
        SELECT count(*) AS rows FROM ins`,
       t.params,
     );
+    await this.recomputeScopes(tx, t);
+    await tx.query(`UPDATE scoring_rollup_version SET version = version + 1`);
     return { ratings: Number(hours.ratings ?? 0), zoneHours: Number(hours.rows), ratingDays: Number(days.rows), slaDays: Number(slaDays.rows) };
+  }
+
+  /**
+   * The scope rows (per site, zone type and local hour, date and month) of the targets' site-days,
+   * from the zone rows just recomputed and every other zone of those sites: all zone types of a
+   * site-day together, so a zone that changed type leaves its old type's rows.
+   */
+  private async recomputeScopes(tx: EntityManager, t: Targets): Promise<void> {
+    const head = `${t.with}, ${t.siteDays}`;
+    const ofSiteDay = (a: string) => `${a}.client_id = sd.client_id AND ${a}.site_id = sd.site_id AND ${t.siteDate(`${a}.local_date`)}`;
+    await tx.query(`${head} DELETE FROM scope_rollup_hourly h USING sd WHERE ${ofSiteDay('h')}`, t.params);
+    await tx.query(
+      `${head},
+       r AS (
+         SELECT h.client_id, h.site_id, z.type AS zone_type, h.hour, h.local_date, ${HOURLY_RATING_COLUMNS.map((c) => `sum(h.${c})::bigint AS ${c}`).join(', ')}
+         FROM sd JOIN rating_rollup_hourly h ON ${ofSiteDay('h')} JOIN zones z ON z.id = h.zone_id
+         GROUP BY 1, 2, 3, 4, 5),
+       s AS (
+         SELECT f.client_id, f.site_id, z.type AS zone_type, b.hour, b.local_date, ${slaSums('f', SLA_SUM_COLUMNS)}
+         FROM sd JOIN sla_facts_hourly f ON f.client_id = sd.client_id AND f.site_id = sd.site_id AND f.hour >= sd.lo AND f.hour < sd.hi
+         JOIN zones z ON z.id = f.zone_id ${bucketOf('f.hour', 'sd.time_zone')}
+         WHERE ${t.siteDate('b.local_date')}
+         GROUP BY 1, 2, 3, 4, 5)
+       INSERT INTO scope_rollup_hourly (client_id, site_id, zone_type, hour, local_date, ${[...HOURLY_RATING_COLUMNS, ...SLA_SUM_COLUMNS].join(', ')})
+       SELECT client_id, site_id, zone_type, hour, local_date, ${[...HOURLY_RATING_COLUMNS, ...SLA_SUM_COLUMNS].map((c) => `COALESCE(${c}, 0)`).join(', ')}
+       FROM r FULL JOIN s USING (client_id, site_id, zone_type, hour, local_date)`,
+      t.params,
+    );
+    await tx.query(`${head} DELETE FROM scope_rollup_daily h USING sd WHERE ${ofSiteDay('h')}`, t.params);
+    await tx.query(
+      `${head},
+       r AS (
+         SELECT h.client_id, h.site_id, z.type AS zone_type, h.local_date, ${RATING_SUMS}
+         FROM sd JOIN rating_rollup_daily h ON ${ofSiteDay('h')} JOIN zones z ON z.id = h.zone_id GROUP BY 1, 2, 3, 4),
+       s AS (
+         SELECT h.client_id, h.site_id, z.type AS zone_type, h.local_date, ${slaSums('h')}
+         FROM sd JOIN sla_rollup_daily h ON ${ofSiteDay('h')} JOIN zones z ON z.id = h.zone_id GROUP BY 1, 2, 3, 4)
+       INSERT INTO scope_rollup_daily (client_id, site_id, zone_type, local_date, ${[...RATING_SUM_COLUMNS, ...SLA_ALL_COLUMNS].join(', ')}, negative_reasons)
+       SELECT client_id, site_id, zone_type, local_date, ${[...RATING_SUM_COLUMNS, ...SLA_ALL_COLUMNS].map((c) => `COALESCE(${c}, 0)`).join(', ')}, ${mergedReasons('maps')}
+       FROM r FULL JOIN s USING (client_id, site_id, zone_type, local_date)`,
+      t.params,
+    );
+    const ofSiteMonth = (a: string, month: string) => `${a}.client_id = sd.client_id AND ${a}.site_id = sd.site_id AND ${t.siteMonth(month)}`;
+    await tx.query(`${head} DELETE FROM scope_rollup_monthly h USING sd WHERE ${ofSiteMonth('h', 'h.month')}`, t.params);
+    await tx.query(
+      `${head}
+       INSERT INTO scope_rollup_monthly (client_id, site_id, zone_type, month, ${[...RATING_SUM_COLUMNS, ...SLA_ALL_COLUMNS].join(', ')}, negative_reasons)
+       SELECT g.client_id, g.site_id, g.zone_type, g.month, ${[...RATING_SUM_COLUMNS, ...SLA_ALL_COLUMNS].map((c) => `g.${c}`).join(', ')}, ${mergedReasons('g.maps')}
+       FROM (
+         SELECT h.client_id, h.site_id, h.zone_type, date_trunc('month', h.local_date)::date AS month, ${RATING_SUMS}, ${slaSums('h')}
+         FROM scope_rollup_daily h
+         WHERE EXISTS (SELECT 1 FROM sd WHERE ${ofSiteMonth('h', `date_trunc('month', h.local_date)::date`)})
+         GROUP BY 1, 2, 3, 4) AS g`,
+      t.params,
+    );
   }
 
   /** Drivers (set-based SQL, insight-rollups.ts, over the daily rating rows) and comment themes (stemmed in JS, themes.ts) of the targets. */
@@ -320,6 +413,9 @@ function dayTargets(days: readonly DirtyDay[]): Targets {
     date: (expr) => `${expr} = t.local_date`,
     rollup: (hourly) =>
       `h.client_id = t.client_id AND h.zone_id = t.zone_id AND h.local_date = t.local_date${hourly ? ' AND h.hour >= t.lo AND h.hour < t.hi' : ''}`,
+    siteDays: `sd AS (SELECT DISTINCT client_id, site_id, time_zone, local_date, lo, hi FROM t)`,
+    siteDate: (expr) => `${expr} = sd.local_date`,
+    siteMonth: (expr) => `${expr} = date_trunc('month', sd.local_date)::date`,
   };
 }
 
@@ -340,5 +436,9 @@ function siteTargets(scope: SiteScope): Targets {
     sla: `f.client_id = t.client_id AND f.site_id = t.site_id${within('f.hour')}`,
     date,
     rollup: () => `h.client_id = t.client_id AND h.site_id = t.site_id AND ${date('h.local_date')}`,
+    siteDays: `sd AS (SELECT client_id, site_id, time_zone,
+      ${from ? `(${from} - 1)::timestamp AT TIME ZONE 'UTC'` : `'-infinity'::timestamptz`} AS lo, ${to ? `(${to} + 2)::timestamp AT TIME ZONE 'UTC'` : `'infinity'::timestamptz`} AS hi FROM t)`,
+    siteDate: date,
+    siteMonth: (expr) => [from ? `${expr} >= date_trunc('month', ${from})::date` : 'true', to ? `${expr} <= ${to}` : 'true'].join(' AND '),
   };
 }

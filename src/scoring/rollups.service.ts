@@ -72,6 +72,16 @@ export class RollupsService implements OnApplicationBootstrap, OnApplicationShut
     return this.rollups.dailyTotals(clientId, zoneIds, dates);
   }
 
+  /** Sites' counts per zone type over a calendar month or a set of local dates, keyed `siteId|zoneType`. */
+  scopeTotals(clientId: string, siteIds: readonly string[], over: { month: string } | { dates: readonly string[] }): Promise<Map<string, RollupCounts>> {
+    return this.rollups.scopeTotals(clientId, siteIds, over);
+  }
+
+  /** Sites' counts per zone type and local date, keyed `siteId|zoneType`. */
+  scopeDaily(clientId: string, siteIds: readonly string[], dates: readonly string[]) {
+    return this.rollups.scopeDaily(clientId, siteIds, dates);
+  }
+
   /** Zones' counts per local date (daily series). */
   daily(clientId: string, zoneIds: readonly string[], dates: readonly string[]): Promise<ZoneDayCounts[]> {
     return this.rollups.daily(clientId, zoneIds, dates);

@@ -19,7 +19,7 @@ import {
   type ScopeSummary,
   type WatermelonSite,
 } from './scorecard';
-import { ScoringScopeService, scopedObjective, zonesBySite, type ResolvedScope, type WindowQuery } from './scoring-scope.service';
+import { ScoringScopeService, scopedObjective, unitsBySite, type ResolvedScope, type WindowQuery } from './scoring-scope.service';
 
 /** The window as the API echoes it: kind, period label, and each site's local window and as-of instant. */
 export interface WindowView {
@@ -79,12 +79,12 @@ export class ScorecardService {
   async contract(who: Principal, contractKey: string, query: WindowQuery & { rankBy?: IndicatorKey }): Promise<ContractScorecard> {
     const scope = await this.scopes.contract(who, contractKey, query);
     const objectives = await this.scopes.objectivesOf(who, scope);
-    const byZone = await this.scopes.counts(scope, { burn: true });
-    const top = scopeCard(scope.zones, objectives, byZone, scope.windowHours);
-    const zonesOf = zonesBySite(scope);
+    const { units, byUnit } = await this.scopes.counts(scope, { burn: true });
+    const top = scopeCard(units, objectives, byUnit, scope.windowHours);
+    const unitsOf = unitsBySite(scope, units);
     const sites = scope.sites.map((site) => {
-      const zones = zonesOf.get(site.key)!;
-      return { site: site.key, card: scopeCard(zones, objectives, byZone, scope.windowHours), zones };
+      const ofSite = unitsOf.get(site.key)!;
+      return { site: site.key, card: scopeCard(ofSite, objectives, byUnit, scope.windowHours), units: ofSite };
     });
     const melons = sites.map((s) => watermelonSite(s.site, s.card)).filter((w): w is WatermelonSite => w !== null);
     const melonSites = new Set(melons.map((m) => m.site));
@@ -98,7 +98,7 @@ export class ScorecardService {
         indicator,
         sites: benchmark(
           indicator,
-          sites.map((s) => ({ site: s.site, totals: scopeCountsOf(s.zones.map((z) => z.id), byZone).totals })),
+          sites.map((s) => ({ site: s.site, totals: scopeCountsOf(s.units.map((u) => u.id), byUnit).totals })),
         ),
       },
       sites: sites.map((s) => ({ site: s.site, watermelon: melonSites.has(s.site), ...scopeSummary(s.card) })),
@@ -109,25 +109,25 @@ export class ScorecardService {
     const scope = await this.scopes.site(who, siteKey, query);
     const objectives = await this.scopes.objectivesOf(who, scope);
     // Per zone: the zone cards show their own burn rates.
-    const byZone = await this.scopes.counts(scope, { burn: true, perZone: true });
-    const card = scopeCard(scope.zones, objectives, byZone, scope.windowHours);
+    const { byUnit } = await this.scopes.counts(scope, { burn: true, perZone: true });
+    const card = scopeCard(scope.zones, objectives, byUnit, scope.windowHours);
     return {
       contract: scope.contractKey,
       site: siteKey,
       window: windowView(scope),
       ...card,
       watermelon: watermelonSite(siteKey, card),
-      zones: scope.zones.map((z) => ({ zone: z.ref, type: z.type, ...scopeCard([z], objectives, byZone, scope.windowHours) })),
+      zones: scope.zones.map((z) => ({ zone: z.ref, type: z.type, ...scopeCard([z], objectives, byUnit, scope.windowHours) })),
     };
   }
 
   async watermelons(who: Principal, contractKey: string, query: WindowQuery): Promise<{ contract: string; window: WindowView; watermelons: WatermelonSite[] }> {
     const scope = await this.scopes.contract(who, contractKey, query);
     const objectives = await this.scopes.objectivesOf(who, scope);
-    const byZone = await this.scopes.counts(scope, { burn: true });
-    const zonesOf = zonesBySite(scope);
+    const { units, byUnit } = await this.scopes.counts(scope, { burn: true });
+    const unitsOf = unitsBySite(scope, units);
     const melons = scope.sites
-      .map((site) => watermelonSite(site.key, scopeCard(zonesOf.get(site.key)!, objectives, byZone, scope.windowHours)))
+      .map((site) => watermelonSite(site.key, scopeCard(unitsOf.get(site.key)!, objectives, byUnit, scope.windowHours)))
       .filter((w): w is WatermelonSite => w !== null);
     return { contract: contractKey, window: windowView(scope), watermelons: melons };
   }
@@ -139,10 +139,10 @@ export class ScorecardService {
     const zones = scope.zones.filter((z) => covers(spec.scope, z));
     const siteKeys = new Set(zones.map((z) => z.siteKey));
     const covered = { ...scope, zones, sites: scope.sites.filter((s) => siteKeys.has(s.key)) };
-    const byZone = await this.scopes.counts(covered, { burn: true });
-    const card = objectiveCard(spec, scopeCountsOf(covered.zones.map((z) => z.id), byZone), scope.windowHours);
+    const { units, byUnit } = await this.scopes.counts(covered, { burn: true });
+    const card = objectiveCard(spec, scopeCountsOf(units.map((u) => u.id), byUnit), scope.windowHours);
     const days = new Map<string, RollupCounts[]>();
-    for (const row of await this.scopes.daily(covered)) {
+    for (const row of await this.scopes.daily(covered, units)) {
       const day = days.get(row.localDate) ?? [];
       day.push(row);
       days.set(row.localDate, day);

@@ -5,12 +5,12 @@ import type { Principal } from '../platform/access/roles';
 import { Clock } from '../platform/clock';
 import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
 import { lookbackHours } from './burn-rate';
-import { emptyCounts } from './indicators';
+import { emptyCounts, type Counts } from './indicators';
 import { LookbacksRepository, type LookbackZone, type SiteLookbackRange } from './lookbacks.repository';
 import { windowHours, type TimeWindow, type WindowKind } from './periods';
 import type { RollupCounts } from './rollup-columns';
 import { RollupsService } from './rollups.service';
-import { type LookbackGroup, type ScopedObjective, type ScopeZone, type ZoneCounts } from './scorecard';
+import { emptyRollup, type LookbackGroup, type ScopedObjective, type ScopeZone, type ZoneCounts } from './scorecard';
 import { lookbackRanges, serviceHourBuckets, siteWindow, windowLabel, windowRequestOf, type LookbackRange, type SiteWindow, type WindowRequest } from './scorecard-window';
 
 /** A site of a resolved scope, with its own window (its local days, in its time zone). */
@@ -95,12 +95,55 @@ export class ScoringScopeService {
   }
 
   /**
-   * Each zone's counts over its site's window (daily rollups) and, when `burn`, over the latest
-   * 1, 6 and 72 service hours before the site's as-of instant (hourly rollups), summed per site and
-   * zone type — what objectives' scopes tell apart — or per zone where zones are shown (`perZone`).
+   * The scope's counts over each site's window and, when `burn`, over the latest 1, 6 and 72 service
+   * hours before the site's as-of instant: per zone where zones are shown (`perZone`: zone rollups),
+   * otherwise per site and zone type — what objectives' scopes tell apart — from the scope rollups
+   * (a calendar month reads one monthly row per site and type).
    */
-  async counts(scope: ResolvedScope, options: { burn: boolean; perZone?: boolean }): Promise<Map<string, ZoneCounts>> {
-    const byZone = new Map<string, ZoneCounts>();
+  async counts(scope: ResolvedScope, options: { burn: boolean; perZone?: boolean }): Promise<CountedScope> {
+    return options.perZone ? this.zoneCounts(scope, options.burn) : this.unitCounts(scope, options.burn);
+  }
+
+  /** Counts per site and zone type and local date of the sites' windows, for daily series. */
+  async daily(scope: ResolvedScope, units: readonly ScopeZoneView[]): Promise<Array<{ unit: string; localDate: string } & RollupCounts>> {
+    const wanted = new Set(units.map((u) => u.id));
+    const dates = [...new Set(scope.sites.flatMap((s) => s.dates))].sort();
+    const rows = (await Promise.all([...sitesByClient(scope)].map(([clientId, siteIds]) => this.rollups.scopeDaily(clientId, siteIds, dates)))).flat();
+    // A rolling window's dates differ a little by time zone: each site keeps only its own.
+    const datesOf = new Map(units.map((u) => [u.id, new Set(scope.sites.find((s) => s.key === u.siteKey)!.dates)]));
+    return rows.filter((r) => wanted.has(r.unit) && datesOf.get(r.unit)!.has(r.localDate));
+  }
+
+  private async unitCounts(scope: ResolvedScope, burn: boolean): Promise<CountedScope> {
+    const units = siteTypeUnits(scope);
+    const month = wholeMonth(scope);
+    // Sites with the same local dates are read together (a rolling window's today differs by time zone).
+    const groups = new Map<string, { clientId: string; dates: string[]; siteIds: string[] }>();
+    const siteIds = new Map(scope.zones.map((z) => [z.siteKey, z.siteId]));
+    for (const site of scope.sites) {
+      const siteId = siteIds.get(site.key);
+      if (!siteId) continue;
+      const id = `${site.clientId}|${month ?? site.dates.join(',')}`;
+      const group = groups.get(id) ?? { clientId: site.clientId, dates: site.dates, siteIds: [] };
+      group.siteIds.push(siteId);
+      groups.set(id, group);
+    }
+    const [totals, lookbacks] = await Promise.all([
+      Promise.all([...groups.values()].map((g) => this.rollups.scopeTotals(g.clientId, g.siteIds, month ? { month } : { dates: g.dates }))),
+      burn ? this.unitLookbacks(scope) : undefined,
+    ]);
+    const read = new Map(totals.flatMap((t) => [...t]));
+    const lengths = lookbackHours();
+    const byUnit = new Map<string, ZoneCounts>();
+    for (const unit of units) {
+      const counts = lookbacks ? (lookbacks.get(unit.id) ?? new Map(lengths.map((n) => [n, emptyCounts()]))) : undefined;
+      byUnit.set(unit.id, { totals: read.get(unit.id) ?? emptyRollup(), lookbacks: counts && { key: unit.id, counts } });
+    }
+    return { units, byUnit };
+  }
+
+  private async zoneCounts(scope: ResolvedScope, burn: boolean): Promise<CountedScope> {
+    const byUnit = new Map<string, ZoneCounts>();
     const sites = new Map(scope.sites.map((s) => [s.key, s]));
     // Zones of sites with the same local dates are read together (a rolling window's today differs by time zone).
     const groups = new Map<string, { clientId: string; dates: string[]; zoneIds: string[] }>();
@@ -113,31 +156,18 @@ export class ScoringScopeService {
     }
     const [totals, lookbacks] = await Promise.all([
       Promise.all([...groups.values()].map((g) => this.rollups.dailyTotals(g.clientId, g.zoneIds, g.dates))),
-      options.burn ? this.lookbacks(scope, options.perZone ?? false) : undefined,
+      burn ? this.zoneLookbacks(scope) : undefined,
     ]);
     const read = new Map(totals.flatMap((t) => [...t]));
-    for (const zone of scope.zones) {
-      byZone.set(zone.id, { totals: read.get(zone.id) ?? { counts: emptyCounts(), negativeReasons: {} }, lookbacks: lookbacks?.get(zone.id) });
-    }
-    return byZone;
+    for (const zone of scope.zones) byUnit.set(zone.id, { totals: read.get(zone.id) ?? emptyRollup(), lookbacks: lookbacks?.get(zone.id) });
+    return { units: scope.zones, byUnit };
   }
 
-  /** Zones' counts per local date of their sites' windows, for daily series. */
-  async daily(scope: ResolvedScope): Promise<Array<{ zoneId: string; localDate: string } & RollupCounts>> {
-    const byClient = new Map([...zonesByClient(scope)].map(([clientId, zones]) => [clientId, zones.map((z) => z.id)]));
-    const dates = [...new Set(scope.sites.flatMap((s) => s.dates))].sort();
-    const rows = (await Promise.all([...byClient].map(([clientId, zoneIds]) => this.rollups.daily(clientId, zoneIds, dates)))).flat();
-    // A rolling window's dates differ a little by time zone: each zone keeps only its own site's.
-    const siteOf = sitesOfZones(scope);
-    return rows.filter((r) => siteOf.get(r.zoneId)!.dates.includes(r.localDate));
-  }
-
-  /** Each zone's lookback group and its counts over the site's latest 1, 6 and 72 service hours (empty counts where nothing happened). */
-  private async lookbacks(scope: ResolvedScope, perZone: boolean): Promise<Map<string, LookbackGroup>> {
+  /** The service-hour ranges of each site's lookbacks (sites that share a time zone, opening hours, holidays and as-of instant share them). */
+  private lookbackRanges(scope: ResolvedScope): SiteLookbackRange[] {
     const lengths = lookbackHours();
     const longest = Math.max(...lengths);
     const siteIds = new Map(scope.zones.map((z) => [z.siteKey, z.siteId]));
-    // Sites that share a time zone, opening hours, holidays and as-of instant share their service hours.
     const rangesOf = new Map<string, LookbackRange[]>();
     const ranges: SiteLookbackRange[] = [];
     for (const site of scope.sites) {
@@ -148,18 +178,32 @@ export class ScoringScopeService {
       rangesOf.set(key, found);
       for (const range of found) ranges.push({ siteId, ...range });
     }
-    const keyOf = (z: ScopeZoneView) => (perZone ? z.id : `${z.siteId}|${z.type}`);
-    const keys = [...new Set(scope.zones.map(keyOf))];
-    const index = new Map(keys.map((key, i) => [key, i]));
+    return ranges;
+  }
+
+  /** Each site and zone type's counts over its site's latest 1, 6 and 72 service hours, from the hourly scope rows. */
+  private async unitLookbacks(scope: ResolvedScope): Promise<Map<string, Map<number, Counts>>> {
+    const ranges = this.lookbackRanges(scope);
+    const result = new Map<string, Map<number, Counts>>();
+    for (const [clientId, siteIds] of sitesByClient(scope)) {
+      const ofClient = new Set(siteIds);
+      const counted = await this.lookbackRows.scopeLookbackCounts(clientId, siteIds, ranges.filter((r) => ofClient.has(r.siteId)), lookbackHours());
+      for (const [key, counts] of counted) result.set(key, counts);
+    }
+    return result;
+  }
+
+  /** Each zone's counts over its site's latest 1, 6 and 72 service hours (empty counts where nothing happened). */
+  private async zoneLookbacks(scope: ResolvedScope): Promise<Map<string, LookbackGroup>> {
+    const lengths = lookbackHours();
+    const ranges = this.lookbackRanges(scope);
+    const index = new Map(scope.zones.map((z, i) => [z.id, i]));
     const result = new Map<string, LookbackGroup>();
     for (const [clientId, zones] of zonesByClient(scope)) {
-      const members: LookbackZone[] = zones.map((z) => ({ id: z.id, group: index.get(keyOf(z))! }));
+      const members: LookbackZone[] = zones.map((z) => ({ id: z.id, group: index.get(z.id)! }));
       const siteIdsOfClient = new Set(zones.map((z) => z.siteId));
       const counted = await this.lookbackRows.lookbackCounts(clientId, members, ranges.filter((r) => siteIdsOfClient.has(r.siteId)), lengths);
-      for (const zone of zones) {
-        const key = keyOf(zone);
-        result.set(zone.id, { key, counts: counted.get(index.get(key)!)! });
-      }
+      for (const zone of zones) result.set(zone.id, { key: zone.id, counts: counted.get(index.get(zone.id)!)! });
     }
     return result;
   }
@@ -215,17 +259,42 @@ function zonesByClient(scope: ResolvedScope): Map<string, ScopeZoneView[]> {
   return byClient;
 }
 
-/** Each zone's site, by zone id. */
-function sitesOfZones(scope: ResolvedScope): Map<string, ScopeSite> {
-  const sites = new Map(scope.sites.map((s) => [s.key, s]));
-  return new Map(scope.zones.map((z) => [z.id, sites.get(z.siteKey)!]));
+/** Units (zones, or sites' zone types) grouped by site key, in site order. */
+export function unitsBySite(scope: ResolvedScope, units: readonly ScopeZoneView[]): Map<string, ScopeZoneView[]> {
+  const grouped = new Map<string, ScopeZoneView[]>(scope.sites.map((s) => [s.key, []]));
+  for (const unit of units) grouped.get(unit.siteKey)?.push(unit);
+  return grouped;
 }
 
-/** Zones grouped by site key, in site order. */
-export function zonesBySite(scope: ResolvedScope): Map<string, ScopeZoneView[]> {
-  const grouped = new Map<string, ScopeZoneView[]>(scope.sites.map((s) => [s.key, []]));
-  for (const zone of scope.zones) grouped.get(zone.siteKey)?.push(zone);
-  return grouped;
+/** The site ids of a scope by client. */
+function sitesByClient(scope: ResolvedScope): Map<string, string[]> {
+  const byClient = new Map<string, Set<string>>();
+  for (const zone of scope.zones) byClient.set(zone.clientId, (byClient.get(zone.clientId) ?? new Set()).add(zone.siteId));
+  return new Map([...byClient].map(([clientId, ids]) => [clientId, [...ids]]));
+}
+
+/**
+ * A site's zone types as the units contract-wide figures are summed from (`siteId|zoneType`): an
+ * objective's scope names sites and zone types, never single zones.
+ */
+function siteTypeUnits(scope: ResolvedScope): ScopeZoneView[] {
+  const units = new Map<string, ScopeZoneView>();
+  for (const zone of scope.zones) {
+    const id = `${zone.siteId}|${zone.type}`;
+    if (!units.has(id)) units.set(id, { id, clientId: zone.clientId, siteId: zone.siteId, ref: `${zone.siteKey}.*${zone.type}`, siteKey: zone.siteKey, type: zone.type });
+  }
+  return [...units.values()];
+}
+
+/** The first local date of the window's calendar month when the window is one (every site's dates are then that month's). */
+function wholeMonth(scope: ResolvedScope): string | undefined {
+  return scope.window.kind === 'calendar_month' ? scope.sites[0]?.dates[0] : undefined;
+}
+
+/** Counts of a scope: per unit (a zone, or a site's zone type) and the units themselves. */
+export interface CountedScope {
+  units: ScopeZoneView[];
+  byUnit: Map<string, ZoneCounts>;
 }
 
 /** The site key of a zone ref "siteKey.zoneKey" (site keys hold no dot). */

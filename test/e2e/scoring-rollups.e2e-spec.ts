@@ -10,6 +10,8 @@ import { polarityOf } from '../../src/feedback/reasons';
 import { SlaFactsRepository } from '../../src/operations/sla-facts.repository';
 import type { HourFacts } from '../../src/operations/zone-day-facts';
 import { EXCLUSION_REASONS, SLA_COLUMNS, type RollupCounts } from '../../src/scoring/rollup-columns';
+import { emptyCounts } from '../../src/scoring/indicators';
+import { LookbacksRepository } from '../../src/scoring/lookbacks.repository';
 import { RollupsRebuilder } from '../../src/scoring/rollups-rebuilder';
 import { RollupsService } from '../../src/scoring/rollups.service';
 import { FIXTURE_CONTRACTS, pollUntil, startTestApp, type TestApp } from '../support/test-app';
@@ -32,6 +34,7 @@ interface Touchpoint {
   zoneId: string;
   scale: Scale;
   timeZone: string;
+  zoneType: string;
 }
 
 interface RatingFigures {
@@ -84,7 +87,7 @@ describe(RollupsService.name, () => {
   let rollups: RollupsService;
   let clientId: string;
   let touchpoints: Touchpoint[];
-  let zones: Array<{ zoneId: string; siteId: string; timeZone: string }>;
+  let zones: Array<{ zoneId: string; siteId: string; timeZone: string; type: string }>;
 
   beforeAll(async () => {
     contractsDir = mkdtempSync(join(tmpdir(), 'xla-rollups-'));
@@ -93,11 +96,11 @@ describe(RollupsService.name, () => {
     sut = await startTestApp({ env: { CONTRACTS_DIR: contractsDir } });
     rollups = sut.app.get(RollupsService);
     touchpoints = await sut.dataSource.query(
-      `SELECT t.id, t.client_id AS "clientId", t.site_id AS "siteId", t.zone_id AS "zoneId", t.scale, s.time_zone AS "timeZone"
-       FROM touchpoints t JOIN sites s ON s.id = t.site_id JOIN clients c ON c.id = t.client_id WHERE c.key = 'gamma' ORDER BY t.key`,
+      `SELECT t.id, t.client_id AS "clientId", t.site_id AS "siteId", t.zone_id AS "zoneId", t.scale, s.time_zone AS "timeZone", z.type AS "zoneType"
+       FROM touchpoints t JOIN sites s ON s.id = t.site_id JOIN zones z ON z.id = t.zone_id JOIN clients c ON c.id = t.client_id WHERE c.key = 'gamma' ORDER BY t.key`,
     );
     clientId = touchpoints[0].clientId;
-    zones = [...new Map(touchpoints.map((t) => [t.zoneId, { zoneId: t.zoneId, siteId: t.siteId, timeZone: t.timeZone }])).values()];
+    zones = [...new Map(touchpoints.map((t) => [t.zoneId, { zoneId: t.zoneId, siteId: t.siteId, timeZone: t.timeZone, type: t.zoneType }])).values()];
   });
   afterAll(async () => {
     await sut.close();
@@ -252,6 +255,39 @@ describe(RollupsService.name, () => {
       const total = totals.get(zoneId);
       expect(total ? ratingFiguresOf(total) : emptyFigures()).toEqual(sumFigures(ratings));
       expect(total ? slaOf(total) : zeroSla()).toEqual(sumSla(sla));
+    }
+
+    // The scope rows, per site and zone type: the sums of their zones' raw figures, over the dates asked
+    // for (daily rows) and over October (the monthly row).
+    const units = new Map<string, string[]>();
+    for (const z of zones) units.set(`${z.siteId}|${z.type}`, [...(units.get(`${z.siteId}|${z.type}`) ?? []), z.zoneId]);
+    const siteIds = [...new Set(zones.map((z) => z.siteId))];
+    const overDates = await rollups.scopeTotals(clientId, siteIds, { dates });
+    const overMonth = await rollups.scopeTotals(clientId, siteIds, { month: '2026-10-01' });
+    for (const [unit, ids] of units) {
+      for (const [total, over] of [[overDates.get(unit), dates], [overMonth.get(unit), DATES.filter((d) => d.startsWith('2026-10'))]] as const) {
+        const keys = ids.flatMap((id) => over.map((date) => `${id}|${date}`));
+        expect(total ? ratingFiguresOf(total) : emptyFigures()).toEqual(sumFigures(keys.flatMap((key) => ratingDays.get(key) ?? [])));
+        expect(total ? slaOf(total) : zeroSla()).toEqual(sumSla(keys.flatMap((key): Array<Record<string, number>> => { const day = slaDays.get(key); return day ? [day] : []; })));
+      }
+    }
+    // The hourly scope rows (burn-rate lookbacks) against the zone rows, over a few ranges of each site's
+    // local hours (as lookbacks are: at half-hour offsets an SLA facts hour counts in the local hour its start is in).
+    const lookbacks = sut.app.get(LookbacksRepository);
+    const localHour = (at: number, timeZone: string) => DateTime.fromMillis(at, { zone: timeZone }).startOf('hour').toMillis();
+    const ranges = siteIds.flatMap((siteId) => {
+      const { timeZone } = zones.find((z) => z.siteId === siteId)!;
+      return [
+        { siteId, hours: 1, start: localHour(SPAN.from - 24 * HOUR, timeZone), end: localHour(SPAN.to + 24 * HOUR, timeZone) },
+        { siteId, hours: 6, start: localHour(SPAN.from + 50 * HOUR, timeZone), end: localHour(SPAN.from + 90 * HOUR, timeZone) },
+        { siteId, hours: 6, start: localHour(SPAN.from + 150 * HOUR, timeZone), end: localHour(SPAN.from + 155 * HOUR, timeZone) },
+      ];
+    });
+    const unitKeys = [...units.keys()];
+    const byZone = await lookbacks.lookbackCounts(clientId, zones.map((z) => ({ id: z.zoneId, group: unitKeys.indexOf(`${z.siteId}|${z.type}`) })), ranges, [1, 6]);
+    const byScope = await lookbacks.scopeLookbackCounts(clientId, siteIds, ranges, [1, 6]);
+    for (const [i, unit] of unitKeys.entries()) {
+      for (const n of [1, 6]) expect(byScope.get(unit)?.get(n) ?? emptyCounts()).toEqual(byZone.get(i)!.get(n));
     }
   };
 
