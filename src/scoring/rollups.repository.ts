@@ -177,6 +177,11 @@ export class RollupsRepository {
     return this.dataSource.query(`SELECT client_id AS "clientId", id AS "siteId", key FROM sites ORDER BY client_id, key`);
   }
 
+  async version(): Promise<string> {
+    const [row] = await this.dataSource.query<Array<{ version: string }>>(`SELECT version::text AS version FROM scoring_rollup_version`);
+    return row.version;
+  }
+
   /**
    * Sites' counts per zone type over a calendar month (the monthly scope rows) or a set of local
    * dates (the daily ones): one row per site and zone type, keyed `siteId|zoneType`.

@@ -72,6 +72,11 @@ export class RollupsService implements OnApplicationBootstrap, OnApplicationShut
     return this.rollups.dailyTotals(clientId, zoneIds, dates);
   }
 
+  /** The rollups' version, bumped by every transaction that changes the figures' rollups (text: a bigint). */
+  version(): Promise<string> {
+    return this.rollups.version();
+  }
+
   /** Sites' counts per zone type over a calendar month or a set of local dates, keyed `siteId|zoneType`. */
   scopeTotals(clientId: string, siteIds: readonly string[], over: { month: string } | { dates: readonly string[] }): Promise<Map<string, RollupCounts>> {
     return this.rollups.scopeTotals(clientId, siteIds, over);

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { createHash } from 'node:crypto';
 import type { ObjectiveView, ServiceHours, ZoneType } from '../catalog/catalog.types';
 import { CatalogService } from '../catalog/catalog.service';
 import type { Principal } from '../platform/access/roles';
@@ -55,6 +57,9 @@ const ALL = 1_000_000;
  */
 @Injectable()
 export class ScoringScopeService {
+  /** Counts by scope, window and options, with the rollup version they were read at; sized by units (a contract of 1,000 sites has about 5,000). */
+  private readonly cache = new LRUCache<string, { version: string; counted: CountedScope }>({ maxSize: 200_000, sizeCalculation: (entry) => Math.max(1, entry.counted.units.length) });
+
   constructor(
     private readonly catalog: CatalogService,
     private readonly rollups: RollupsService,
@@ -101,7 +106,15 @@ export class ScoringScopeService {
    * (a calendar month reads one monthly row per site and type).
    */
   async counts(scope: ResolvedScope, options: { burn: boolean; perZone?: boolean }): Promise<CountedScope> {
-    return options.perZone ? this.zoneCounts(scope, options.burn) : this.unitCounts(scope, options.burn);
+    // Counts are good while the rollups stand (one version, bumped by every rollup transaction) and,
+    // for lookbacks, within the hour: a dashboard's refreshes and a contract's many readers share them.
+    const version = await this.rollups.version();
+    const key = countsKey(scope, options);
+    const cached = this.cache.get(key);
+    if (cached && cached.version === version) return cached.counted;
+    const counted = await (options.perZone ? this.zoneCounts(scope, options.burn) : this.unitCounts(scope, options.burn));
+    this.cache.set(key, { version, counted });
+    return counted;
   }
 
   /** Counts per site and zone type and local date of the sites' windows, for daily series. */
@@ -289,6 +302,16 @@ function siteTypeUnits(scope: ResolvedScope): ScopeZoneView[] {
 /** The first local date of the window's calendar month when the window is one (every site's dates are then that month's). */
 function wholeMonth(scope: ResolvedScope): string | undefined {
   return scope.window.kind === 'calendar_month' ? scope.sites[0]?.dates[0] : undefined;
+}
+
+/**
+ * What a scope's counts depend on besides the rollups: the scope and its zones, the options, and each
+ * site's window — its dates, and the hour its lookbacks end in (a window that is over ends at a fixed instant).
+ */
+function countsKey(scope: ResolvedScope, options: { burn: boolean; perZone?: boolean }): string {
+  const zones = createHash('sha256').update(scope.zones.map((z) => `${z.id}:${z.siteId}:${z.type}`).join(',')).digest('base64url');
+  const sites = scope.sites.map((s) => [s.key, s.dates[0], s.dates.length, Math.floor((s.asOf.getTime() - 1) / 3_600_000)]);
+  return JSON.stringify([scope.contractKey, scope.siteKey ?? null, options.burn, options.perZone ?? false, zones, sites]);
 }
 
 /** Counts of a scope: per unit (a zone, or a site's zone type) and the units themselves. */

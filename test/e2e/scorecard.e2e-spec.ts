@@ -321,4 +321,20 @@ describe(ScorecardService.name, () => {
       expect({ path, status: res.status }).toEqual({ path, status: 404 });
     }
   });
+
+  // Last: it adds a rating.
+  it('reads counts again once the rollups changed: a late rating is in the contract, site and objective figures after the next rollup run', async () => {
+    const paths = ['/api/v1/contracts/gamma-fm/scorecard?period=2026-10', '/api/v1/sites/gamma-sto/scorecard?period=2026-10', '/api/v1/objectives/gamma-fm.restroom-csat?period=2026-10'];
+    const csat = async (path: string) => {
+      const body = (await get(path).expect(200)).body as { objectives?: Card[]; key?: string; numerator: number; denominator: number };
+      const card = body.objectives ? body.objectives.find((o) => o.key === 'restroom-csat')! : body;
+      return [card.numerator, card.denominator];
+    };
+    const before = await Promise.all(paths.map(csat));
+    await seedRatings([{ touchpoint: 'gamma-sto-restroom-qr', at: '2026-10-20T09:00', score: 5 }]);
+    // Until the rollup job has run, the figures stand (the rollups are what they read).
+    expect(await Promise.all(paths.map(csat))).toEqual(before);
+    await sut.app.get(RollupsService).catchUp();
+    expect(await Promise.all(paths.map(csat))).toEqual(before.map(([n, d]) => [n + 1, d + 1]));
+  });
 });
