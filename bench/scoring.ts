@@ -1,6 +1,6 @@
 /**
  * npm run bench:scoring [-- --sites 1000 --zones 10 --ratings 10000000 --readings 100000000 --period YYYY-MM
- *                          --requests 20 --warmup 3 --raw-runs 3 --lag-seconds 60 --lag-rate 1000 --skip-lag --log-level warn]
+ *                          --requests 20 --warmup 3 --uncached-requests 5 --raw-runs 3 --lag-seconds 60 --lag-rate 1000 --skip-lag --log-level warn]
  *
  * Scoring on real PostgreSQL (a fresh database, dropped afterwards): one generated contract of N
  * sites × M zones (the simulator's offices, widened, with the demo contract's objectives) and one
@@ -9,7 +9,9 @@
  *   from empty rollups, after the bulk load; `rebuild_s_per_10m_ratings` scaled to the target's unit;
  * - `contract_p50_ms`/`contract_p95_ms`: GET /api/v1/contracts/bench-fm/scorecard?period=<month>,
  *   warm (`--warmup` requests first, then `--requests` one after another), and `site_*` the same for
- *   GET /api/v1/sites/:key/scorecard over sites spread across the contract;
+ *   GET /api/v1/sites/:key/scorecard over sites spread across the contract; warm, the scorecard's
+ *   counts come from its cache (good while the rollup version stands), so `contract_uncached_*`
+ *   times `--uncached-requests` more with the version moved before each, as a rollup run would;
  * - the baseline: the same contract figures straight from the raw rows by one SQL query
  *   (bench/scoring-data.ts rawFiguresSql; median of `--raw-runs`), `ratio` = baseline ÷ contract p50,
  *   `ratio_p95` = baseline ÷ contract p95 (the one the target reads);
@@ -172,6 +174,7 @@ interface Options {
   readings: number;
   period: string;
   requests: number;
+  uncachedRequests: number;
   warmup: number;
   rawRuns: number;
   lagSeconds: number;
@@ -198,6 +201,7 @@ function options(): Options {
       readings: { type: 'string' },
       period: { type: 'string' },
       requests: { type: 'string' },
+      'uncached-requests': { type: 'string' },
       warmup: { type: 'string' },
       'raw-runs': { type: 'string' },
       'lag-seconds': { type: 'string' },
@@ -223,6 +227,7 @@ function options(): Options {
     readings: num(values.readings, env.BENCH_READINGS, sites * 100_000, 'readings'),
     period,
     requests: num(values.requests, env.BENCH_REQUESTS, 20, 'requests', 1),
+    uncachedRequests: num(values['uncached-requests'], env.BENCH_UNCACHED_REQUESTS, 5, 'uncached-requests', 1),
     warmup: num(values.warmup, env.BENCH_WARMUP, 3, 'warmup'),
     rawRuns: num(values['raw-runs'], env.BENCH_RAW_RUNS, 3, 'raw-runs', 1),
     lagSeconds: num(values['lag-seconds'], env.BENCH_LAG_SECONDS, 60, 'lag-seconds', 1),
@@ -401,11 +406,12 @@ interface Timed {
 }
 
 /** GETs `paths` in turn (warm-ups first), one at a time; times each answer read in full. */
-async function timeRequests(port: number, apiKey: string, paths: readonly string[], warmup: number): Promise<Timed> {
+async function timeRequests(port: number, apiKey: string, paths: readonly string[], warmup: number, before?: () => Promise<unknown>): Promise<Timed> {
   const ms: number[] = [];
   let body: unknown;
   let bytes = 0;
   for (let i = 0; i < paths.length; i++) {
+    await before?.();
     const start = performance.now();
     const response = await fetch(`http://127.0.0.1:${port}${paths[i]}`, { headers: { authorization: `Bearer ${apiKey}` } });
     const text = await response.text();
@@ -632,6 +638,12 @@ async function main(): Promise<void> {
     const contractStats = await service.stats();
     const after = cpuTicks();
     progress(`contract scorecard p50 ${round(median(contractRun.ms))} ms, p95 ${round(percentile(contractRun.ms, 95))} ms`);
+    // Uncached: the rollup version moves before each request, as a rollup run would, so each reads the rollups again.
+    const bumpVersion = () => db!.query('UPDATE scoring_rollup_version SET version = version + 1');
+    service.resetStats();
+    const uncachedRun = await timeRequests(service.port, apiKey, Array<string>(opts.uncachedRequests).fill(contractPath), 0, bumpVersion);
+    const uncachedStats = await service.stats();
+    progress(`contract scorecard uncached p50 ${round(median(uncachedRun.ms))} ms, p95 ${round(percentile(uncachedRun.ms, 95))} ms`);
     // Sites spread over the contract, a different one each request.
     const sitePaths = Array.from({ length: opts.warmup + opts.requests }, (_, i) => {
       const site = sites[Math.floor((i * sites.length) / (opts.warmup + opts.requests))];
@@ -652,7 +664,7 @@ async function main(): Promise<void> {
       rawMs.push(performance.now() - start);
       raw = new Map(rows.map((r) => [r.key, { numerator: Number(r.numerator), denominator: Number(r.denominator) }]));
     }
-    const mismatches = compareFigures(contractRun.body as Parameters<typeof compareFigures>[0], raw);
+    const mismatches = [contractRun, uncachedRun].flatMap((run) => compareFigures(run.body as Parameters<typeof compareFigures>[0], raw));
     progress(`raw baseline ${round(median(rawMs))} ms; figures ${mismatches.length ? `differ: ${mismatches.join('; ')}` : 'equal'}`);
 
     let lag: Lag | undefined;
@@ -689,6 +701,8 @@ async function main(): Promise<void> {
     const out = {
       contract_p50_ms: round(contractP50),
       contract_p95_ms: round(contractP95),
+      contract_uncached_p50_ms: round(median(uncachedRun.ms)),
+      contract_uncached_p95_ms: round(percentile(uncachedRun.ms, 95)),
       site_p50_ms: round(median(siteRun.ms)),
       site_p95_ms: round(siteP95),
       raw_ms: round(rawMedian),
@@ -731,6 +745,7 @@ async function main(): Promise<void> {
       contract_bytes: contractRun.bytes,
       contract_queries: queryAvg(contractStats.queries, opts.warmup + opts.requests),
       contract_service_cpu_ms: round(contractStats.cpuMs / (opts.warmup + opts.requests)),
+      contract_uncached_queries: queryAvg(uncachedStats.queries, opts.uncachedRequests),
       site_bytes: siteRun.bytes,
       site_queries: queryAvg(siteStats.queries, opts.warmup + opts.requests),
       raw_runs_ms: rawMs.map((ms) => round(ms)),

@@ -11,8 +11,11 @@ export const INSIGHTS_JOB = 'scoring:insights';
 const EVERY_MS = 15_000;
 /** Drivers and comment themes: patterns over days, not figures with a freshness promise. */
 const INSIGHTS_EVERY_MS = 60_000;
-/** Zone-days per transaction of the jobs: small, so a shutdown waits for one short batch (the rest stays marked). */
-const BATCH = 200;
+/**
+ * Zone-days per transaction of each job: enough that a run over every zone of a large contract is
+ * a few dozen statements, few enough that a shutdown waits for one short batch (the rest stays marked).
+ */
+const BATCH: Record<MarkKind, number> = { figures: 1_000, insights: 200 };
 
 /**
  * The scoring rollups: ratings per zone and local hour, ratings and SLA facts per zone and local
@@ -60,10 +63,10 @@ export class RollupsService implements OnApplicationBootstrap, OnApplicationShut
     for (;;) {
       // Shutting down: the rest stays marked for the next run (here or on the next leader).
       if (this.leader.stopping) return done;
-      const days = await this.rollups.dirtyDays(BATCH, kind);
+      const days = await this.rollups.dirtyDays(BATCH[kind], kind);
       if (days.length) await recompute(days);
       done += days.length;
-      if (days.length < BATCH) return done;
+      if (days.length < BATCH[kind]) return done;
     }
   }
 
