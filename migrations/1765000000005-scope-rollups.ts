@@ -31,6 +31,17 @@ const SLA_COUNTS = `
         device_online_minutes double precision NOT NULL DEFAULT 0,
         device_expected_minutes double precision NOT NULL DEFAULT 0`;
 
+/** A scope rollup per site, zone type and local date or month (`period`): every count, reasons too. */
+const periodTable = (name: string, period: string) => `
+      CREATE TABLE ${name} (
+        client_id uuid NOT NULL,
+        site_id uuid NOT NULL,
+        ${period} date NOT NULL,
+        zone_type text NOT NULL,${RATING_COUNTS},${EXCLUDED},${SLA_COUNTS},
+        inspections_passed integer NOT NULL DEFAULT 0,
+        PRIMARY KEY (client_id, site_id, ${period}, zone_type)
+      );`;
+
 /**
  * Scoring at contract scale (issue 13's benchmark):
  * - Scope rollups: ratings and SLA facts per site, zone type and local hour, date and month — what
@@ -74,22 +85,8 @@ export class ScopeRollups1765000000005 implements MigrationInterface {
         PRIMARY KEY (client_id, site_id, hour, zone_type)
       );
       COMMENT ON COLUMN scope_rollup_hourly.hour IS 'Start of the local hour at the site; an SLA facts hour counts in the local hour its start is in.';
-      CREATE TABLE scope_rollup_daily (
-        client_id uuid NOT NULL,
-        site_id uuid NOT NULL,
-        local_date date NOT NULL,
-        zone_type text NOT NULL,${RATING_COUNTS},${EXCLUDED},${SLA_COUNTS},
-        inspections_passed integer NOT NULL DEFAULT 0,
-        PRIMARY KEY (client_id, site_id, local_date, zone_type)
-      );
-      CREATE TABLE scope_rollup_monthly (
-        client_id uuid NOT NULL,
-        site_id uuid NOT NULL,
-        month date NOT NULL,
-        zone_type text NOT NULL,${RATING_COUNTS},${EXCLUDED},${SLA_COUNTS},
-        inspections_passed integer NOT NULL DEFAULT 0,
-        PRIMARY KEY (client_id, site_id, month, zone_type)
-      );
+      ${periodTable('scope_rollup_daily', 'local_date')}
+      ${periodTable('scope_rollup_monthly', 'month')}
       COMMENT ON COLUMN scope_rollup_monthly.month IS 'The first local date of the calendar month at the site.';
 
       -- A zone that changes type moves its counts to the other type's scope rows: its days are recomputed.

@@ -4,13 +4,17 @@ import { DataSource } from 'typeorm';
 import { SqlParams, whereAll } from '../platform/database/sql-params';
 import type { CleaningPlan, ComfortThresholds, ObjectiveView, ServiceHours, TouchpointView, ZoneType } from './catalog.types';
 
-export interface ZonePlanView {
+/** A zone in brief: what scoring groups figures by. */
+export interface ZoneRef {
   id: string;
   clientId: string;
   siteId: string;
   /** "siteKey.zoneKey" */
   ref: string;
   type: ZoneType;
+}
+
+export interface ZonePlanView extends ZoneRef {
   cleaningPlan: CleaningPlan | null;
   timeZone: string;
   serviceHours: ServiceHours;
@@ -173,6 +177,21 @@ export class CatalogRepository {
     return this.dataSource.query(
       `SELECT z.id, z.client_id AS "clientId", z.site_id AS "siteId", s.key || '.' || z.key AS ref, z.type, z.cleaning_plan AS "cleaningPlan",
               s.time_zone AS "timeZone", s.service_hours AS "serviceHours", s.holidays, k.comfort
+       FROM zones z JOIN sites s ON s.id = z.site_id JOIN contracts k ON k.id = s.contract_id WHERE ${where.join(' AND ')} ORDER BY s.key, z.key`,
+      sql.values,
+    );
+  }
+
+  /** Active zones of a contract or a site, in brief (what scoring groups figures by), in site and zone key order. */
+  findZoneRefs(clientId: string | null, filter: { contract?: string; site?: string; siteId?: string }): Promise<ZoneRef[]> {
+    const sql = new SqlParams();
+    const where = ['z.retired_at IS NULL', 's.retired_at IS NULL'];
+    if (clientId) where.push(`z.client_id = ${sql.bind(clientId)}`);
+    if (filter.contract !== undefined) where.push(`k.key = ${sql.bind(filter.contract)}`);
+    if (filter.siteId !== undefined) where.push(`s.id = ${sql.bind(filter.siteId)}`);
+    if (filter.site !== undefined) where.push(`s.key = ${sql.bind(filter.site)}`);
+    return this.dataSource.query(
+      `SELECT z.id, z.client_id AS "clientId", z.site_id AS "siteId", s.key || '.' || z.key AS ref, z.type
        FROM zones z JOIN sites s ON s.id = z.site_id JOIN contracts k ON k.id = s.contract_id WHERE ${where.join(' AND ')} ORDER BY s.key, z.key`,
       sql.values,
     );

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../platform/access/roles';
 import type { ObjectiveView, TouchpointView } from './catalog.types';
 import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
-import { CatalogRepository, type CatalogFilter, type CatalogKind, type Page, type ZonePlanView } from './catalog.repository';
+import { CatalogRepository, type CatalogFilter, type CatalogKind, type Page, type ZonePlanView, type ZoneRef } from './catalog.repository';
 
 const SINGULAR: Record<CatalogKind, string> = {
   clients: 'client',
@@ -85,6 +85,11 @@ export class CatalogService {
     if (filter.zone !== undefined && zones.length === 0) throw DomainException.notFound('zone', filter.zone);
     if (filter.site !== undefined && zones.length === 0) throw DomainException.notFound('site', filter.site);
     return zones;
+  }
+
+  /** The caller's active zones of a contract or a site, in brief (id, site, ref, type). */
+  zoneRefs(who: Principal, filter: { contract?: string; site?: string }): Promise<ZoneRef[]> {
+    return this.catalog.findZoneRefs(who.clientId, { ...filter, ...(who.siteId ? { siteId: who.siteId } : {}) });
   }
 
   /** Every active zone, with its plan and its site's hours (for jobs: no caller to scope by). */

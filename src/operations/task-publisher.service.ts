@@ -19,6 +19,8 @@ const MARGIN_MS = 86_400_000;
 /** Published rows are kept this many days past the last one a run derives. */
 const KEEP_DAYS = 7;
 const PRUNE_EVERY_MS = 3_600_000;
+/** Zone-days derived between two turns of the event loop. */
+const YIELD_EVERY = 100;
 /** The job reads every client's zones: it has no caller to scope by. */
 
 /**
@@ -85,7 +87,9 @@ export class TaskPublisherService implements OnApplicationBootstrap, OnApplicati
     const facts = await this.loader.load(clientId, zoneIds, new Date(from), new Date(to));
     const open = await this.publications.openAnnounced(clientId, zoneIds, days.map((d) => d.date).sort()[0]);
     const claims: TaskClaim[] = [];
-    for (const { zone, date } of days) {
+    for (const [i, { zone, date }] of days.entries()) {
+      // Thousands of zones: API requests get their turns in between.
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
       const [siteKey, zoneKey] = zone.ref.split('.');
       const day = { zoneId: zone.id, siteKey, zoneKey, date, tasks: zoneDayTasks(zone, date, facts.get(zone.id)!, now) };
       const announced = open.filter((o) => o.zoneId === zone.id).map((o) => o.payload);

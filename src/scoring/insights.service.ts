@@ -5,20 +5,14 @@ import { excludedTotal } from './indicators';
 import { DRIVER_CONDITION_KEYS, heatmapCells, themeSummary, type HeatmapCell, type HeatmapIndicator, type ThemeSummary } from './insights';
 import { InsightsRepository, type ZoneDays } from './insights.repository';
 import { reasonShares, sumRollups, type ReasonShare } from './scorecard';
-import { ScoringScopeService, type ResolvedScope } from './scoring-scope.service';
+import { ScoringScopeService, windowView, type ResolvedScope, type WindowView } from './scoring-scope.service';
 
 /** Example comments shown per theme. */
 const EXAMPLES = 3;
 
-export interface InsightsWindow {
-  kind: ResolvedScope['window']['kind'];
-  period: string | null;
-  sites: Array<{ site: string; timeZone: string; from: string; to: string }>;
-}
-
 export interface DriversView {
   contract: string;
-  window: InsightsWindow;
+  window: WindowView;
   ratings: { rated: number; negative: number; excluded: { total: number; byReason: Readonly<Record<string, number>> } };
   /** Conditions with n1 ≥ 30 and n0 ≥ 30, most excess negatives first. */
   drivers: Driver[];
@@ -31,7 +25,7 @@ export interface DriversView {
 export interface HeatmapView {
   contract: string;
   indicator: HeatmapIndicator;
-  window: InsightsWindow;
+  window: WindowView;
   /** 7 × 24 cells, Monday 00:00 first, in each site's local weekday and hour. */
   cells: HeatmapCell[];
 }
@@ -54,7 +48,7 @@ export class InsightsService {
     examples.sort((a, b) => b.localDate.localeCompare(a.localDate));
     return {
       contract: contractKey,
-      window: windowOf(scope),
+      window: windowView(scope),
       ratings: {
         rated: totals.counts.rated,
         negative: totals.counts.negative,
@@ -70,7 +64,7 @@ export class InsightsService {
   async heatmap(who: Principal, contractKey: string, query: { period?: string; indicator: HeatmapIndicator }): Promise<HeatmapView> {
     const scope = await this.scopes.contract(who, contractKey, { period: query.period });
     const rows = (await Promise.all(zoneDaysOf(scope).map((g) => this.insights.hourOfWeek(g)))).flat();
-    return { contract: contractKey, indicator: query.indicator, window: windowOf(scope), cells: heatmapCells(query.indicator, rows) };
+    return { contract: contractKey, indicator: query.indicator, window: windowView(scope), cells: heatmapCells(query.indicator, rows) };
   }
 }
 
@@ -96,12 +90,4 @@ function zoneDaysOf(scope: ResolvedScope): ZoneDays[] {
     groups.set(id, group);
   }
   return [...groups.values()];
-}
-
-/** The window as the API echoes it: each site's own local start and end. */
-function windowOf(scope: ResolvedScope): InsightsWindow {
-  return {
-    ...scope.window,
-    sites: scope.sites.map((s) => ({ site: s.key, timeZone: s.timeZone, from: s.window.start.toISO()!, to: s.window.end.toISO()! })),
-  };
 }

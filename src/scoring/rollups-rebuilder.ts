@@ -11,6 +11,8 @@ import { ROLLUPS_JOB } from './rollups.service';
 
 /** Sites per transaction of a rebuild: a progress line each. */
 const REBUILD_SITES = 50;
+/** Transactions of a rebuild at once: this machine's two cores (PGlite takes them one at a time). */
+const REBUILD_WORKERS = 2;
 
 export interface RebuildProgress extends RecomputeStats {
   sitesDone: number;
@@ -33,8 +35,11 @@ export class RollupsRebuilder {
     const sites = await this.rollups.sitesOf(options.contract);
     if (!sites) throw new DomainException(ErrorCode.NotFound, `Unknown contract "${options.contract}".`);
     const total: RebuildProgress = { sitesDone: 0, sites: sites.length, ratings: 0, zoneHours: 0, ratingDays: 0, slaDays: 0 };
-    const run = async () => {
-      for (const batch of chunk(sites, REBUILD_SITES)) {
+    const batches = chunk(sites, REBUILD_SITES);
+    // Workers take the next batch of sites as they finish one: PostgreSQL's cores work side by side.
+    let failed = false;
+    const worker = async () => {
+      for (let batch = failed ? undefined : batches.shift(); batch; batch = failed ? undefined : batches.shift()) {
         const scope = { sites: batch, from: options.from, to: options.to };
         // Marks read before the recomputation are covered by it; later ones stay for the job.
         const marks = await this.rollups.dirtyDaysOf(scope);
@@ -46,6 +51,16 @@ export class RollupsRebuilder {
         total.slaDays += stats.slaDays;
         progress({ ...total });
       }
+    };
+    const run = async () => {
+      // A failed batch stops the other workers at their next batch; the first error is the rebuild's.
+      const stopOthers = (err: unknown) => {
+        failed = true;
+        throw err;
+      };
+      const results = await Promise.allSettled(Array.from({ length: Math.min(REBUILD_WORKERS, batches.length) }, () => worker().catch(stopOthers)));
+      const error = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (error) throw error.reason;
     };
     await withSessionLock(this.dataSource, { lockClass: ADVISORY_LOCKS.leaderJob, name: ROLLUPS_JOB, wait: true }, run);
     return total;

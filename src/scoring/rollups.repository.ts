@@ -140,6 +140,7 @@ export class RollupsRepository {
         targets.params,
       );
       await this.forget(tx, 'figures', days);
+      await bumpVersion(tx);
       return stats;
     });
   }
@@ -156,13 +157,15 @@ export class RollupsRepository {
   /** Recomputes every rollup row of these sites (in the date range) from the facts, insights too; forgets the given marks. One transaction. */
   async rebuildSites(scope: SiteScope, marks: Marks): Promise<RecomputeStats> {
     return this.dataSource.transaction(async (tx) => {
-      await writerLock(tx, 'figures');
-      await writerLock(tx, 'insights');
+      // Shared: a rebuild's batches (other sites each) run side by side; the jobs wait for them.
+      await writerLock(tx, 'figures', true);
+      await writerLock(tx, 'insights', true);
       const targets = siteTargets(scope);
       const stats = await this.recompute(tx, targets);
       await this.recomputeInsights(tx, targets);
       await this.forget(tx, 'figures', marks.figures);
       await this.forget(tx, 'insights', marks.insights);
+      await bumpVersion(tx);
       return stats;
     });
   }
@@ -305,7 +308,6 @@ export class RollupsRepository {
       t.params,
     );
     await this.recomputeScopes(tx, t);
-    await tx.query(`UPDATE scoring_rollup_version SET version = version + 1`);
     return { ratings: Number(hours.ratings ?? 0), zoneHours: Number(hours.rows), ratingDays: Number(days.rows), slaDays: Number(slaDays.rows) };
   }
 
@@ -391,9 +393,14 @@ export class RollupsRepository {
 
 /**
  * One writer of each kind of rollup at a time (job, rebuild, a test's catch-up): two replacing the
- * same rows would both insert them. A rebuild takes the figures' lock, then the insights'.
+ * same rows would both insert them. A rebuild's batches take the figures' lock, then the insights',
+ * shared: each replaces other sites' rows.
  */
-const writerLock = (tx: EntityManager, kind: MarkKind) => tx.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [ADVISORY_LOCKS.leaderJob, `scoring:${kind}:write`]);
+const writerLock = (tx: EntityManager, kind: MarkKind, shared = false) =>
+  tx.query(`SELECT pg_advisory_xact_lock${shared ? '_shared' : ''}($1, hashtext($2))`, [ADVISORY_LOCKS.leaderJob, `scoring:${kind}:write`]);
+
+/** Moves the rollup version on, last in a transaction that changed the figures' rollups (its row lock is held until the commit). */
+const bumpVersion = (tx: EntityManager) => tx.query(`UPDATE scoring_rollup_version SET version = version + 1`);
 
 /** A rating's happy-index weight in thirds of a point (as happyWeight in indicators.ts, times 3: exact for smiley4). */
 const HAPPY_THIRDS = `CASE tp.scale WHEN 'smiley4' THEN (r.score - 1) * 100 WHEN 'smiley5' THEN (r.score - 1) * 75 ELSE r.score * 30 END`;

@@ -19,14 +19,7 @@ import {
   type ScopeSummary,
   type WatermelonSite,
 } from './scorecard';
-import { ScoringScopeService, scopedObjective, unitsBySite, type ResolvedScope, type WindowQuery } from './scoring-scope.service';
-
-/** The window as the API echoes it: kind, period label, and each site's local window and as-of instant. */
-export interface WindowView {
-  kind: ResolvedScope['window']['kind'];
-  period: string | null;
-  sites: Array<{ site: string; timeZone: string; from: string; to: string; asOf: string }>;
-}
+import { ScoringScopeService, scopedObjective, unitsBySite, windowView, type WindowQuery, type WindowView } from './scoring-scope.service';
 
 /** A site on the contract scorecard, in brief: its full card (budgets, burn rates, zones) is the site route's. */
 export type SiteSummary = { site: string; watermelon: boolean } & ScopeSummary;
@@ -155,18 +148,4 @@ export class ScorecardService {
     });
     return { contract: objective.contractKey, scope: spec.scope, window: windowView(covered), ...card, series };
   }
-}
-
-/** The window of a scope as the API shows it: each site's local start and end, and the instant figures run to. */
-function windowView(scope: ResolvedScope): WindowView {
-  return {
-    ...scope.window,
-    sites: scope.sites.map((s) => ({
-      site: s.key,
-      timeZone: s.timeZone,
-      from: s.window.start.toISO()!,
-      to: s.window.end.toISO()!,
-      asOf: s.asOf.toISOString(),
-    })),
-  };
 }

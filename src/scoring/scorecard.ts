@@ -56,9 +56,13 @@ const COUNT_KEYS = Object.keys(emptyCounts()).filter((k): k is CountKey => k !==
 
 /** Adds counts into a running sum of our own (as addCounts does, without a new object per part: a contract sums thousands). */
 function addInto(sum: Counts, part: Counts): void {
-  for (const key of COUNT_KEYS) sum[key] += part[key];
-  const excluded = sum.excluded as Record<string, number>;
-  for (const [reason, n] of Object.entries(part.excluded)) excluded[reason] = (excluded[reason] ?? 0) + n;
+  for (let i = 0; i < COUNT_KEYS.length; i++) sum[COUNT_KEYS[i]] += part[COUNT_KEYS[i]];
+  addReasonsInto(sum.excluded, part.excluded);
+}
+
+/** Adds counts by reason into a running sum (for…in: no array per part, and most parts have none). */
+function addReasonsInto(sum: Record<string, number>, part: Readonly<Record<string, number>>): void {
+  for (const reason in part) sum[reason] = (sum[reason] ?? 0) + part[reason];
 }
 
 /** Sums zones' counts and reasons: a larger scope adds numerators and denominators, never ratios. */
@@ -67,7 +71,7 @@ export function sumRollups(parts: Iterable<RollupCounts>): RollupCounts {
   const reasons: Record<string, number> = {};
   for (const part of parts) {
     addInto(counts, part.counts);
-    for (const [reason, n] of Object.entries(part.negativeReasons)) reasons[reason] = (reasons[reason] ?? 0) + n;
+    addReasonsInto(reasons, part.negativeReasons);
   }
   return { counts, negativeReasons: reasons };
 }
@@ -92,6 +96,20 @@ export function scopeCountsOf(zoneIds: Iterable<string>, byZone: ReadonlyMap<str
   const parts = [...zoneIds].map((id) => byZone.get(id)).filter((p): p is ZoneCounts => p !== undefined);
   const groups = new Map(parts.flatMap((p) => (p.lookbacks ? [[p.lookbacks.key, p.lookbacks.counts] as const] : [])));
   return { totals: sumRollups(parts.map((p) => p.totals)), lookbacks: sumLookbacks(groups.values()) };
+}
+
+/**
+ * scopeCountsOf, once per set of zones: a scope's objectives mostly cover the same zones (every
+ * restroom objective its restrooms), and a contract sums thousands. The result is shared: read only.
+ */
+function memoCounts(byZone: ReadonlyMap<string, ZoneCounts>): (zoneIds: readonly string[]) => ScopeCounts {
+  const memo = new Map<string, ScopeCounts>();
+  return (zoneIds) => {
+    const key = zoneIds.join(',');
+    let found = memo.get(key);
+    if (!found) memo.set(key, (found = scopeCountsOf(zoneIds, byZone)));
+    return found;
+  };
 }
 
 export interface ReasonShare {
@@ -194,10 +212,11 @@ export function experienceOf(rollup: RollupCounts): ScopeCard['experienceIndex']
  * within the scope (objectives covering none of them left out), attainment, experience index, reasons.
  */
 export function scopeCard(zones: readonly ScopeZone[], objectives: readonly ScopedObjective[], byZone: ReadonlyMap<string, ZoneCounts>, windowHours: number): ScopeCard {
-  const all = scopeCountsOf(zones.map((z) => z.id), byZone);
+  const countsOf = memoCounts(byZone);
+  const all = countsOf(zones.map((z) => z.id));
   const cards = objectives.flatMap((o) => {
     const covered = zones.filter((z) => covers(o.scope, z));
-    return covered.length ? [objectiveCard(o, scopeCountsOf(covered.map((z) => z.id), byZone), windowHours)] : [];
+    return covered.length ? [objectiveCard(o, countsOf(covered.map((z) => z.id)), windowHours)] : [];
   });
   return {
     experienceIndex: experienceOf(all.totals),

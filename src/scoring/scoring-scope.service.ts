@@ -5,7 +5,6 @@ import type { ObjectiveView, ServiceHours, ZoneType } from '../catalog/catalog.t
 import { CatalogService } from '../catalog/catalog.service';
 import type { Principal } from '../platform/access/roles';
 import { Clock } from '../platform/clock';
-import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
 import { lookbackHours } from './burn-rate';
 import { emptyCounts, type Counts } from './indicators';
 import { LookbacksRepository, type LookbackZone, type SiteLookbackRange } from './lookbacks.repository';
@@ -42,6 +41,27 @@ export interface ResolvedScope {
   zones: ScopeZoneView[];
 }
 
+/** The window as the API echoes it: kind, period label, and each site's local window and as-of instant. */
+export interface WindowView {
+  kind: ResolvedScope['window']['kind'];
+  period: string | null;
+  sites: Array<{ site: string; timeZone: string; from: string; to: string; asOf: string }>;
+}
+
+/** The window of a scope as the API shows it: each site's local start and end, and the instant figures run to. */
+export function windowView(scope: ResolvedScope): WindowView {
+  return {
+    ...scope.window,
+    sites: scope.sites.map((s) => ({
+      site: s.key,
+      timeZone: s.timeZone,
+      from: s.window.start.toISO()!,
+      to: s.window.end.toISO()!,
+      asOf: s.asOf.toISOString(),
+    })),
+  };
+}
+
 export interface WindowQuery {
   period?: string;
   window?: string;
@@ -72,8 +92,7 @@ export class ScoringScopeService {
     await this.catalog.get('contracts', who, contractKey);
     const request = windowRequestOf(query, fallback);
     const listed = await this.catalog.list('sites', who, { contract: contractKey, page: 1, limit: ALL });
-    const siteKeys = new Set(listed.items.map((s) => s.key as string));
-    const zones = (await this.catalog.zonesWithPlans(who, {})).filter((z) => siteKeys.has(siteKeyOf(z.ref)));
+    const zones = await this.catalog.zoneRefs(who, { contract: contractKey });
     return this.resolved(contractKey, undefined, request, listed.items, zones);
   }
 
@@ -81,10 +100,7 @@ export class ScoringScopeService {
   async site(who: Principal, siteKey: string, query: WindowQuery): Promise<ResolvedScope> {
     const site = await this.catalog.get('sites', who, siteKey);
     const request = windowRequestOf(query);
-    const zones = await this.catalog.zonesWithPlans(who, { site: siteKey }).catch((error: unknown) => {
-      if (error instanceof DomainException && error.code === ErrorCode.NotFound) return [];
-      throw error;
-    });
+    const zones = await this.catalog.zoneRefs(who, { site: siteKey });
     return this.resolved(site.contractKey as string, siteKey, request, [site], zones);
   }
 

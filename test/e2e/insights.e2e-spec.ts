@@ -1,8 +1,6 @@
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import request from 'supertest';
 import type { Scale } from '../../src/catalog/catalog.types';
 import { polarityOf } from '../../src/feedback/reasons';
@@ -10,7 +8,7 @@ import { crowdingThreshold, CROWDING } from '../../src/scoring/insights';
 import { InsightsService } from '../../src/scoring/insights.service';
 import { RollupsRebuilder } from '../../src/scoring/rollups-rebuilder';
 import { RollupsService } from '../../src/scoring/rollups.service';
-import { FIXTURE_CONTRACTS, startTestApp, type TestApp } from '../support/test-app';
+import { fixtureContracts, SCORING_CONTRACTS, startTestApp, type TestApp } from '../support/test-app';
 
 interface Seed {
   touchpoint: string;
@@ -108,9 +106,7 @@ describe(InsightsService.name, () => {
   let alphaViewer: string;
 
   beforeAll(async () => {
-    contractsDir = mkdtempSync(join(tmpdir(), 'xla-insights-'));
-    cpSync(FIXTURE_CONTRACTS, contractsDir, { recursive: true });
-    cpSync(join(__dirname, '..', 'fixtures', 'scoring'), contractsDir, { recursive: true });
+    contractsDir = fixtureContracts('insights', SCORING_CONTRACTS);
     sut = await startTestApp({ env: { CONTRACTS_DIR: contractsDir } });
     gammaViewer = await sut.keyFor('client_viewer', 'gamma');
     alphaViewer = await sut.keyFor('client_viewer', 'alpha');

@@ -1,12 +1,11 @@
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { CatalogService } from '../../src/catalog/catalog.service';
 import { ContractFileError } from '../../src/catalog/contract-file';
 import { ContractsSyncService } from '../../src/catalog/contracts-sync.service';
 import type { Principal } from '../../src/platform/access/roles';
-import { FIXTURE_CONTRACTS, startTestApp, type TestApp } from '../support/test-app';
+import { fixtureContracts, startTestApp, type TestApp } from '../support/test-app';
 
 const ALPHA_OBJECTIVES = `objectives:
   - { key: restroom-csat, kind: xla, indicator: csat, target: 0.85, scope: { zoneTypes: [restroom] }, weight: 2 }
@@ -48,8 +47,7 @@ describe('Objectives (contract YAML)', () => {
   let alphaSource: string;
 
   beforeAll(async () => {
-    contractsDir = mkdtempSync(join(tmpdir(), 'xla-objectives-'));
-    cpSync(FIXTURE_CONTRACTS, contractsDir, { recursive: true });
+    contractsDir = fixtureContracts('objectives');
     alphaFile = join(contractsDir, 'alpha.yaml');
     appendFileSync(alphaFile, ALPHA_OBJECTIVES);
     appendFileSync(join(contractsDir, 'beta.yaml'), BETA_OBJECTIVES);

@@ -1,14 +1,13 @@
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { Scale } from '../../src/catalog/catalog.types';
 import { polarityOf } from '../../src/feedback/reasons';
 import { RollupsService } from '../../src/scoring/rollups.service';
 import { ScorecardService } from '../../src/scoring/scorecard.service';
-import { FIXTURE_CONTRACTS, startTestApp, type TestApp } from '../support/test-app';
+import { fixtureContracts, SCORING_CONTRACTS, startTestApp, type TestApp } from '../support/test-app';
 
 const GAMMA_OBJECTIVES = `objectives:
   - { key: restroom-csat, kind: xla, indicator: csat, target: 0.85, scope: { zoneTypes: [restroom] }, weight: 2 }
@@ -63,9 +62,7 @@ describe(ScorecardService.name, () => {
   let alphaViewer: string;
 
   beforeAll(async () => {
-    contractsDir = mkdtempSync(join(tmpdir(), 'xla-scorecard-'));
-    cpSync(FIXTURE_CONTRACTS, contractsDir, { recursive: true });
-    cpSync(join(__dirname, '..', 'fixtures', 'scoring'), contractsDir, { recursive: true });
+    contractsDir = fixtureContracts('scorecard', SCORING_CONTRACTS);
     appendFileSync(join(contractsDir, 'gamma.yaml'), GAMMA_OBJECTIVES);
     appendFileSync(join(contractsDir, 'alpha.yaml'), ALPHA_OBJECTIVES);
     sut = await startTestApp({ env: { CONTRACTS_DIR: contractsDir } });

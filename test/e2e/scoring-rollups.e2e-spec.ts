@@ -1,9 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import request from 'supertest';
 import type { Scale } from '../../src/catalog/catalog.types';
 import { polarityOf } from '../../src/feedback/reasons';
@@ -14,7 +12,7 @@ import { emptyCounts } from '../../src/scoring/indicators';
 import { LookbacksRepository } from '../../src/scoring/lookbacks.repository';
 import { RollupsRebuilder } from '../../src/scoring/rollups-rebuilder';
 import { RollupsService } from '../../src/scoring/rollups.service';
-import { FIXTURE_CONTRACTS, pollUntil, startTestApp, type TestApp } from '../support/test-app';
+import { fixtureContracts, pollUntil, SCORING_CONTRACTS, startTestApp, type TestApp } from '../support/test-app';
 
 const HOUR = 3_600_000;
 /** Twelve days around both autumn DST changes of 2026: Europe on 25 October (01:00Z), the USA on 1 November (06:00Z). */
@@ -90,9 +88,7 @@ describe(RollupsService.name, () => {
   let zones: Array<{ zoneId: string; siteId: string; timeZone: string; type: string }>;
 
   beforeAll(async () => {
-    contractsDir = mkdtempSync(join(tmpdir(), 'xla-rollups-'));
-    cpSync(FIXTURE_CONTRACTS, contractsDir, { recursive: true });
-    cpSync(join(__dirname, '..', 'fixtures', 'scoring'), contractsDir, { recursive: true });
+    contractsDir = fixtureContracts('rollups', SCORING_CONTRACTS);
     sut = await startTestApp({ env: { CONTRACTS_DIR: contractsDir } });
     rollups = sut.app.get(RollupsService);
     touchpoints = await sut.dataSource.query(

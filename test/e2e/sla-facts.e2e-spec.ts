@@ -1,13 +1,12 @@
 import { DateTime } from 'luxon';
 import mqtt, { type MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { SlaFactsService } from '../../src/operations/sla-facts.service';
 import { MqttService } from '../../src/platform/mqtt/mqtt.service';
-import { FIXTURE_CONTRACTS, pollUntil, startTestApp, type TestApp } from '../support/test-app';
+import { fixtureContracts, pollUntil, startTestApp, type TestApp } from '../support/test-app';
 
 const TZ = 'Europe/Stockholm';
 const FIELDS = ['serviceMinutes', 'occupiedMinutes', 'comfortableMinutes', 'deviceOnlineMinutes', 'deviceExpectedMinutes'] as const;
@@ -22,8 +21,7 @@ describe('SLA facts of comfort and device uptime, and the intervals behind them'
   const iso = (hhmm: string) => local(hhmm).toUTC().toISO({ suppressMilliseconds: false })!;
 
   beforeAll(async () => {
-    contractsDir = mkdtempSync(join(tmpdir(), 'xla-sla-facts-'));
-    cpSync(FIXTURE_CONTRACTS, contractsDir, { recursive: true });
+    contractsDir = fixtureContracts('sla-facts');
     const file = join(contractsDir, 'alpha.yaml');
     // Both Alpha sites open every day; stricter comfort than the defaults (CO2 ≤ 900 ppm, 21–24 °C); the kitchen counts
     // people and measures the air, the branch entrance only measures the air (next to its kiosk).

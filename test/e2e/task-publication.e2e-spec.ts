@@ -2,8 +2,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { DateTime } from 'luxon';
 import mqtt, { type MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeviceCredentialsService } from '../../src/auth/device-credentials.service';
 import { taskId, type TaskMessage } from '../../src/operations/task-publication';
@@ -11,7 +10,7 @@ import { TASK_PUBLICATIONS_JOB, TaskPublisherService } from '../../src/operation
 import { Clock } from '../../src/platform/clock';
 import { MqttService } from '../../src/platform/mqtt/mqtt.service';
 import { startMosquitto } from '../support/mosquitto';
-import { FIXTURE_CONTRACTS, freshStorage, pollUntil, startTestApp, type Storage, type TestApp } from '../support/test-app';
+import { fixtureContracts, freshStorage, pollUntil, startTestApp, type Storage, type TestApp } from '../support/test-app';
 
 const TZ = 'Europe/Stockholm';
 // Both brokers: the embedded one always; a Mosquitto of the test's own (dynamic security) in the CI pass, where MQTT_URL is set.
@@ -60,8 +59,7 @@ describe.each(brokers)('Cleaning tasks published on MQTT (%s broker)', (kind) =>
   };
 
   beforeAll(async () => {
-    contractsDir = mkdtempSync(join(tmpdir(), 'xla-task-publication-'));
-    cpSync(FIXTURE_CONTRACTS, contractsDir, { recursive: true });
+    contractsDir = fixtureContracts('task-publication');
     const file = join(contractsDir, 'alpha.yaml');
     // Alpha HQ open every day, its restrooms cleaned after 10 visitors, within 30 minutes (no fallback: a day without data has no task).
     const plan = `    cleaning:\n      restroom: { usage: { visits: 10, respondWithin: 30m } }\n    zones:\n`;

@@ -1,13 +1,12 @@
 import { DateTime } from 'luxon';
 import mqtt, { type MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { SlaFactsService } from '../../src/operations/sla-facts.service';
 import { MqttService } from '../../src/platform/mqtt/mqtt.service';
-import { FIXTURE_CONTRACTS, pollUntil, startTestApp, type TestApp } from '../support/test-app';
+import { fixtureContracts, pollUntil, startTestApp, type TestApp } from '../support/test-app';
 
 const TZ = 'Europe/Stockholm';
 
@@ -21,8 +20,7 @@ describe('Cleaning tasks derived from the plan and the facts', () => {
   const iso = (hhmm: string) => local(hhmm).toUTC().toISO({ suppressMilliseconds: false })!;
 
   beforeAll(async () => {
-    contractsDir = mkdtempSync(join(tmpdir(), 'xla-tasks-'));
-    cpSync(FIXTURE_CONTRACTS, contractsDir, { recursive: true });
+    contractsDir = fixtureContracts('tasks');
     const file = join(contractsDir, 'alpha.yaml');
     // Alpha HQ open every day, its restrooms cleaned after 10 visitors (or 4 service hours), within 30 minutes.
     const plan = `    cleaning:\n      restroom: { usage: { visits: 10, maxInterval: 4h, respondWithin: 30m } }\n    zones:\n`;

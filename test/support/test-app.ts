@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -12,6 +12,15 @@ import { loadConfig, type AppConfig } from '../../src/platform/config/app-config
 import { traceShutdown } from './shutdown-trace';
 
 export const FIXTURE_CONTRACTS = join(__dirname, '..', 'fixtures', 'contracts');
+/** Gamma's contract (three sites in three time zones) for the scoring tests. */
+export const SCORING_CONTRACTS = join(__dirname, '..', 'fixtures', 'scoring');
+
+/** A temporary copy of the fixture contracts (and more contract folders) that a test may edit; remove it with rmSync. */
+export function fixtureContracts(name: string, ...more: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), `xla-${name}-`));
+  for (const folder of [FIXTURE_CONTRACTS, ...more]) cpSync(folder, dir, { recursive: true });
+  return dir;
+}
 
 export interface TestApp {
   app: NestFastifyApplication;
