@@ -49,6 +49,7 @@ const periodTable = (name: string, period: string) => `
  *   per site and type, not one per zone and day. Kept by the figures' job with the zone rows.
  * - A rollup version, bumped in every transaction that changes the figures' rollups: cached
  *   scorecard counts are good while it stands.
+ * - Marked zone-days are taken in the order they were first marked.
  * - Driver and comment-theme rollups get marks of their own: the figures' job hands each zone-day it
  *   recomputed on to the insights job (every minute), so the costly joins with zone_intervals never
  *   hold the figures' freshness back.
@@ -59,6 +60,15 @@ export class ScopeRollups1765000000005 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
+      -- The jobs take marked days in the order they were first marked: a day marked again keeps its
+      -- place (ordered by generation, a zone rated every few seconds went to the back each time and
+      -- waited for the stream to stop).
+      ALTER TABLE scoring_dirty_days ADD COLUMN queued bigint;
+      UPDATE scoring_dirty_days SET queued = generation;
+      ALTER TABLE scoring_dirty_days ALTER COLUMN queued SET NOT NULL, ALTER COLUMN queued SET DEFAULT nextval('scoring_dirty_generation');
+      DROP INDEX ix_scoring_dirty_days_generation;
+      CREATE INDEX ix_scoring_dirty_days_queued ON scoring_dirty_days (queued);
+
       CREATE TABLE insight_dirty_days (
         client_id uuid NOT NULL,
         zone_id uuid NOT NULL,
@@ -66,9 +76,10 @@ export class ScopeRollups1765000000005 implements MigrationInterface {
         site_id uuid NOT NULL,
         -- Bumped at every mark: the job forgets a day only if nobody marked it again meanwhile.
         generation bigint NOT NULL DEFAULT nextval('scoring_dirty_generation'),
+        queued bigint NOT NULL DEFAULT nextval('scoring_dirty_generation'),
         PRIMARY KEY (client_id, zone_id, local_date)
       );
-      CREATE INDEX ix_insight_dirty_days_generation ON insight_dirty_days (generation);
+      CREATE INDEX ix_insight_dirty_days_queued ON insight_dirty_days (queued);
 
       CREATE TABLE scoring_rollup_version (
         id smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
@@ -120,6 +131,9 @@ export class ScopeRollups1765000000005 implements MigrationInterface {
       DROP TABLE scope_rollup_hourly;
       DROP TABLE scoring_rollup_version;
       DROP TABLE insight_dirty_days;
+      DROP INDEX ix_scoring_dirty_days_queued;
+      CREATE INDEX ix_scoring_dirty_days_generation ON scoring_dirty_days (generation);
+      ALTER TABLE scoring_dirty_days DROP COLUMN queued;
     `);
   }
 }

@@ -102,11 +102,11 @@ const SLA_SUM_COLUMNS = SLA_COLUMNS.map(([, column]) => column);
 export class RollupsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The oldest marked zone-days of the figures' rollups, or of the insights' (drivers, themes). */
+  /** The zone-days marked first (and not yet recomputed) of the figures' rollups, or of the insights' (drivers, themes). */
   async dirtyDays(limit: number, kind: MarkKind = 'figures'): Promise<DirtyDay[]> {
     return this.dataSource.query(
       `SELECT client_id AS "clientId", zone_id AS "zoneId", to_char(local_date, 'YYYY-MM-DD') AS "localDate", generation::text AS generation
-       FROM ${MARKS[kind]} ORDER BY generation LIMIT $1`,
+       FROM ${MARKS[kind]} ORDER BY queued LIMIT $1`,
       [limit],
     );
   }

@@ -43,7 +43,7 @@ export class RollupsService implements OnApplicationBootstrap, OnApplicationShut
     for (const job of [ROLLUPS_JOB, INSIGHTS_JOB]) if (this.registry.doesExist('interval', job)) this.registry.deleteInterval(job);
   }
 
-  /** Recomputes the figures' rollups of every marked zone-day, oldest mark first, and hands them on to the insights job; how many. */
+  /** Recomputes the figures' rollups of every marked zone-day, first marked first (a day marked again keeps its place), and hands them on to the insights job; how many. */
   catchUp(): Promise<number> {
     return this.drain('figures', (days) => this.rollups.recomputeDays(days));
   }

@@ -11,6 +11,7 @@ import { EXCLUSION_REASONS, SLA_COLUMNS, type RollupCounts } from '../../src/sco
 import { emptyCounts } from '../../src/scoring/indicators';
 import { LookbacksRepository } from '../../src/scoring/lookbacks.repository';
 import { RollupsRebuilder } from '../../src/scoring/rollups-rebuilder';
+import { RollupsRepository } from '../../src/scoring/rollups.repository';
 import { RollupsService } from '../../src/scoring/rollups.service';
 import { fixtureContracts, pollUntil, SCORING_CONTRACTS, startTestApp, type TestApp } from '../support/test-app';
 
@@ -375,6 +376,27 @@ describe(RollupsService.name, () => {
       { inside: true, equal: true },
     ]);
     await rebuilder.rebuild({ contract: 'gamma-fm' });
+  });
+
+  it('takes marked zone-days in the order they were first marked: a zone-day rated again keeps its place', async () => {
+    await rollups.catchUp();
+    const repository = sut.app.get(RollupsRepository);
+    const [a, b] = [touchpoints[0], touchpoints.find((t) => t.zoneId !== touchpoints[0].zoneId)!];
+    const rate = (tp: Touchpoint, at: string) =>
+      insertRatings([{ tp: touchpoints.indexOf(tp), at: Date.parse(at), score: 3, reasons: [], excluded: null }]);
+    await rate(a, '2026-10-27T10:00:00Z');
+    await rate(b, '2026-10-27T10:00:00Z');
+    // A's day again, after B's: a queue by the latest mark would put it behind B, and a zone rated all day long would wait for ever.
+    await rate(a, '2026-10-27T10:05:00Z');
+    const queue = await repository.dirtyDays(10);
+    expect(queue.map((d) => d.zoneId)).toEqual([a.zoneId, b.zoneId]);
+    // Forgotten only where no later mark came: A, marked again after it was read, stays for the next run.
+    const [first] = await repository.dirtyDays(1);
+    await rate(a, '2026-10-27T10:10:00Z');
+    await repository.recomputeDays([first]);
+    expect((await repository.dirtyDays(10)).map((d) => d.zoneId)).toEqual([a.zoneId, b.zoneId]);
+    await rollups.catchUp();
+    expect(await repository.dirtyDays(10)).toEqual([]);
   });
 
   it('has a rating posted through the API in the rollups by the next run of the leader job, a kiosk repeat as excluded', async () => {
