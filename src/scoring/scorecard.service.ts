@@ -14,12 +14,13 @@ import {
   watermelonSite,
   type BenchmarkRow,
   type ObjectiveCard,
+  type ScopedObjective,
   type ObjectiveSummary,
   type ScopeCard,
   type ScopeSummary,
   type WatermelonSite,
 } from './scorecard';
-import { ScoringScopeService, scopedObjective, unitsBySite, windowView, type WindowQuery, type WindowView } from './scoring-scope.service';
+import { ScoringScopeService, scopedObjective, unitsBySite, windowView, type ResolvedScope, type WindowQuery, type WindowView } from './scoring-scope.service';
 
 /** A site on the contract scorecard, in brief: its full card (budgets, burn rates, zones) is the site route's. */
 export type SiteSummary = { site: string; watermelon: boolean } & ScopeSummary;
@@ -72,6 +73,14 @@ export class ScorecardService {
   async contract(who: Principal, contractKey: string, query: WindowQuery & { rankBy?: IndicatorKey }): Promise<ContractScorecard> {
     const scope = await this.scopes.contract(who, contractKey, query);
     const objectives = await this.scopes.objectivesOf(who, scope);
+    const indicator = query.rankBy ?? 'happy_index';
+    const card = await this.scopes.figuresOf(scope, objectives, ['contract', indicator], () => this.contractCard(scope, objectives, indicator));
+    // The window as of now (a current month's as-of instant moves; its figures only with the rollups and the hour).
+    const { contract, ...figures } = card;
+    return { contract, window: windowView(scope), ...figures };
+  }
+
+  private async contractCard(scope: ResolvedScope, objectives: readonly ScopedObjective[], indicator: IndicatorKey): Promise<Omit<ContractScorecard, 'window'>> {
     const { units, byUnit } = await this.scopes.counts(scope, { burn: true });
     const top = scopeCard(units, objectives, byUnit, scope.windowHours);
     const unitsOf = unitsBySite(scope, units);
@@ -81,10 +90,8 @@ export class ScorecardService {
     });
     const melons = sites.map((s) => watermelonSite(s.site, s.card)).filter((w): w is WatermelonSite => w !== null);
     const melonSites = new Set(melons.map((m) => m.site));
-    const indicator = query.rankBy ?? 'happy_index';
     return {
-      contract: contractKey,
-      window: windowView(scope),
+      contract: scope.contractKey,
       ...top,
       watermelons: melons.map((m) => ({ site: m.site, breachedXla: m.breachedXla.map(objectiveSummary), metSla: m.metSla.map(objectiveSummary) })),
       benchmark: {

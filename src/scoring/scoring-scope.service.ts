@@ -79,6 +79,8 @@ const ALL = 1_000_000;
 export class ScoringScopeService {
   /** Counts by scope, window and options, with the rollup version they were read at; sized by units (a contract of 1,000 sites has about 5,000). */
   private readonly cache = new LRUCache<string, { version: string; counted: CountedScope }>({ maxSize: 200_000, sizeCalculation: (entry) => Math.max(1, entry.counted.units.length) });
+  /** Figures computed from cached counts (a contract's scorecard), by the same key, the objectives and what else they depend on. */
+  private readonly figures = new LRUCache<string, { version: string; value: unknown }>({ max: 64 });
 
   constructor(
     private readonly catalog: CatalogService,
@@ -131,6 +133,22 @@ export class ScoringScopeService {
     const counted = await (options.perZone ? this.zoneCounts(scope, options.burn) : this.unitCounts(scope, options.burn));
     this.cache.set(key, { version, counted });
     return counted;
+  }
+
+  /**
+   * Figures computed from a scope's counts and objectives by pure formulas: computed once while the
+   * rollup version stands (thousands of sites' cards are most of a contract scorecard's time once
+   * its counts are cached). `depends` names the rest of what they depend on (route, options).
+   */
+  async figuresOf<T>(scope: ResolvedScope, objectives: readonly ScopedObjective[], depends: readonly unknown[], compute: () => Promise<T>): Promise<T> {
+    const version = await this.rollups.version();
+    const key = JSON.stringify([countsKey(scope, {}), createHash('sha256').update(JSON.stringify(objectives)).digest('base64url'), scope.windowHours, depends]);
+    const cached = this.figures.get(key);
+    if (cached && cached.version === version) return cached.value as T;
+    const value = await compute();
+    // The version read before the counts: a rollup run meanwhile makes the next request compute again.
+    this.figures.set(key, { version, value });
+    return value;
   }
 
   /** Counts per site and zone type and local date of the sites' windows, for daily series. */
@@ -324,10 +342,10 @@ function wholeMonth(scope: ResolvedScope): string | undefined {
  * What a scope's counts depend on besides the rollups: the scope and its zones, the options, and each
  * site's window — its dates, and the hour its lookbacks end in (a window that is over ends at a fixed instant).
  */
-function countsKey(scope: ResolvedScope, options: { burn: boolean; perZone?: boolean }): string {
+function countsKey(scope: ResolvedScope, options: { burn?: boolean; perZone?: boolean }): string {
   const zones = createHash('sha256').update(scope.zones.map((z) => `${z.id}:${z.siteId}:${z.type}`).join(',')).digest('base64url');
   const sites = scope.sites.map((s) => [s.key, s.dates[0], s.dates.length, Math.floor((s.asOf.getTime() - 1) / 3_600_000)]);
-  return JSON.stringify([scope.contractKey, scope.siteKey ?? null, options.burn, options.perZone ?? false, zones, sites]);
+  return JSON.stringify([scope.contractKey, scope.siteKey ?? null, options.burn ?? null, options.perZone ?? false, zones, sites]);
 }
 
 /** Counts of a scope: per unit (a zone, or a site's zone type) and the units themselves. */
