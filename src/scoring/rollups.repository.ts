@@ -319,7 +319,8 @@ export class RollupsRepository {
   private async recomputeScopes(tx: EntityManager, t: Targets): Promise<void> {
     const head = `${t.with}, ${t.siteDays}`;
     const ofSiteDay = (a: string) => `${a}.client_id = sd.client_id AND ${a}.site_id = sd.site_id AND ${t.siteDate(`${a}.local_date`)}`;
-    await tx.query(`${head} DELETE FROM scope_rollup_hourly h USING sd WHERE ${ofSiteDay('h')}`, t.params);
+    // The hour range first: the primary key has no local date.
+    await tx.query(`${head} DELETE FROM scope_rollup_hourly h USING sd WHERE h.hour >= sd.lo AND h.hour < sd.hi AND ${ofSiteDay('h')}`, t.params);
     await tx.query(
       `${head},
        r AS (
@@ -411,10 +412,14 @@ const reasonsOfLists = (lists: string) => `COALESCE((
     SELECT x.reason, count(DISTINCT l.i)::int AS n FROM jsonb_array_elements(${lists}) WITH ORDINALITY AS l(list, i)
     CROSS JOIN LATERAL jsonb_array_elements_text(l.list) AS x(reason) GROUP BY x.reason) AS e), '{}'::jsonb)`;
 
-/** Targets of the incremental job: marked zone-days, each with its local day as instants. */
+/**
+ * Targets of the incremental job: marked zone-days, each with its local day as instants.
+ * MATERIALIZED: inlined, the planner joined the sites after the ratings and could not bound their
+ * index scan by the day (a batch of 1,000 zone-days read every rating of their sites: 4.4 s → 22 ms).
+ */
 function dayTargets(days: readonly DirtyDay[]): Targets {
   return {
-    with: `WITH t AS (
+    with: `WITH t AS MATERIALIZED (
       SELECT d.client_id, d.zone_id, d.local_date, z.site_id, s.time_zone,
              (d.local_date::timestamp AT TIME ZONE s.time_zone) - ${SLACK} AS lo, ((d.local_date + 1)::timestamp AT TIME ZONE s.time_zone) + ${SLACK} AS hi
       FROM unnest($1::uuid[], $2::uuid[], $3::date[]) AS d(client_id, zone_id, local_date)
@@ -440,7 +445,7 @@ function siteTargets(scope: SiteScope): Targets {
     [from ? ` AND ${at} >= (${from} - 1)::timestamp AT TIME ZONE 'UTC'` : '', to ? ` AND ${at} < (${to} + 2)::timestamp AT TIME ZONE 'UTC'` : ''].join('');
   const date = (expr: string) => [from ? `${expr} >= ${from}` : 'true', to ? `${expr} <= ${to}` : 'true'].join(' AND ');
   return {
-    with: `WITH t AS (
+    with: `WITH t AS MATERIALIZED (
       SELECT s.client_id, s.id AS site_id, s.time_zone FROM unnest($1::uuid[], $2::uuid[]) AS c(client_id, site_id)
       JOIN sites s ON s.client_id = c.client_id AND s.id = c.site_id)`,
     params,
