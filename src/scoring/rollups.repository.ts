@@ -66,9 +66,6 @@ interface Targets {
   siteMonth(expr: string): string;
 }
 
-/** Memory for each sort and hash of a rebuild's statements (two at a time). */
-const REBUILD_WORK_MEM = '256MB';
-
 /** Local midnight of a date can fall in a DST gap; raw rows are pre-filtered this much wider, then by their exact local date. */
 const SLACK = `interval '3 hours'`;
 
@@ -163,8 +160,6 @@ export class RollupsRepository {
       // Shared: a rebuild's batches (other sites each) run side by side; the jobs wait for them.
       await writerLock(tx, 'figures', true);
       await writerLock(tx, 'insights', true);
-      // 50 sites' month of zone-hours: grouped in memory rather than spilled to disk (the default is 4 MB).
-      await tx.query(`SET LOCAL work_mem = '${REBUILD_WORK_MEM}'`);
       const targets = siteTargets(scope);
       const stats = await this.recompute(tx, targets);
       await this.recomputeInsights(tx, targets);
