@@ -74,11 +74,11 @@ const bucketOf = (at: string, timeZone: string) => `
   CROSS JOIN LATERAL (SELECT ${at} AT TIME ZONE ${timeZone} AS lt) AS l
   CROSS JOIN LATERAL (SELECT ${at} - (l.lt - date_trunc('hour', l.lt)) AS hour, l.lt::date AS local_date) AS b`;
 
-/** Merges a jsonb array of {reason: n} maps into one map (an empty one when there are none). */
-const mergedReasons = (maps: string) => `COALESCE((
+/** Merges a jsonb array of {reason: n} maps into one map (an empty one when there are none, without running the subquery: most groups have none). */
+const mergedReasons = (maps: string) => `CASE WHEN ${maps} IS NULL THEN '{}'::jsonb ELSE COALESCE((
   SELECT jsonb_object_agg(e.key, e.n) FROM (
     SELECT e.key, sum(e.value::int)::int AS n FROM jsonb_array_elements(${maps}) AS m(map) CROSS JOIN LATERAL jsonb_each_text(m.map) AS e
-    GROUP BY e.key) AS e), '{}'::jsonb)`;
+    GROUP BY e.key) AS e), '{}'::jsonb) END`;
 
 const EXCLUDED_COLUMNS = EXCLUSION_REASONS.map((reason) => `excluded_${reason}`);
 const RATING_SUM_COLUMNS = [...RATING_COLUMNS.map(([, column]) => column), 'happy_thirds', ...EXCLUDED_COLUMNS];
@@ -407,10 +407,10 @@ const bumpVersion = (tx: EntityManager) => tx.query(`UPDATE scoring_rollup_versi
 const HAPPY_THIRDS = `CASE tp.scale WHEN 'smiley4' THEN (r.score - 1) * 100 WHEN 'smiley5' THEN (r.score - 1) * 75 ELSE r.score * 30 END`;
 
 /** Negative ratings per reason from a jsonb array of the ratings' reason lists; a reason named twice in one rating counts once. */
-const reasonsOfLists = (lists: string) => `COALESCE((
+const reasonsOfLists = (lists: string) => `CASE WHEN ${lists} IS NULL THEN '{}'::jsonb ELSE COALESCE((
   SELECT jsonb_object_agg(e.reason, e.n) FROM (
     SELECT x.reason, count(DISTINCT l.i)::int AS n FROM jsonb_array_elements(${lists}) WITH ORDINALITY AS l(list, i)
-    CROSS JOIN LATERAL jsonb_array_elements_text(l.list) AS x(reason) GROUP BY x.reason) AS e), '{}'::jsonb)`;
+    CROSS JOIN LATERAL jsonb_array_elements_text(l.list) AS x(reason) GROUP BY x.reason) AS e), '{}'::jsonb) END`;
 
 /**
  * Targets of the incremental job: marked zone-days, each with its local day as instants.
