@@ -255,7 +255,9 @@ describe('npm run simulate against the service (MQTT_AUTH=on, a connection per d
       .set('Authorization', `Bearer ${await sut.keyFor('admin')}`)
       .expect(200);
     const tasks = body.items as Array<{ origin: string; status: string; doneAt: string | null }>;
-    expect(tasks.length).toBeGreaterThan(3);
+    // Twelve service hours at most four apart: three at least, more after every 40 visitors (how many
+    // the simulator gets through in six seconds depends on the machine's load).
+    expect(tasks.length).toBeGreaterThanOrEqual(3);
     expect(tasks.every((t) => t.origin === 'usage')).toBe(true);
     expect(tasks.filter((t) => t.status === 'done' || t.status === 'late').length).toBeGreaterThan(tasks.length / 2);
   });

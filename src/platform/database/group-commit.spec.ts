@@ -61,9 +61,18 @@ describe(GroupCommit.name, () => {
       100,
       20,
     );
-    const first = sut.push(1);
-    await new Promise((r) => setTimeout(r, 5));
-    await Promise.all([first, sut.push(2)]);
-    expect(batches).toEqual([[1, 2]]);
+    // Fake timers: on a loaded machine a real 5 ms wait can end after the 20 ms linger.
+    jest.useFakeTimers();
+    try {
+      const first = sut.push(1);
+      await jest.advanceTimersByTimeAsync(5);
+      const second = sut.push(2);
+      expect(batches).toEqual([]);
+      await jest.advanceTimersByTimeAsync(20);
+      await Promise.all([first, second]);
+      expect(batches).toEqual([[1, 2]]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
