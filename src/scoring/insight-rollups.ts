@@ -25,17 +25,22 @@ const CONDITIONS = DRIVER_CONDITION_KEYS.map((c) => `('${c}')`).join(', ');
  * after a crowded UTC hour (a rating's preceding full hour). n1 and k1 count the distinct counted
  * ratings of the zone-day inside a span, n0 and k0 the rest of the day's counted ratings, read from
  * rating_rollup_daily (recomputed just before, in the same transaction). Crowding rows exist only
- * for zone-days with a baseline, as defined in insights.ts.
+ * for zone-days with a baseline, as defined in insights.ts. The targets' hourly visitors are read
+ * once, by the site index (joined, hash joins read all of sla_facts_hourly for each batch).
  */
 export const insertDriverRollups = (t: InsightTargets) => `${t.with},
   days AS (
     SELECT h.client_id, h.zone_id, h.local_date, h.site_id, h.rated, h.negative, t.time_zone,
            h.local_date::timestamp AT TIME ZONE t.time_zone AS lo, (h.local_date + 1)::timestamp AT TIME ZONE t.time_zone AS hi
     FROM t JOIN rating_rollup_daily h ON ${t.rollup(false)} WHERE h.rated > 0),
+  visitors AS MATERIALIZED (
+    SELECT f.client_id, f.zone_id, f.hour, f.visitors FROM sla_facts_hourly f
+    WHERE f.client_id = ANY(ARRAY(SELECT DISTINCT client_id FROM t)) AND f.site_id = ANY(ARRAY(SELECT DISTINCT site_id FROM t))
+      AND f.hour >= (SELECT min(lo) FROM days) - interval '${CROWDING.baselineDays + 1} days' AND f.hour < (SELECT max(hi) FROM days) AND f.visitors > 0),
   thresholds AS (
     SELECT d.client_id, d.zone_id, d.local_date, CASE WHEN count(f.visitors) >= ${CROWDING.minBaselineHours}
       THEN percentile_cont(${CROWDING.percentile}) WITHIN GROUP (ORDER BY f.visitors) END AS threshold
-    FROM days d LEFT JOIN sla_facts_hourly f ON f.client_id = d.client_id AND f.zone_id = d.zone_id AND f.visitors > 0
+    FROM days d LEFT JOIN visitors f ON f.client_id = d.client_id AND f.zone_id = d.zone_id
       AND f.hour >= (d.local_date - ${CROWDING.baselineDays})::timestamp AT TIME ZONE d.time_zone AND f.hour < d.lo
     GROUP BY d.client_id, d.zone_id, d.local_date),
   spans AS (
@@ -46,7 +51,7 @@ export const insertDriverRollups = (t: InsightTargets) => `${t.with},
     UNION ALL
     SELECT d.client_id, d.zone_id, d.site_id, d.local_date, d.time_zone, 'crowding', f.hour + interval '1 hour', f.hour + interval '2 hours'
     FROM days d JOIN thresholds th ON th.client_id = d.client_id AND th.zone_id = d.zone_id AND th.local_date = d.local_date
-    JOIN sla_facts_hourly f ON f.client_id = d.client_id AND f.zone_id = d.zone_id
+    JOIN visitors f ON f.client_id = d.client_id AND f.zone_id = d.zone_id
       AND f.hour >= d.lo - interval '2 hours' AND f.hour < d.hi AND f.visitors > th.threshold),
   held AS (
     SELECT DISTINCT s.client_id, s.zone_id, s.local_date, s.condition, r.id, r.polarity = 'negative' AS negative
