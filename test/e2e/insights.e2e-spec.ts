@@ -1,25 +1,13 @@
 import { DateTime } from 'luxon';
-import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import request from 'supertest';
-import type { Scale } from '../../src/catalog/catalog.types';
-import { polarityOf } from '../../src/feedback/reasons';
 import { crowdingThreshold, CROWDING } from '../../src/scoring/insights';
 import { InsightsService } from '../../src/scoring/insights.service';
 import { RollupsRebuilder } from '../../src/scoring/rollups-rebuilder';
 import { RollupsService } from '../../src/scoring/rollups.service';
+import { seedRatings as seedRatingsIn, type RatingSeed } from '../support/seed-ratings';
 import { fixtureContracts, SCORING_CONTRACTS, startTestApp, type TestApp } from '../support/test-app';
 
-interface Seed {
-  touchpoint: string;
-  /** Local wall-clock time at the touchpoint's site, or an instant ending in Z. */
-  at: string;
-  score: number;
-  reasons?: string[];
-  comment?: string;
-  language?: string | null;
-  excluded?: 'burst';
-}
 
 const RESTROOM = 'gamma-sto-restroom-qr';
 const ENTRANCE = 'gamma-sto-entrance-kiosk';
@@ -36,8 +24,8 @@ const day = (d: number) => `2026-10-${String(d).padStart(2, '0')}`;
  * 02:30 CEST (4) and 02:30 CET (1), 03:30 CET (4), Sat 31 Oct 23:30 (1); Sun 1 Nov 00:30 is November.
  * Comments: five counted (sv, en, one without a language at a Swedish site), one on an excluded rating.
  */
-function octoberSeeds(): Seed[] {
-  const seeds: Seed[] = [];
+function octoberSeeds(): RatingSeed[] {
+  const seeds: RatingSeed[] = [];
   for (let d = 1; d <= 20; d++) {
     SLOTS.forEach((slot, i) => {
       const negative = (i < 2 && d <= 12) || (i === 2 && d === 1) || (i === 3 && d <= 6);
@@ -59,7 +47,7 @@ function octoberSeeds(): Seed[] {
   return seeds;
 }
 
-const COMMENTS: Record<string, Pick<Seed, 'comment' | 'language'>> = {
+const COMMENTS: Record<string, Pick<RatingSeed, 'comment' | 'language'>> = {
   '1A': { comment: 'Tvålen är slut igen', language: 'sv' },
   '2A': { comment: 'Ingen tvål, och papperskorgen är överfull', language: 'sv' },
   '3D': { comment: 'Bin overflowing again', language: 'en' },
@@ -147,38 +135,7 @@ describe(InsightsService.name, () => {
     );
   }
 
-  /** Stores ratings as the feedback module does (polarity from the scale). */
-  async function seedRatings(seeds: readonly Seed[]): Promise<void> {
-    const touchpoints = await sut.dataSource.query<Array<{ key: string; id: string; clientId: string; siteId: string; zoneId: string; scale: Scale; timeZone: string }>>(
-      `SELECT t.key, t.id, t.client_id AS "clientId", t.site_id AS "siteId", t.zone_id AS "zoneId", t.scale, s.time_zone AS "timeZone"
-       FROM touchpoints t JOIN sites s ON s.id = t.site_id`,
-    );
-    const byKey = new Map(touchpoints.map((t) => [t.key, t]));
-    const rows = seeds.map((seed) => {
-      const tp = byKey.get(seed.touchpoint)!;
-      return {
-        client_id: tp.clientId,
-        site_id: tp.siteId,
-        zone_id: tp.zoneId,
-        touchpoint_id: tp.id,
-        submission_id: randomUUID(),
-        score: seed.score,
-        polarity: polarityOf(tp.scale, seed.score),
-        reasons: seed.reasons ?? [],
-        comment: seed.comment ?? null,
-        language: seed.language ?? null,
-        rated_at: DateTime.fromISO(seed.at, { zone: tp.timeZone }).toUTC().toISO(),
-        excluded_reason: seed.excluded ?? null,
-      };
-    });
-    await sut.dataSource.query(
-      `INSERT INTO ratings (client_id, site_id, zone_id, touchpoint_id, submission_id, origin, score, polarity, reasons, comment, language, rated_at, received_at, source_hash, excluded_reason)
-       SELECT client_id, site_id, zone_id, touchpoint_id, submission_id, 'connector', score, polarity, reasons, comment, language, rated_at, now(), 'test', excluded_reason
-       FROM jsonb_to_recordset($1::jsonb) AS r(client_id uuid, site_id uuid, zone_id uuid, touchpoint_id uuid, submission_id text, score smallint,
-            polarity text, reasons jsonb, comment text, language text, rated_at timestamptz, excluded_reason text)`,
-      [JSON.stringify(rows)],
-    );
-  }
+  const seedRatings = (seeds: readonly RatingSeed[]) => seedRatingsIn(sut.dataSource, seeds);
 
   /** n1, k1, n0, k0 of the interval conditions straight from the raw rows: range containment, no rollup. */
   async function rawIntervalCounts(): Promise<Record<string, number[]>> {

@@ -1,12 +1,9 @@
-import { DateTime } from 'luxon';
-import { randomUUID } from 'node:crypto';
 import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { Scale } from '../../src/catalog/catalog.types';
-import { polarityOf } from '../../src/feedback/reasons';
 import { RollupsService } from '../../src/scoring/rollups.service';
 import { ScorecardService } from '../../src/scoring/scorecard.service';
+import { seedRatings as seedRatingsIn, type RatingSeed } from '../support/seed-ratings';
 import { fixtureContracts, SCORING_CONTRACTS, startTestApp, type TestApp } from '../support/test-app';
 
 const GAMMA_OBJECTIVES = `objectives:
@@ -18,14 +15,6 @@ const ALPHA_OBJECTIVES = `objectives:
   - { key: restroom-csat, kind: xla, indicator: csat, target: 0.85, scope: { zoneTypes: [restroom] } }
 `;
 
-interface Seed {
-  touchpoint: string;
-  /** Local wall-clock time at the touchpoint's site. */
-  at: string;
-  score: number;
-  reasons?: string[];
-  excluded?: 'burst';
-}
 
 /**
  * October 2026 at Gamma, hand-counted. Stockholm restroom: 41 positive, 3 neutral, 6 negative of 50
@@ -34,8 +23,8 @@ interface Seed {
  * nps11 scale, the last on 31 October 22:00 EDT (1 November in UTC). Stockholm entrance: 6 negative
  * in the last two service hours of the month (low traffic).
  */
-function octoberSeeds(): Seed[] {
-  const seeds: Seed[] = [];
+function octoberSeeds(): RatingSeed[] {
+  const seeds: RatingSeed[] = [];
   for (let i = 0; i < 50; i++) {
     const day = 1 + (i % 25);
     const at = i === 0 ? '2026-10-01T00:30' : `2026-10-${String(day).padStart(2, '0')}T${i < 25 ? '10' : '11'}:00`;
@@ -86,36 +75,7 @@ describe(ScorecardService.name, () => {
     rmSync(contractsDir, { recursive: true, force: true });
   });
 
-  /** Stores ratings as the feedback module does (polarity from the scale), at local times of their sites. */
-  async function seedRatings(seeds: readonly Seed[]): Promise<void> {
-    const touchpoints = await sut.dataSource.query<Array<{ key: string; id: string; clientId: string; siteId: string; zoneId: string; scale: Scale; timeZone: string }>>(
-      `SELECT t.key, t.id, t.client_id AS "clientId", t.site_id AS "siteId", t.zone_id AS "zoneId", t.scale, s.time_zone AS "timeZone"
-       FROM touchpoints t JOIN sites s ON s.id = t.site_id`,
-    );
-    const byKey = new Map(touchpoints.map((t) => [t.key, t]));
-    const rows = seeds.map((seed) => {
-      const tp = byKey.get(seed.touchpoint)!;
-      return {
-        client_id: tp.clientId,
-        site_id: tp.siteId,
-        zone_id: tp.zoneId,
-        touchpoint_id: tp.id,
-        submission_id: randomUUID(),
-        score: seed.score,
-        polarity: polarityOf(tp.scale, seed.score),
-        reasons: seed.reasons ?? [],
-        rated_at: DateTime.fromISO(seed.at, { zone: tp.timeZone }).toUTC().toISO(),
-        excluded_reason: seed.excluded ?? null,
-      };
-    });
-    await sut.dataSource.query(
-      `INSERT INTO ratings (client_id, site_id, zone_id, touchpoint_id, submission_id, origin, score, polarity, reasons, rated_at, received_at, source_hash, excluded_reason)
-       SELECT client_id, site_id, zone_id, touchpoint_id, submission_id, 'connector', score, polarity, reasons, rated_at, now(), 'test', excluded_reason
-       FROM jsonb_to_recordset($1::jsonb) AS r(client_id uuid, site_id uuid, zone_id uuid, touchpoint_id uuid, submission_id text, score smallint,
-            polarity text, reasons jsonb, rated_at timestamptz, excluded_reason text)`,
-      [JSON.stringify(rows)],
-    );
-  }
+  const seedRatings = (seeds: readonly RatingSeed[]) => seedRatingsIn(sut.dataSource, seeds);
 
   async function seedSlaHours(hours: ReadonlyArray<{ zone: string; hour: string; tasksDue: number; tasksOnTime: number }>): Promise<void> {
     for (const h of hours) {
