@@ -120,19 +120,8 @@ function statementLabel(sql: string): string {
  * it writes (the `rebuild_queries` figures); its stdout is the CLI's own. Sends the times at the end.
  */
 async function rebuildTimed(): Promise<void> {
-  const { PostgresQueryRunner } = await import('typeorm/driver/postgres/PostgresQueryRunner');
   const times: QueryTimes = {};
-  const query = PostgresQueryRunner.prototype.query;
-  PostgresQueryRunner.prototype.query = async function (this: InstanceType<typeof PostgresQueryRunner>, ...args: Parameters<typeof query>) {
-    const start = performance.now();
-    try {
-      return (await query.apply(this, args)) as unknown;
-    } finally {
-      const entry = (times[statementLabel(args[0])] ??= { n: 0, ms: 0 });
-      entry.n += 1;
-      entry.ms += performance.now() - start;
-    }
-  } as typeof query;
+  await timeQueries(() => times, statementLabel);
   let sent = false;
   process.on('beforeExit', () => {
     if (sent) return;
