@@ -88,7 +88,7 @@ import { Client } from 'pg';
 import { DynsecClient } from '../src/platform/mqtt/dynsec-client';
 import { CONSUMABLES } from '../src/operations/service-event';
 import { deviceAcls, deviceTopicBase } from '../src/platform/mqtt/device-topics';
-import { cpuTicks, forkRole, measuredPhaseProfiler, MOSQUITTO_BINARY, procStatusMb, ROOT, round, startMosquitto, stopChild, timeQueries } from './support';
+import { cpuTicks, forkRole, measuredPhaseProfiler, MOSQUITTO_BINARY, procStatusMb, ROOT, round, startMosquitto, childStats, stopChild, timeQueries } from './support';
 
 const QUEUE_LIMIT = 1_000_000;
 
@@ -393,15 +393,7 @@ class Subscriber {
   }
 
   stats(): Promise<ChildStats> {
-    return new Promise((resolve) => {
-      const onMessage = (message: FromChild) => {
-        if (message.type !== 'stats') return;
-        this.child.off('message', onMessage);
-        resolve(message);
-      };
-      this.child.on('message', onMessage);
-      this.child.send({ type: 'stats' } satisfies ToChild);
-    });
+    return childStats<FromChild>(this.child);
   }
 
   stop(): Promise<void> {

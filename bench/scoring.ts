@@ -70,7 +70,7 @@ import {
   rawFiguresSql,
   readingsPerZoneHour,
 } from './scoring-data';
-import { cpuTicks, forkRole, ROOT, round, stopChild, timeQueries } from './support';
+import { cpuTicks, forkRole, ROOT, round, childStats, stopChild, timeQueries } from './support';
 
 const run = promisify(execFile);
 
@@ -372,15 +372,7 @@ class Service {
   }
 
   stats(): Promise<Extract<FromChild, { type: 'stats' }>> {
-    return new Promise((resolve) => {
-      const on = (message: FromChild) => {
-        if (message.type !== 'stats') return;
-        this.child.off('message', on);
-        resolve(message);
-      };
-      this.child.on('message', on);
-      this.child.send({ type: 'stats' } satisfies ToChild);
-    });
+    return childStats<FromChild>(this.child);
   }
 
   stop(): Promise<void> {

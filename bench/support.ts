@@ -90,6 +90,19 @@ export async function timeQueries(into: () => Record<string, { n: number; ms: nu
   } as typeof query;
 }
 
+/** Asks a role child for its statistics over IPC: sends `{ type: 'stats' }`, resolves with its first reply of that type. */
+export function childStats<T extends { type: string }>(child: ChildProcess): Promise<Extract<T, { type: 'stats' }>> {
+  return new Promise((resolve) => {
+    const onMessage = (message: T) => {
+      if (message.type !== 'stats') return;
+      child.off('message', onMessage);
+      resolve(message as Extract<T, { type: 'stats' }>);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'stats' });
+  });
+}
+
 /** Asks a role child to stop over IPC, killing it if it has not gone within 15 s. */
 export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();
