@@ -52,9 +52,9 @@ export class LookbacksRepository {
    * Counts per site and zone type (keyed `siteId|zoneType`) and lookback length, from the scope rows
    * (scope_rollup_hourly: both families in one row per site, type and local hour).
    */
-  async scopeLookbackCounts(clientId: string, siteIds: readonly string[], ranges: readonly SiteLookbackRange[], lengths: readonly number[]): Promise<Map<string, Map<number, Counts>>> {
+  async scopeLookbackCounts(clientId: string, ranges: readonly SiteLookbackRange[], lengths: readonly number[]): Promise<Map<string, Map<number, Counts>>> {
     const result = new Map<string, Map<number, Counts>>();
-    if (!ranges.length || !siteIds.length) return result;
+    if (!ranges.length) return result;
     const iso = (ms: number) => new Date(ms).toISOString();
     const columns = [...RATING_SUM_COLUMNS, ...SLA_SUM_COLUMNS];
     const rows = await this.dataSource.transaction(async (tx) => {

@@ -234,7 +234,7 @@ export class ScoringScopeService {
     const result = new Map<string, Map<number, Counts>>();
     for (const [clientId, siteIds] of sitesByClient(scope)) {
       const ofClient = new Set(siteIds);
-      const counted = await this.lookbackRows.scopeLookbackCounts(clientId, siteIds, ranges.filter((r) => ofClient.has(r.siteId)), lookbackHours());
+      const counted = await this.lookbackRows.scopeLookbackCounts(clientId, ranges.filter((r) => ofClient.has(r.siteId)), lookbackHours());
       for (const [key, counts] of counted) result.set(key, counts);
     }
     return result;

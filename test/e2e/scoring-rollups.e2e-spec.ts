@@ -282,7 +282,7 @@ describe(RollupsService.name, () => {
     });
     const unitKeys = [...units.keys()];
     const byZone = await lookbacks.lookbackCounts(clientId, zones.map((z) => ({ id: z.zoneId, group: unitKeys.indexOf(`${z.siteId}|${z.type}`) })), ranges, [1, 6]);
-    const byScope = await lookbacks.scopeLookbackCounts(clientId, siteIds, ranges, [1, 6]);
+    const byScope = await lookbacks.scopeLookbackCounts(clientId, ranges, [1, 6]);
     for (const [i, unit] of unitKeys.entries()) {
       for (const n of [1, 6]) expect(byScope.get(unit)?.get(n) ?? emptyCounts()).toEqual(byZone.get(i)!.get(n));
     }
