@@ -20,6 +20,7 @@ import { ZoneIntervals1765000000002 } from './1765000000002-zone-intervals';
 import { DriverRollups1765000000003 } from './1765000000003-driver-rollups';
 import { ScoringLookupIndexes1765000000004 } from './1765000000004-scoring-lookup-indexes';
 import { ScopeRollups1765000000005 } from './1765000000005-scope-rollups';
+import { CommentedRatings1765000000006 } from './1765000000006-commented-ratings';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   DriverRollups1765000000003,
   ScoringLookupIndexes1765000000004,
   ScopeRollups1765000000005,
+  CommentedRatings1765000000006,
 ];

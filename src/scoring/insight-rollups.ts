@@ -19,30 +19,50 @@ const KIND_CONDITIONS = DRIVER_CONDITION_KEYS.flatMap((condition) => DRIVER_COND
 const CONDITIONS = DRIVER_CONDITION_KEYS.map((c) => `('${c}')`).join(', ');
 
 /**
+ * Rows a of the targets' sites, by the site index: joined to t alone, with nested loops off, the
+ * planner hashes the whole table for each batch.
+ */
+const ofTargetSites = (a: string) => `${a}.client_id = ANY(ARRAY(SELECT DISTINCT client_id FROM t)) AND ${a}.site_id = ANY(ARRAY(SELECT DISTINCT site_id FROM t))`;
+
+/** The targets' zone-days with counted ratings (the daily rows, recomputed just before in the same transaction): `days`. */
+const daysOf = (t: InsightTargets) => `${t.with},
+  days AS (
+    SELECT h.client_id, h.zone_id, h.local_date, h.site_id, h.rated, h.negative, t.time_zone,
+           h.local_date::timestamp AT TIME ZONE t.time_zone AS lo, (h.local_date + 1)::timestamp AT TIME ZONE t.time_zone AS hi
+    FROM t JOIN rating_rollup_daily h ON ${t.rollup(false)} WHERE ${ofTargetSites('h')} AND h.rated > 0)`;
+
+/** The hours of the targets' sites with visitors, over their zone-days and the baselines before them. */
+const VISITORS = `
+    SELECT f.client_id, f.zone_id, f.site_id, f.hour, f.visitors FROM sla_facts_hourly f
+    WHERE ${ofTargetSites('f')} AND f.hour >= (SELECT min(lo) FROM days) - interval '${CROWDING.baselineDays + 1} days' AND f.hour < (SELECT max(hi) FROM days) AND f.visitors > 0`;
+
+/** The targets' zone-days with counted ratings and their crowding baselines' instants (BaselineDay rows). */
+export const selectBaselineDays = (t: InsightTargets) => `${daysOf(t)}
+  SELECT d.zone_id AS "zoneId", to_char(d.local_date, 'YYYY-MM-DD') AS "localDate",
+         extract(epoch FROM (d.local_date - ${CROWDING.baselineDays})::timestamp AT TIME ZONE d.time_zone) * 1000 AS "from", extract(epoch FROM d.lo) * 1000 AS "to"
+  FROM days d`;
+
+/** The hourly visitors the baselines of selectBaselineDays read (HourVisitors rows). */
+export const selectBaselineVisitors = (t: InsightTargets) => `${daysOf(t)}
+  SELECT v.zone_id AS "zoneId", extract(epoch FROM v.hour) * 1000 AS hour, v.visitors FROM (${VISITORS}) AS v`;
+
+/**
  * Inserts the targets' driver counts per zone, local date and condition (their old rows deleted
  * first), driven by the spans when a condition held rather than by every rating, so a rebuild
  * probes the ratings index once per span: an interval of zone_intervals, or for crowding the hour
  * after a crowded UTC hour (a rating's preceding full hour). n1 and k1 count the distinct counted
  * ratings of the zone-day inside a span, n0 and k0 the rest of the day's counted ratings, read from
- * rating_rollup_daily (recomputed just before, in the same transaction). Crowding rows exist only
- * for zone-days with a baseline, as defined in insights.ts. The targets' hourly visitors are read
- * once, by the site index (joined, hash joins read all of sla_facts_hourly for each batch).
+ * rating_rollup_daily. A crowded hour's span joins the one or two local days it falls in. Crowding
+ * rows exist only for zone-days with a baseline: the thresholds, given
+ * as parameters $p (zone ids), $p+1 (local dates) and $p+2 (thresholds, null without a baseline),
+ * come from crowdingThresholds (insights.ts) over selectBaselineDays and selectBaselineVisitors;
+ * computed in SQL, an ordered-set percentile over every zone-day's 28 days of hours, they took two
+ * thirds of the statement (bench:scoring). The targets' daily rows and hourly visitors are read
+ * once, by the site index.
  */
-export const insertDriverRollups = (t: InsightTargets) => `${t.with},
-  days AS (
-    SELECT h.client_id, h.zone_id, h.local_date, h.site_id, h.rated, h.negative, t.time_zone,
-           h.local_date::timestamp AT TIME ZONE t.time_zone AS lo, (h.local_date + 1)::timestamp AT TIME ZONE t.time_zone AS hi
-    FROM t JOIN rating_rollup_daily h ON ${t.rollup(false)} WHERE h.rated > 0),
-  visitors AS MATERIALIZED (
-    SELECT f.client_id, f.zone_id, f.hour, f.visitors FROM sla_facts_hourly f
-    WHERE f.client_id = ANY(ARRAY(SELECT DISTINCT client_id FROM t)) AND f.site_id = ANY(ARRAY(SELECT DISTINCT site_id FROM t))
-      AND f.hour >= (SELECT min(lo) FROM days) - interval '${CROWDING.baselineDays + 1} days' AND f.hour < (SELECT max(hi) FROM days) AND f.visitors > 0),
-  thresholds AS (
-    SELECT d.client_id, d.zone_id, d.local_date, CASE WHEN count(f.visitors) >= ${CROWDING.minBaselineHours}
-      THEN percentile_cont(${CROWDING.percentile}) WITHIN GROUP (ORDER BY f.visitors) END AS threshold
-    FROM days d LEFT JOIN visitors f ON f.client_id = d.client_id AND f.zone_id = d.zone_id
-      AND f.hour >= (d.local_date - ${CROWDING.baselineDays})::timestamp AT TIME ZONE d.time_zone AND f.hour < d.lo
-    GROUP BY d.client_id, d.zone_id, d.local_date),
+export const insertDriverRollups = (t: InsightTargets, p: number) => `${daysOf(t)},
+  visitors AS MATERIALIZED (${VISITORS}),
+  thresholds AS (SELECT * FROM unnest($${p}::uuid[], $${p + 1}::date[], $${p + 2}::float8[]) AS th(zone_id, local_date, threshold)),
   spans AS (
     SELECT d.client_id, d.zone_id, d.site_id, d.local_date, d.time_zone, k.condition, i.start_at AS lo, i.end_at AS hi
     FROM days d JOIN zone_intervals i ON i.client_id = d.client_id AND i.zone_id = d.zone_id
@@ -50,9 +70,13 @@ export const insertDriverRollups = (t: InsightTargets) => `${t.with},
     JOIN (VALUES ${KIND_CONDITIONS}) AS k(kind, condition) ON k.kind = i.kind
     UNION ALL
     SELECT d.client_id, d.zone_id, d.site_id, d.local_date, d.time_zone, 'crowding', f.hour + interval '1 hour', f.hour + interval '2 hours'
-    FROM days d JOIN thresholds th ON th.client_id = d.client_id AND th.zone_id = d.zone_id AND th.local_date = d.local_date
-    JOIN visitors f ON f.client_id = d.client_id AND f.zone_id = d.zone_id
-      AND f.hour >= d.lo - interval '2 hours' AND f.hour < d.hi AND f.visitors > th.threshold),
+    FROM visitors f JOIN (SELECT DISTINCT site_id, time_zone FROM t) AS tz ON tz.site_id = f.site_id
+    CROSS JOIN LATERAL (SELECT ((f.hour + interval '1 hour') AT TIME ZONE tz.time_zone)::date AS first,
+                               ((f.hour + interval '2 hours' - interval '1 microsecond') AT TIME ZONE tz.time_zone)::date AS last) AS b
+    CROSS JOIN LATERAL (VALUES (1, b.first), (2, b.last)) AS x(i, local_date)
+    JOIN days d ON d.client_id = f.client_id AND d.zone_id = f.zone_id AND d.local_date = x.local_date
+    JOIN thresholds th ON th.zone_id = d.zone_id AND th.local_date = d.local_date
+    WHERE (x.i = 1 OR b.last <> b.first) AND f.visitors > th.threshold),
   held AS (
     SELECT DISTINCT s.client_id, s.zone_id, s.local_date, s.condition, r.id, r.polarity = 'negative' AS negative
     FROM spans s JOIN ratings r ON r.client_id = s.client_id AND r.site_id = s.site_id AND r.rated_at >= s.lo AND r.rated_at < s.hi
@@ -64,7 +88,7 @@ export const insertDriverRollups = (t: InsightTargets) => `${t.with},
     INSERT INTO driver_rollup_daily (client_id, zone_id, local_date, condition, site_id, n1, k1, n0, k0)
     SELECT d.client_id, d.zone_id, d.local_date, c.condition, d.site_id,
            COALESCE(o.n1, 0), COALESCE(o.k1, 0), d.rated - COALESCE(o.n1, 0), d.negative - COALESCE(o.k1, 0)
-    FROM days d JOIN thresholds th ON th.client_id = d.client_id AND th.zone_id = d.zone_id AND th.local_date = d.local_date
+    FROM days d LEFT JOIN thresholds th ON th.zone_id = d.zone_id AND th.local_date = d.local_date
     CROSS JOIN (VALUES ${CONDITIONS}) AS c(condition)
     LEFT JOIN ones o ON o.client_id = d.client_id AND o.zone_id = d.zone_id AND o.local_date = d.local_date AND o.condition = c.condition
     WHERE c.condition <> 'crowding' OR th.threshold IS NOT NULL

@@ -15,6 +15,9 @@ export interface ZoneDays {
 
 /** The rows of a scope: the client's sites (the index) narrowed to its zones, on their local dates. */
 const SCOPE = `h.client_id = $1 AND h.site_id = ANY($2::uuid[]) AND h.zone_id = ANY($3::uuid[]) AND h.local_date = ANY($4::date[])`;
+/** The hours around a scope's local dates (a local date lies within a day of its UTC date): the site-hour index's range. */
+const HOURS_OF_DATES = `h.hour >= (SELECT min(d) - 1 FROM unnest($4::date[]) AS d)::timestamp AT TIME ZONE 'UTC'
+  AND h.hour < (SELECT max(d) + 2 FROM unnest($4::date[]) AS d)::timestamp AT TIME ZONE 'UTC'`;
 const paramsOf = (g: ZoneDays) => [g.clientId, g.siteIds, g.zoneIds, g.dates];
 
 /** Reads of the driver, theme and hourly rating rollups: one row per zone-day (or zone-hour) at most, never raw ratings. */
@@ -62,7 +65,7 @@ export class InsightsRepository {
               sum(h.rated)::bigint AS rated, sum(h.positive)::bigint AS positive, sum(h.negative)::bigint AS negative, sum(h.happy_thirds)::bigint AS happy_thirds
        FROM rating_rollup_hourly h JOIN sites s ON s.id = h.site_id
        CROSS JOIN LATERAL (SELECT h.hour AT TIME ZONE s.time_zone AS lt) AS l
-       WHERE ${SCOPE}
+       WHERE ${SCOPE} AND ${HOURS_OF_DATES}
        GROUP BY 1, 2 ORDER BY 1, 2`,
       paramsOf(g),
     );

@@ -1,4 +1,4 @@
-import { ALL_COMMENTS, crowdingThreshold, heatmapCells, isCrowded, themeRollupRows, themeSummary, type DayComment } from './insights';
+import { ALL_COMMENTS, crowdingThreshold, crowdingThresholds, heatmapCells, isCrowded, themeRollupRows, themeSummary, type DayComment } from './insights';
 
 describe(crowdingThreshold.name, () => {
   it('is the interpolated 90th percentile of the hours with visitors (as percentile_cont)', () => {
@@ -96,5 +96,27 @@ describe(themeSummary.name, () => {
         { theme: 'bin', count: 1, share: 0.125, byLanguage: { sv: 1 }, examples: ['b'] },
       ],
     });
+  });
+});
+
+describe(crowdingThresholds.name, () => {
+  const hour = 3_600_000;
+  const day = (zoneId: string, from: number, hours: number) => ({ zoneId, localDate: `d${from}`, from, to: from + hours * hour });
+
+  it('reads each zone-day its own zone hours in [from, to), as crowdingThreshold over them', () => {
+    // Zone a: 30 hours with 1..30 visitors, then one of 1,000 at `to` (outside); zone b: 30 hours of 7.
+    const visitors = [
+      ...Array.from({ length: 31 }, (_, i) => ({ zoneId: 'a', hour: i * hour, visitors: i === 30 ? 1000 : i + 1 })),
+      ...Array.from({ length: 30 }, (_, i) => ({ zoneId: 'b', hour: i * hour, visitors: 7 })),
+    ].reverse();
+    const [a, b, late, none] = crowdingThresholds([day('a', 0, 30), day('b', 0, 30), day('a', 10 * hour, 21), day('c', 0, 30)], visitors);
+    // 0.9 × 29 = 26.1 → 27 + 0.1 × (28 − 27)
+    expect(a.threshold).toBeCloseTo(27.1, 12);
+    expect(a.threshold).toBe(crowdingThreshold(Array.from({ length: 30 }, (_, i) => i + 1)));
+    expect(b.threshold).toBe(7);
+    // Hours 10..30 of zone a: 21 hours, the 1,000 among them, fewer than 24: no baseline.
+    expect(late.threshold).toBeNull();
+    expect(none.threshold).toBeNull();
+    expect([a.zoneId, a.localDate, a.from, a.to]).toEqual(['a', 'd0', 0, 30 * hour]);
   });
 });

@@ -36,6 +36,48 @@ export function crowdingThreshold(hourlyVisitors: readonly number[]): number | n
   return counted[low] + (counted[high] - counted[low]) * (at - low);
 }
 
+/** A zone-day's crowding baseline: the instants [from, to) of the 28 local days before it (epoch ms). */
+export interface BaselineDay {
+  zoneId: string;
+  localDate: string;
+  from: number;
+  to: number;
+}
+
+/** A zone's hourly visitors (hours with visitors only), the hour as epoch ms. */
+export interface HourVisitors {
+  zoneId: string;
+  hour: number;
+  visitors: number;
+}
+
+/** The crowding threshold of each zone-day from its zone's hourly visitors (in any order), as crowdingThreshold. */
+export function crowdingThresholds(days: readonly BaselineDay[], visitors: readonly HourVisitors[]): Array<BaselineDay & { threshold: number | null }> {
+  const byZone = new Map<string, HourVisitors[]>();
+  for (const v of visitors) {
+    const hours = byZone.get(v.zoneId);
+    if (hours) hours.push(v);
+    else byZone.set(v.zoneId, [v]);
+  }
+  for (const hours of byZone.values()) hours.sort((a, b) => a.hour - b.hour);
+  /** Index of the first hour at or after an instant. */
+  const firstFrom = (hours: readonly HourVisitors[], at: number) => {
+    let lo = 0;
+    let hi = hours.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (hours[mid].hour < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return days.map((day) => {
+    const hours = byZone.get(day.zoneId) ?? [];
+    const window = hours.slice(firstFrom(hours, day.from), firstFrom(hours, day.to));
+    return { ...day, threshold: crowdingThreshold(window.map((h) => h.visitors)) };
+  });
+}
+
 /** Whether the preceding hour's visitors make a crowd against a threshold; undefined (counted nowhere) without one. */
 export const isCrowded = (precedingHourVisitors: number, threshold: number | null): boolean | undefined =>
   threshold === null ? undefined : precedingHourVisitors > threshold;

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
-import { dayCommentsOf, insertDriverRollups, INSERT_THEME_ROLLUPS, selectDayComments } from './insight-rollups';
-import { themeRollupRows } from './insights';
+import { dayCommentsOf, insertDriverRollups, INSERT_THEME_ROLLUPS, selectBaselineDays, selectBaselineVisitors, selectDayComments } from './insight-rollups';
+import { crowdingThresholds, themeRollupRows } from './insights';
 import { countsOfRow, EXCLUSION_REASONS, RATING_COLUMNS, SLA_COLUMNS, SLA_EXTRA_COLUMNS, SLA_REAL_COLUMNS, type RollupCounts, type RollupRow } from './rollup-columns';
 
 /** A zone-day whose facts changed, with the generation of its mark (bigint, as text). */
@@ -65,6 +65,10 @@ interface Targets {
   /** Whether a month (the first local date, an SQL expression) holds one of sd's row's dates. */
   siteMonth(expr: string): string;
 }
+
+/** Rows of selectBaselineDays and selectBaselineVisitors: epoch milliseconds come as numeric text. */
+type BaselineRow = { zoneId: string; localDate: string; from: string; to: string };
+type VisitorsRow = { zoneId: string; hour: string; visitors: number };
 
 /** Local midnight of a date can fall in a DST gap; raw rows are pre-filtered this much wider, then by their exact local date. */
 const SLACK = `interval '3 hours'`;
@@ -131,6 +135,7 @@ export class RollupsRepository {
   async recomputeDays(days: readonly DirtyDay[]): Promise<RecomputeStats> {
     return this.dataSource.transaction(async (tx) => {
       await writerLock(tx, 'figures');
+      await noJit(tx);
       const targets = dayTargets(days);
       const stats = await this.recompute(tx, targets);
       await tx.query(
@@ -149,6 +154,7 @@ export class RollupsRepository {
   async recomputeInsightDays(days: readonly DirtyDay[]): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       await writerLock(tx, 'insights');
+      await noJit(tx);
       await this.recomputeInsights(tx, dayTargets(days));
       await this.forget(tx, 'insights', days);
     });
@@ -160,6 +166,7 @@ export class RollupsRepository {
       // Shared: a rebuild's batches (other sites each) run side by side; the jobs wait for them.
       await writerLock(tx, 'figures', true);
       await writerLock(tx, 'insights', true);
+      await noJit(tx);
       const targets = siteTargets(scope);
       const stats = await this.recompute(tx, targets);
       await this.recomputeInsights(tx, targets);
@@ -314,23 +321,30 @@ export class RollupsRepository {
   /**
    * The scope rows (per site, zone type and local hour, date and month) of the targets' site-days,
    * from the zone rows just recomputed and every other zone of those sites: all zone types of a
-   * site-day together, so a zone that changed type leaves its old type's rows.
+   * site-day together, so a zone that changed type leaves its old type's rows. SLA facts are kept
+   * per local hour already (operations' zone-day facts): only their local date is computed.
    */
   private async recomputeScopes(tx: EntityManager, t: Targets): Promise<void> {
     const head = `${t.with}, ${t.siteDays}`;
+    // The sites' zone types as one map for the hourly rows: looked up by index per row they took a
+    // third of the statement, and a join the planner may run as a nested loop (its estimates of the
+    // targets are one row) compared every row with every zone.
+    const types = `zt AS MATERIALIZED (
+      SELECT jsonb_object_agg(z.id::text, z.type) AS types FROM (SELECT DISTINCT z.id, z.type FROM sd JOIN zones z ON z.client_id = sd.client_id AND z.site_id = sd.site_id) AS z)`;
+    const typeOf = (zoneId: string) => `(SELECT types FROM zt) ->> ${zoneId}::text`;
     const ofSiteDay = (a: string) => `${a}.client_id = sd.client_id AND ${a}.site_id = sd.site_id AND ${t.siteDate(`${a}.local_date`)}`;
     // The hour range first: the primary key has no local date.
     await tx.query(`${head} DELETE FROM scope_rollup_hourly h USING sd WHERE h.hour >= sd.lo AND h.hour < sd.hi AND ${ofSiteDay('h')}`, t.params);
     await tx.query(
-      `${head},
+      `${head}, ${types},
        r AS (
-         SELECT h.client_id, h.site_id, z.type AS zone_type, h.hour, h.local_date, ${HOURLY_RATING_COLUMNS.map((c) => `sum(h.${c})::bigint AS ${c}`).join(', ')}
-         FROM sd JOIN rating_rollup_hourly h ON ${ofSiteDay('h')} JOIN zones z ON z.id = h.zone_id
+         SELECT h.client_id, h.site_id, ${typeOf('h.zone_id')} AS zone_type, h.hour, h.local_date, ${HOURLY_RATING_COLUMNS.map((c) => `sum(h.${c})::bigint AS ${c}`).join(', ')}
+         FROM sd JOIN rating_rollup_hourly h ON h.hour >= sd.lo AND h.hour < sd.hi AND ${ofSiteDay('h')}
          GROUP BY 1, 2, 3, 4, 5),
        s AS (
-         SELECT f.client_id, f.site_id, z.type AS zone_type, b.hour, b.local_date, ${slaSums('f', SLA_SUM_COLUMNS)}
+         SELECT f.client_id, f.site_id, ${typeOf('f.zone_id')} AS zone_type, f.hour, b.local_date, ${slaSums('f', SLA_SUM_COLUMNS)}
          FROM sd JOIN sla_facts_hourly f ON f.client_id = sd.client_id AND f.site_id = sd.site_id AND f.hour >= sd.lo AND f.hour < sd.hi
-         JOIN zones z ON z.id = f.zone_id ${bucketOf('f.hour', 'sd.time_zone')}
+         CROSS JOIN LATERAL (SELECT (f.hour AT TIME ZONE sd.time_zone)::date AS local_date) AS b
          WHERE ${t.siteDate('b.local_date')}
          GROUP BY 1, 2, 3, 4, 5)
        INSERT INTO scope_rollup_hourly (client_id, site_id, zone_type, hour, local_date, ${[...HOURLY_RATING_COLUMNS, ...SLA_SUM_COLUMNS].join(', ')})
@@ -370,10 +384,20 @@ export class RollupsRepository {
   /** Drivers (set-based SQL, insight-rollups.ts, over the daily rating rows) and comment themes (stemmed in JS, themes.ts) of the targets. */
   private async recomputeInsights(tx: EntityManager, t: Targets): Promise<void> {
     await tx.query(`${t.with} DELETE FROM driver_rollup_daily h USING t WHERE ${t.rollup(false)}`, t.params);
+    const [days, visitors] = [await tx.query<BaselineRow[]>(selectBaselineDays(t), t.params), await tx.query<VisitorsRow[]>(selectBaselineVisitors(t), t.params)];
+    const thresholds = crowdingThresholds(
+      days.map((d) => ({ ...d, from: Number(d.from), to: Number(d.to) })),
+      visitors.map((v) => ({ ...v, hour: Number(v.hour) })),
+    );
     // The planner takes the day and threshold CTEs for one row each and joins them by nested loops,
     // rescanning every zone-day per zone-day: hash joins made a 50-site batch 23.6 s → 2.5 s (bench:scoring).
     await tx.query(`SET LOCAL enable_nestloop = off`);
-    await tx.query(insertDriverRollups(t), t.params);
+    await tx.query(insertDriverRollups(t, t.params.length + 1), [
+      ...t.params,
+      thresholds.map((th) => th.zoneId),
+      thresholds.map((th) => th.localDate),
+      thresholds.map((th) => th.threshold),
+    ]);
     await tx.query(`RESET enable_nestloop`);
     await tx.query(`${t.with} DELETE FROM comment_theme_daily h USING t WHERE ${t.rollup(false)}`, t.params);
     const rows = themeRollupRows(dayCommentsOf(await tx.query(selectDayComments(t), t.params)));
@@ -399,6 +423,13 @@ export class RollupsRepository {
  */
 const writerLock = (tx: EntityManager, kind: MarkKind, shared = false) =>
   tx.query(`SELECT pg_advisory_xact_lock${shared ? '_shared' : ''}($1, hashtext($2))`, [ADVISORY_LOCKS.leaderJob, `scoring:${kind}:write`]);
+
+/**
+ * JIT off for a recomputation's statements: their plans cost enough to be compiled, and compiling
+ * took longer than it saved (bench:scoring, a batch of 50 sites: 0.5 s of the zone-hour statement's
+ * 3.7 s, 1.3 s of the drivers' 3.1 s).
+ */
+const noJit = (tx: EntityManager) => tx.query(`SET LOCAL jit = off`);
 
 /** Moves the rollup version on, last in a transaction that changed the figures' rollups (its row lock is held until the commit). */
 const bumpVersion = (tx: EntityManager) => tx.query(`UPDATE scoring_rollup_version SET version = version + 1`);
@@ -452,7 +483,7 @@ function siteTargets(scope: SiteScope): Targets {
     ratings: `r.client_id = t.client_id AND r.site_id = t.site_id${within('r.rated_at')}`,
     sla: `f.client_id = t.client_id AND f.site_id = t.site_id${within('f.hour')}`,
     date,
-    rollup: () => `h.client_id = t.client_id AND h.site_id = t.site_id AND ${date('h.local_date')}`,
+    rollup: (hourly) => `h.client_id = t.client_id AND h.site_id = t.site_id AND ${date('h.local_date')}${hourly ? within('h.hour') : ''}`,
     siteDays: `sd AS (SELECT client_id, site_id, time_zone,
       ${from ? `(${from} - 1)::timestamp AT TIME ZONE 'UTC'` : `'-infinity'::timestamptz`} AS lo, ${to ? `(${to} + 2)::timestamp AT TIME ZONE 'UTC'` : `'infinity'::timestamptz`} AS hi FROM t)`,
     siteDate: date,
