@@ -21,6 +21,7 @@ import { DriverRollups1765000000003 } from './1765000000003-driver-rollups';
 import { ScoringLookupIndexes1765000000004 } from './1765000000004-scoring-lookup-indexes';
 import { ScopeRollups1765000000005 } from './1765000000005-scope-rollups';
 import { CommentedRatings1765000000006 } from './1765000000006-commented-ratings';
+import { PublishedFigures1765000000007 } from './1765000000007-published-figures';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   ScoringLookupIndexes1765000000004,
   ScopeRollups1765000000005,
   CommentedRatings1765000000006,
+  PublishedFigures1765000000007,
 ];

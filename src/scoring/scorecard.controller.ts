@@ -23,6 +23,12 @@ export class ScorecardController {
     return this.scorecards.contract(who, key, query);
   }
 
+  /** A contract's experience index and XLA and SLA attainment per local date of the window, each day scored alone. */
+  @Get('contracts/:key/daily')
+  daily(@CurrentPrincipal() who: Principal, @Param('key') key: string, @Query() query: ScoringWindowDto) {
+    return this.scorecards.contractDaily(who, key, query);
+  }
+
   /** The watermelon sites of a contract: every SLA with data met, an XLA breached; with the objectives that make them so. */
   @Get('contracts/:key/watermelons')
   watermelons(@CurrentPrincipal() who: Principal, @Param('key') key: string, @Query() query: ScoringWindowDto) {

@@ -19,7 +19,11 @@ import {
   type ScopeCard,
   type ScopeSummary,
   type WatermelonSite,
+  type ZoneCounts,
 } from './scorecard';
+
+/** A day's scorecard is scored as a window of 24 nominal hours. */
+const HOURS_PER_DAY = 24;
 import { ScoringScopeService, scopedObjective, unitsBySite, windowView, type ResolvedScope, type WindowQuery, type WindowView } from './scoring-scope.service';
 
 /** A site on the contract scorecard, in brief: its full card (budgets, burn rates, zones) is the site route's. */
@@ -60,6 +64,13 @@ export interface ObjectiveDetail extends ObjectiveCard {
   window: WindowView;
   /** Per local date of the window: the objective's numerator, denominator and value over its zones. */
   series: Array<{ date: string; numerator: number; denominator: number; value: number | null }>;
+}
+
+/** A contract's figures per local date of its window: each day's counts scored alone (no burn rates). */
+export interface ContractDaily {
+  contract: string;
+  window: WindowView;
+  days: Array<{ date: string } & Pick<ScopeCard, 'experienceIndex' | 'attainment'>>;
 }
 
 /**
@@ -130,6 +141,29 @@ export class ScorecardService {
       .map((site) => watermelonSite(site.key, scopeCard(unitsOf.get(site.key)!, objectives, byUnit, scope.windowHours)))
       .filter((w): w is WatermelonSite => w !== null);
     return { contract: contractKey, window: windowView(scope), watermelons: melons };
+  }
+
+  /**
+   * The contract's experience index and XLA and SLA attainment per local date of the window (each
+   * site's own dates: a contract's 1 October sums every site's 1 October), every objective scored
+   * over that day's counts alone: below its minimum sample on a day, it is insufficient data there.
+   */
+  async contractDaily(who: Principal, contractKey: string, query: WindowQuery): Promise<ContractDaily> {
+    const scope = await this.scopes.contract(who, contractKey, query);
+    const objectives = await this.scopes.objectivesOf(who, scope);
+    const { units } = await this.scopes.counts(scope, { burn: false });
+    const byDate = new Map<string, Map<string, ZoneCounts>>();
+    for (const { unit, localDate, ...totals } of await this.scopes.daily(scope, units)) {
+      const day = byDate.get(localDate) ?? new Map<string, ZoneCounts>();
+      day.set(unit, { totals });
+      byDate.set(localDate, day);
+    }
+    const dates = [...new Set(scope.sites.flatMap((s) => s.dates))].sort();
+    const days = dates.map((date) => {
+      const card = scopeCard(units, objectives, byDate.get(date) ?? new Map(), HOURS_PER_DAY);
+      return { date, experienceIndex: card.experienceIndex, attainment: card.attainment };
+    });
+    return { contract: scope.contractKey, window: windowView(scope), days };
   }
 
   /** One objective over every zone it covers: status, budget, burn rates and the daily series of its window. */

@@ -145,9 +145,9 @@ describe('scorecard assembly', () => {
 
   it('gives reason shares as the share of negative ratings naming each reason', () => {
     expect(reasonShares(sumRollups([...BY_ZONE.values()].map((z) => z.totals)))).toEqual([
-      { reason: 'no_soap', negatives: 5, share: 0.5 },
-      { reason: 'dirty_floor', negatives: 4, share: 0.4 },
-      { reason: 'bad_smell', negatives: 3, share: 0.3 },
+      { reason: 'no_soap', negatives: 5, of: 10, share: 0.5 },
+      { reason: 'dirty_floor', negatives: 4, of: 10, share: 0.4 },
+      { reason: 'bad_smell', negatives: 3, of: 10, share: 0.3 },
     ]);
   });
 

@@ -115,6 +115,8 @@ function memoCounts(byZone: ReadonlyMap<string, ZoneCounts>): (zoneIds: readonly
 export interface ReasonShare {
   reason: string;
   negatives: number;
+  /** The scope's negative ratings: the share's denominator. */
+  of: number;
   /** Share of the scope's negative ratings that name the reason; a rating may name several, so shares may add up past 1. */
   share: number;
 }
@@ -124,7 +126,7 @@ export function reasonShares(rollup: RollupCounts): ReasonShare[] {
   const negatives = rollup.counts.negative;
   return Object.entries(rollup.negativeReasons)
     .filter(([, n]) => n > 0)
-    .map(([reason, n]) => ({ reason, negatives: n, share: negatives > 0 ? n / negatives : 0 }))
+    .map(([reason, n]) => ({ reason, negatives: n, of: negatives, share: negatives > 0 ? n / negatives : 0 }))
     .sort((a, b) => b.negatives - a.negatives || a.reason.localeCompare(b.reason));
 }
 

@@ -186,6 +186,7 @@ const OMITTED_FIELDS: Record<string, string[]> = {
   // A period and a window together are refused: the base request names the period.
   'get /api/v1/contracts/{key}/scorecard': ['window'],
   'get /api/v1/contracts/{key}/watermelons': ['window'],
+  'get /api/v1/contracts/{key}/daily': ['window'],
   'get /api/v1/sites/{key}/scorecard': ['window'],
   'get /api/v1/objectives/{ref}': ['window'],
 };

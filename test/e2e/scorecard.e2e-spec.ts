@@ -1,6 +1,7 @@
 import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { FiguresPublisher } from '../../src/scoring/figures-publisher';
 import { RollupsService } from '../../src/scoring/rollups.service';
 import { ScorecardService } from '../../src/scoring/scorecard.service';
 import { seedRatings as seedRatingsIn, type RatingSeed } from '../support/seed-ratings';
@@ -132,9 +133,9 @@ describe(ScorecardService.name, () => {
     expect(res.body.attainment.xla).toEqual({ kind: 'xla', value: 0, metWeight: 0, countedWeight: 2, met: [], notMet: ['restroom-csat'], insufficientData: ['entrance-csat'] });
     expect(res.body.attainment.sla).toMatchObject({ value: 0, notMet: ['cleaning-on-time'], insufficientData: [] });
     expect(res.body.reasons).toEqual([
-      { reason: 'no_soap', negatives: 6, share: 6 / 14 },
-      { reason: 'dirty_floor', negatives: 2, share: 2 / 14 },
-      { reason: 'no_paper', negatives: 2, share: 2 / 14 },
+      { reason: 'no_soap', negatives: 6, of: 14, share: 6 / 14 },
+      { reason: 'dirty_floor', negatives: 2, of: 14, share: 2 / 14 },
+      { reason: 'no_paper', negatives: 2, of: 14, share: 2 / 14 },
     ]);
     expect(res.body.benchmark).toEqual({
       indicator: 'happy_index',
@@ -156,6 +157,59 @@ describe(ScorecardService.name, () => {
     expect(res.body.watermelons.map((w: { site: string; breachedXla: Card[]; metSla: Card[] }) => [w.site, brief(w.breachedXla), brief(w.metSla)])).toEqual([
       ['gamma-sto', [['restroom-csat', 41, 50, 'breached']], [['cleaning-on-time', 30, 30, 'met']]],
     ]);
+  });
+
+  it('scores each local date of the month alone: the experience index and attainment per day', async () => {
+    const res = await get('/api/v1/contracts/gamma-fm/daily?period=2026-10').expect(200);
+    expect(res.body.days.map((d: { date: string }) => d.date)).toEqual(Array.from({ length: 31 }, (_, i) => `2026-10-${String(i + 1).padStart(2, '0')}`));
+    type Day = { date: string; experienceIndex: { numerator: number; denominator: number; value: number | null }; attainment: { sla: { value: number | null; met: string[]; notMet: string[] } } };
+    const day = (date: string) => (res.body.days as Day[]).find((d) => d.date === date)!;
+    // 5 October: Stockholm restroom 2 positive (10:00 and 11:00 of day 5 and 30), Bengaluru 1 positive; 10 of 10 Stockholm cleanings and 5 of 10 Bengaluru ones.
+    const fifth = day('2026-10-05');
+    expect(fifth.experienceIndex.denominator).toBe(4);
+    // That day's cleanings, 15 of 20, reach the objective's minimum sample of 20 alone: breached, SLA attainment 0.
+    expect(fifth.attainment.sla).toMatchObject({ value: 0, notMet: ['cleaning-on-time'] });
+    // 28 October has nothing: insufficient data, never 0.
+    const empty = day('2026-10-28');
+    expect(empty.experienceIndex).toMatchObject({ numerator: 0, denominator: 0, value: null });
+    expect(empty.attainment.sla).toMatchObject({ value: null, met: [], notMet: [] });
+    // The days add up to the month's experience index.
+    const sum = (res.body.days as Day[]).reduce((a, d) => [a[0] + d.experienceIndex.numerator, a[1] + d.experienceIndex.denominator], [0, 0]);
+    expect(sum).toEqual([7_100, 86]);
+    await get('/api/v1/contracts/gamma-fm/daily?period=2026-10', alphaViewer).expect(404);
+  });
+
+  it('publishes the month as the API computes it, for dashboards and reports to read', async () => {
+    await sut.app.get(FiguresPublisher).publish({ force: true, periods: ['2026-10'] });
+    const api = (await get('/api/v1/contracts/gamma-fm/scorecard?period=2026-10').expect(200)).body;
+    const rows = await sut.dataSource.query<Array<{ site: string | null; objective_key: string; value: number | null; numerator: number; denominator: number; sample: number; status: string; budget_remaining: number | null }>>(
+      `SELECT s.key AS site, o.objective_key, o.value, o.numerator, o.denominator, o.sample, o.status, o.budget_remaining
+       FROM published_objective_figures o JOIN contracts c ON c.id = o.contract_id LEFT JOIN sites s ON s.id = o.site_id
+       WHERE c.key = 'gamma-fm' AND o.period = '2026-10' ORDER BY s.key NULLS FIRST, o.objective_key`,
+    );
+    type Summary = { key: string; value: number | null; numerator: number; denominator: number; sample: number; status: string; budget?: { remaining: number | null } | null };
+    const expected = [
+      ...(api.objectives as Summary[]).map((o) => [null, o.key, o.value, o.numerator, o.denominator, o.sample, o.status, o.budget?.remaining ?? null]),
+      ...(api.sites as Array<{ site: string; objectives: Summary[] }>).flatMap((s) => s.objectives.map((o) => [s.site, o.key, o.value, o.numerator, o.denominator, o.sample, o.status, null])),
+    ];
+    expect(rows.map((r) => [r.site, r.objective_key, r.value, r.numerator, r.denominator, r.sample, r.status, r.budget_remaining])).toEqual(expected);
+    const [contract] = await sut.dataSource.query(
+      `SELECT f.experience_index, f.experience_numerator, f.experience_denominator, f.xla_attainment FROM published_scope_figures f JOIN contracts c ON c.id = f.contract_id
+       WHERE c.key = 'gamma-fm' AND f.period = '2026-10' AND f.site_id IS NULL`,
+    );
+    expect(contract).toEqual({ experience_index: api.experienceIndex.value, experience_numerator: 7_100, experience_denominator: 86, xla_attainment: 0 });
+    const melons = await sut.dataSource.query(
+      `SELECT s.key, f.rank FROM published_scope_figures f JOIN sites s ON s.id = f.site_id WHERE f.period = '2026-10' AND f.watermelon ORDER BY s.key`,
+    );
+    expect(melons).toEqual([{ key: 'gamma-sto', rank: 3 }]);
+    const reasons = await sut.dataSource.query(`SELECT reason, negatives, negatives_total FROM published_reason_shares WHERE period = '2026-10' AND contract_id = (SELECT id FROM contracts WHERE key = 'gamma-fm') ORDER BY negatives DESC, reason`);
+    expect(reasons).toEqual([
+      { reason: 'no_soap', negatives: 6, negatives_total: 14 },
+      { reason: 'dirty_floor', negatives: 2, negatives_total: 14 },
+      { reason: 'no_paper', negatives: 2, negatives_total: 14 },
+    ]);
+    // Published again with nothing changed: nothing rewritten.
+    expect(await sut.app.get(FiguresPublisher).publish({ periods: ['2026-10'] })).toMatchObject({ published: 0, failed: 0 });
   });
 
   it('ranks the benchmark by another indicator when asked', async () => {
