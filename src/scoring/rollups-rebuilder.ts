@@ -63,6 +63,7 @@ export class RollupsRebuilder {
       if (error) throw error.reason;
     };
     await withSessionLock(this.dataSource, { lockClass: ADVISORY_LOCKS.leaderJob, name: ROLLUPS_JOB, wait: true }, run);
+    await this.rollups.analyze();
     return total;
   }
 }
