@@ -22,6 +22,7 @@ import { ScoringLookupIndexes1765000000004 } from './1765000000004-scoring-looku
 import { ScopeRollups1765000000005 } from './1765000000005-scope-rollups';
 import { CommentedRatings1765000000006 } from './1765000000006-commented-ratings';
 import { PublishedFigures1765000000007 } from './1765000000007-published-figures';
+import { ReportingSchema1765000000008 } from './1765000000008-reporting-schema';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   ScopeRollups1765000000005,
   CommentedRatings1765000000006,
   PublishedFigures1765000000007,
+  ReportingSchema1765000000008,
 ];

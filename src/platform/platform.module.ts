@@ -11,6 +11,7 @@ import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
 import { IngestHealthIndicator } from './health/ingest.health';
+import { StatusBoard } from './health/status-board';
 import { MqttHealthIndicator } from './health/mqtt.health';
 import { MqttModule } from './mqtt/mqtt.module';
 import { SafeInputPipe } from './validation/safe-input.pipe';
@@ -47,7 +48,16 @@ export class PlatformModule {
         PrometheusModule.register({ controller: MetricsController, path: '/metrics', defaultMetrics: { enabled: true } }),
       ],
       controllers: [HealthController],
-      providers: [MqttHealthIndicator, IngestHealthIndicator, { provide: APP_FILTER, useClass: ProblemDetailsFilter }, { provide: APP_PIPE, useClass: SafeInputPipe }],
+      providers: [
+        MqttHealthIndicator,
+        IngestHealthIndicator,
+        StatusBoard,
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useClass: SafeInputPipe },
+      ],
+      // The status board is written by features' background components.
+      global: true,
+      exports: [StatusBoard],
     };
   }
 }

@@ -63,6 +63,9 @@ const envSchema = z
     LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     GRAFANA_URL: optional(url(['http', 'https'])),
     GRAFANA_TOKEN: optional(z.string().min(1)),
+    GRAFANA_DB_HOST: optional(z.string().regex(/^[A-Za-z0-9_.-]+(:\d{1,5})?$/, { message: 'expected host or host:port, as Grafana reaches PostgreSQL' })),
+    GRAFANA_DB_NAME: optional(z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, { message: 'expected a database name' })),
+    GRAFANA_DB_PASSWORD: optional(z.string().min(1)),
     PUBLIC_URL: optional(url(['http', 'https'])),
     TRUST_PROXY: z
       .string()
@@ -130,7 +133,12 @@ export class AppConfig {
   /** The secret outside the database that sender pseudonyms need; undefined means DATA_DIR/pseudonym.key. */
   readonly pseudonymSecret?: string;
   readonly logLevel!: LogLevel;
-  readonly grafana?: { url: string; token: string };
+  /**
+   * Where dashboards are published. token: a server admin's `user:password` (organisations per client need a
+   * server admin), or an API token (the provider's organisation only). db: how Grafana reaches PostgreSQL, and
+   * the password of xla_grafana for the provider's data source (left alone when unset: provisioned by file).
+   */
+  readonly grafana?: { url: string; token: string; db: { host: string; name: string; providerPassword?: string } };
   readonly shutdownTimeoutMs!: number;
   /** Base URL printed in QR codes. */
   readonly publicUrl!: string;
@@ -182,7 +190,18 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     adminApiKey: e.ADMIN_API_KEY,
     pseudonymSecret: e.PSEUDONYM_SECRET,
     logLevel: e.LOG_LEVEL,
-    grafana: e.GRAFANA_URL && e.GRAFANA_TOKEN ? { url: e.GRAFANA_URL, token: e.GRAFANA_TOKEN } : undefined,
+    grafana:
+      e.GRAFANA_URL && e.GRAFANA_TOKEN
+        ? {
+            url: e.GRAFANA_URL.replace(/\/+$/, ''),
+            token: e.GRAFANA_TOKEN,
+            db: {
+              host: e.GRAFANA_DB_HOST ?? (e.DATABASE_URL ? new URL(e.DATABASE_URL).host : 'localhost:5432'),
+              name: e.GRAFANA_DB_NAME ?? (e.DATABASE_URL ? decodeURIComponent(new URL(e.DATABASE_URL).pathname.slice(1)) || 'postgres' : 'postgres'),
+              providerPassword: e.GRAFANA_DB_PASSWORD,
+            },
+          }
+        : undefined,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     publicUrlSet: e.PUBLIC_URL !== undefined,

@@ -5,8 +5,14 @@ import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthChe
 import { Public } from '../access/public.decorator';
 import { IngestHealthIndicator, type IngestHealth } from './ingest.health';
 import { MqttHealthIndicator } from './mqtt.health';
+import { StatusBoard, type ComponentStatus } from './status-board';
 
-type HealthReport = Omit<HealthCheckResult, 'status'> & { status: HealthCheckResult['status'] | 'degraded'; ingest: IngestHealth };
+type HealthReport = Omit<HealthCheckResult, 'status'> & {
+  status: HealthCheckResult['status'] | 'degraded';
+  ingest: IngestHealth;
+  /** Background components (the dashboards publisher): degraded ones make the service degraded. */
+  components: Record<string, ComponentStatus>;
+};
 
 @ApiTags('platform')
 @Controller('health')
@@ -16,6 +22,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly mqtt: MqttHealthIndicator,
     private readonly ingest: IngestHealthIndicator,
+    private readonly board: StatusBoard,
   ) {}
 
   /** Liveness: 200 when the database and the MQTT broker answer (`status` ok, or degraded when intake is stuck), 503 otherwise. */
@@ -48,6 +55,8 @@ export class HealthController {
       result = error.getResponse() as HealthCheckResult;
     }
     const ingest = this.ingest.check();
-    return { ...result, status: result.status === 'ok' && ingest.status === 'degraded' ? 'degraded' : result.status, ingest };
+    const components = this.board.all();
+    const degraded = ingest.status === 'degraded' || Object.values(components).some((c) => c.status === 'degraded');
+    return { ...result, status: result.status === 'ok' && degraded ? 'degraded' : result.status, ingest, components };
   }
 }

@@ -1,0 +1,80 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Subscription } from 'rxjs';
+import { DataSource } from 'typeorm';
+import { ContractsSyncService } from '../catalog/contracts-sync.service';
+
+/** The database role of a client's Grafana data source: the reporting views show it that client's rows alone. */
+export const clientRole = (clientId: string): string => `xla_client_${clientId.replace(/-/g, '').toLowerCase()}`;
+
+const SECRET_NAME = 'reporting-roles';
+
+/**
+ * One login role per client (xla_client_<id>), a member of xla_clients (SELECT on the reporting
+ * schema), read-only, made or updated after every contract sync. Its password is derived from a
+ * secret the database keeps (app_secrets), so the publisher can give it to Grafana without storing
+ * it anywhere else. Roles need CREATEROLE: without it, client organisations are not published.
+ */
+@Injectable()
+export class ReportingRoles implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(ReportingRoles.name);
+  private synced?: Subscription;
+  private secret?: string;
+  /** The last failure to make roles, for the publisher's status. */
+  lastError: string | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly contracts: ContractsSyncService,
+  ) {}
+
+  onModuleInit(): void {
+    // The boot sync runs at bootstrap and emits too: every client gets its role at start.
+    this.synced = this.contracts.synced.subscribe(() => void this.ensureAll().catch(() => undefined));
+  }
+
+  onApplicationShutdown(): void {
+    this.synced?.unsubscribe();
+  }
+
+  /** Makes or updates every client's role; the ids of the clients that have one. */
+  async ensureAll(): Promise<string[]> {
+    const clients = await this.dataSource.query<Array<{ id: string }>>(`SELECT id FROM clients ORDER BY id`);
+    try {
+      for (const { id } of clients) await this.ensure(id);
+      this.lastError = null;
+      return clients.map((c) => c.id);
+    } catch (error) {
+      this.lastError = (error as Error).message;
+      this.logger.warn(`Client reporting roles could not be made: ${this.lastError}`);
+      throw error;
+    }
+  }
+
+  async password(role: string): Promise<string> {
+    this.secret ??= await this.loadSecret();
+    return createHmac('sha256', this.secret).update(role).digest('base64url');
+  }
+
+  private async ensure(clientId: string): Promise<void> {
+    const role = clientRole(clientId);
+    // Role names and passwords are [0-9a-z_] and base64url: safe as literals in the utility statements, which take no parameters.
+    const password = await this.password(role);
+    await this.dataSource.query(`DO $$ BEGIN
+      CREATE ROLE ${role} LOGIN PASSWORD '${password}' IN ROLE xla_clients;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+      ALTER ROLE ${role} LOGIN PASSWORD '${password}';
+    END $$`);
+    await this.dataSource.query(`GRANT xla_clients TO ${role}`);
+    // Even a function with side effects runs read-only for it.
+    await this.dataSource.query(`ALTER ROLE ${role} SET default_transaction_read_only = on`);
+    await this.dataSource.query(`DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO ${role}', current_database()); END $$`);
+  }
+
+  private async loadSecret(): Promise<string> {
+    await this.dataSource.query(`INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [SECRET_NAME, randomBytes(32).toString('base64url')]);
+    const [row] = await this.dataSource.query<Array<{ value: string }>>(`SELECT value FROM app_secrets WHERE name = $1`, [SECRET_NAME]);
+    return row.value;
+  }
+}
