@@ -14,7 +14,7 @@ import { runCli } from './cli.module';
 void runCli({
   name: 'dashboards:publish',
   run: async (context, config) => {
-    if (!config.grafana) throw new Error('GRAFANA_URL and GRAFANA_TOKEN must be set: where to publish, as whom (a server admin\'s user:password, or a token)');
+    if (!config.grafana) throw new Error('GRAFANA_URL and GRAFANA_PASSWORD (a server admin\'s, with GRAFANA_USER) or GRAFANA_TOKEN must be set: where to publish, and as whom');
     const dataSource = context.get(DataSource);
     const sync = context.get(ContractsSyncService);
     // As the service does at start: the catalog (and so the clients' roles) follows the contract files published.
@@ -27,6 +27,9 @@ void runCli({
       sync,
       new StatusBoard(),
       new Clock(),
+      // Neither job nor scheduler: the CLI publishes once.
+      undefined as never,
+      undefined as never,
       dataSource,
       new Gauge({ name: 'xla_dashboards_last_success_timestamp_seconds', help: 'unused in the CLI', registers: [] }),
       new Counter({ name: 'xla_dashboards_publish_runs_total', help: 'unused in the CLI', labelNames: ['result'], registers: [] }),

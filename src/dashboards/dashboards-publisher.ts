@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectMetric, makeCounterProvider, makeGaugeProvider } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge } from 'prom-client';
@@ -10,6 +11,7 @@ import { loadContractDirectory } from '../catalog/contract-file';
 import { ContractsSyncService } from '../catalog/contracts-sync.service';
 import { AppConfig } from '../platform/config/app-config';
 import { Clock } from '../platform/clock';
+import { LeaderJobs, tickOf } from '../platform/database/leader-job';
 import { StatusBoard, type ComponentStatus } from '../platform/health/status-board';
 import { contractInputOf } from './contract-inputs';
 import { DATASOURCE_UID, dashboardSpecs } from './dashboards';
@@ -18,6 +20,9 @@ import { renderDashboard } from './render';
 import { ReportingRoles, clientRole } from './reporting-roles';
 import { POSTGRES_TYPE } from './sql-query';
 
+export const DASHBOARDS_JOB = 'dashboards:publish';
+/** Besides every contract sync: a Grafana that was away, or changed by hand, is brought back in step. */
+const EVERY_MS = 10 * 60_000;
 const PUBLISHED_GAUGE = 'xla_dashboards_last_success_timestamp_seconds';
 const RUNS_COUNTER = 'xla_dashboards_publish_runs_total';
 export const dashboardsMetricProviders = [
@@ -48,7 +53,8 @@ interface Target {
  * Publishes the dashboards to Grafana: the provider's organisation gets every contract's (a folder
  * per client) and data health; each client an organisation of its own, whose data source logs in as
  * that client's role, with its contracts' dashboards. Idempotent: what Grafana already has is not
- * written again. Runs after every contract sync when GRAFANA_URL is set, and as dashboards:publish.
+ * written again. Runs after every contract sync when GRAFANA_URL is set, every ten minutes on one
+ * instance, and as dashboards:publish.
  */
 @Injectable()
 export class DashboardsPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -63,6 +69,8 @@ export class DashboardsPublisher implements OnApplicationBootstrap, OnApplicatio
     private readonly contracts: ContractsSyncService,
     private readonly board: StatusBoard,
     private readonly clock: Clock,
+    private readonly leader: LeaderJobs,
+    private readonly registry: SchedulerRegistry,
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectMetric(PUBLISHED_GAUGE) private readonly published: Gauge,
     @InjectMetric(RUNS_COUNTER) private readonly runs: Counter<'result'>,
@@ -73,10 +81,13 @@ export class DashboardsPublisher implements OnApplicationBootstrap, OnApplicatio
     if (!this.config.grafana) return;
     this.state = { status: 'up', lastRunAt: null, lastSuccessAt: null, lastError: null };
     this.synced = this.contracts.synced.subscribe(() => void this.publish().catch(() => undefined));
+    const tick = () => void this.leader.runAsLeader(DASHBOARDS_JOB, tickOf(this.clock.now(), EVERY_MS), () => this.publish()).catch(() => undefined);
+    this.registry.addInterval(DASHBOARDS_JOB, setInterval(tick, EVERY_MS).unref());
   }
 
   onApplicationShutdown(): void {
     this.synced?.unsubscribe();
+    if (this.registry.doesExist('interval', DASHBOARDS_JOB)) this.registry.deleteInterval(DASHBOARDS_JOB);
   }
 
   /** Publishes now (a run already going is awaited instead of a second). */
@@ -87,7 +98,7 @@ export class DashboardsPublisher implements OnApplicationBootstrap, OnApplicatio
 
   private async run(given?: GrafanaClient): Promise<PublishResult> {
     const grafana = this.config.grafana;
-    if (!grafana && !given) throw new Error('GRAFANA_URL and GRAFANA_TOKEN are not set: nowhere to publish');
+    if (!grafana && !given) throw new Error('GRAFANA_URL is not set: nowhere to publish');
     const client = given ?? new GrafanaClient({ url: grafana!.url, credential: grafana!.token });
     const startedAt = this.clock.now().toISOString();
     try {

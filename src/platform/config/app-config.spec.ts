@@ -11,7 +11,12 @@ describe(loadConfig.name, () => {
 
   it('reads real servers and Grafana when given', () => {
     const sut = loadConfig({ DATABASE_URL: 'postgres://root@127.0.0.1/test', MQTT_URL: 'mqtt://xla-service:s3cret@127.0.0.1:1883', GRAFANA_URL: 'http://grafana:3000', GRAFANA_TOKEN: 'glsa_x' });
-    expect(sut).toMatchObject({ databaseUrl: 'postgres://root@127.0.0.1/test', mqttUrl: 'mqtt://xla-service:s3cret@127.0.0.1:1883', mqttAuth: 'on', mqttAclSync: 'dynsec', grafana: { url: 'http://grafana:3000', token: 'glsa_x' } });
+    expect(sut).toMatchObject({ databaseUrl: 'postgres://root@127.0.0.1/test', mqttUrl: 'mqtt://xla-service:s3cret@127.0.0.1:1883', mqttAuth: 'on', mqttAclSync: 'dynsec', grafana: { url: 'http://grafana:3000', token: 'glsa_x', db: { host: '127.0.0.1', name: 'test' } } });
+  });
+
+  it('publishes as a Grafana server admin given a password, reaching PostgreSQL as told', () => {
+    const sut = loadConfig({ GRAFANA_URL: 'http://grafana:3000/', GRAFANA_PASSWORD: 'pw', GRAFANA_DB_HOST: 'postgres:5432', GRAFANA_DB_NAME: 'xla', GRAFANA_DB_PASSWORD: 'ro' });
+    expect(sut.grafana).toEqual({ url: 'http://grafana:3000', token: 'admin:pw', db: { host: 'postgres:5432', name: 'xla', providerPassword: 'ro' } });
   });
 
   it.each([
@@ -26,7 +31,8 @@ describe(loadConfig.name, () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent'],
     [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY: expected at least 24 characters'],
     [{ PSEUDONYM_SECRET: 'x'.repeat(31) }, 'PSEUDONYM_SECRET: expected at least 32 characters'],
-    [{ GRAFANA_URL: 'http://grafana:3000' }, 'GRAFANA_TOKEN: required when the other of GRAFANA_URL/GRAFANA_TOKEN is set'],
+    [{ GRAFANA_URL: 'http://grafana:3000' }, "GRAFANA_PASSWORD: required with GRAFANA_URL: a Grafana server admin's password"],
+    [{ GRAFANA_PASSWORD: 'pw' }, 'GRAFANA_URL: required when'],
     [{ GRAFANA_TOKEN: 'glsa_x' }, 'GRAFANA_URL: required when'],
   ])('names the variable and what it expected for %p', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -63,6 +63,8 @@ const envSchema = z
     LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     GRAFANA_URL: optional(url(['http', 'https'])),
     GRAFANA_TOKEN: optional(z.string().min(1)),
+    GRAFANA_USER: z.string().min(1).default('admin'),
+    GRAFANA_PASSWORD: optional(z.string().min(1)),
     GRAFANA_DB_HOST: optional(z.string().regex(/^[A-Za-z0-9_.-]+(:\d{1,5})?$/, { message: 'expected host or host:port, as Grafana reaches PostgreSQL' })),
     GRAFANA_DB_NAME: optional(z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, { message: 'expected a database name' })),
     GRAFANA_DB_PASSWORD: optional(z.string().min(1)),
@@ -96,9 +98,16 @@ const envSchema = z
           'with MQTT_AUTH=on the service connects with a credential of its own: mqtt://<user>:<secret>@host:port (see the README, "MQTT credentials"); MQTT_AUTH=off allows anonymous publishing',
       });
     }
-    if (Boolean(env.GRAFANA_URL) !== Boolean(env.GRAFANA_TOKEN)) {
-      const missing = env.GRAFANA_URL ? 'GRAFANA_TOKEN' : 'GRAFANA_URL';
-      ctx.addIssue({ code: 'custom', path: [missing], message: 'required when the other of GRAFANA_URL/GRAFANA_TOKEN is set' });
+    const credential = Boolean(env.GRAFANA_TOKEN || env.GRAFANA_PASSWORD);
+    if (Boolean(env.GRAFANA_URL) !== credential) {
+      const missing = env.GRAFANA_URL ? 'GRAFANA_PASSWORD' : 'GRAFANA_URL';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: env.GRAFANA_URL
+          ? "required with GRAFANA_URL: a Grafana server admin's password (GRAFANA_USER, default admin), or GRAFANA_TOKEN (then only the provider's organisation is published)"
+          : 'required when GRAFANA_PASSWORD or GRAFANA_TOKEN is set',
+      });
     }
   });
 
@@ -134,8 +143,8 @@ export class AppConfig {
   readonly pseudonymSecret?: string;
   readonly logLevel!: LogLevel;
   /**
-   * Where dashboards are published. token: a server admin's `user:password` (organisations per client need a
-   * server admin), or an API token (the provider's organisation only). db: how Grafana reaches PostgreSQL, and
+   * Where dashboards are published. token: a server admin's `user:password` (GRAFANA_USER and GRAFANA_PASSWORD:
+   * organisations per client need a server admin), or an API token (GRAFANA_TOKEN: the provider's organisation only). db: how Grafana reaches PostgreSQL, and
    * the password of xla_grafana for the provider's data source (left alone when unset: provisioned by file).
    */
   readonly grafana?: { url: string; token: string; db: { host: string; name: string; providerPassword?: string } };
@@ -191,10 +200,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     pseudonymSecret: e.PSEUDONYM_SECRET,
     logLevel: e.LOG_LEVEL,
     grafana:
-      e.GRAFANA_URL && e.GRAFANA_TOKEN
+      e.GRAFANA_URL && (e.GRAFANA_PASSWORD || e.GRAFANA_TOKEN)
         ? {
             url: e.GRAFANA_URL.replace(/\/+$/, ''),
-            token: e.GRAFANA_TOKEN,
+            token: e.GRAFANA_PASSWORD ? `${e.GRAFANA_USER}:${e.GRAFANA_PASSWORD}` : e.GRAFANA_TOKEN!,
             db: {
               host: e.GRAFANA_DB_HOST ?? (e.DATABASE_URL ? new URL(e.DATABASE_URL).host : 'localhost:5432'),
               name: e.GRAFANA_DB_NAME ?? (e.DATABASE_URL ? decodeURIComponent(new URL(e.DATABASE_URL).pathname.slice(1)) || 'postgres' : 'postgres'),
