@@ -11,7 +11,7 @@ if (!values.out) {
   process.stderr.write('dashboards:export: --out DIR is required (e.g. npm run dashboards:export -- --out grafana/dashboards)\n');
   process.exit(2);
 }
-const files = exportDashboards(loadContractDirectory(values.contracts!).map((f) => f.spec));
+const files = exportDashboards(loadContractDirectory(values.contracts).map((f) => f.spec));
 mkdirSync(values.out, { recursive: true });
 const made = new Set(files.map((f) => f.name));
 const stale = readdirSync(values.out).filter((name) => /^xla-.*\.json$/.test(name) && !made.has(name));

@@ -194,8 +194,9 @@ export class DashboardsPublisher implements OnApplicationBootstrap, OnApplicatio
 
   private async upsertDataSource(grafana: GrafanaClient, org: number, wanted: GrafanaDataSource): Promise<void> {
     const existing = await grafana.dataSource(org, wanted.uid);
-    const { secureJsonData: _secret, ...comparable } = wanted;
-    if (existing && (Object.keys(comparable) as Array<keyof typeof comparable>).every((k) => isDeepStrictEqual(existing[k], comparable[k]))) return;
+    const comparable: Partial<GrafanaDataSource> = { ...wanted };
+    delete comparable.secureJsonData;
+    if (existing && (Object.keys(comparable) as Array<keyof GrafanaDataSource>).every((k) => isDeepStrictEqual(existing[k], comparable[k]))) return;
     const res = existing ? await grafana.updateDataSource(org, wanted) : await grafana.createDataSource(org, wanted);
     grafana.expect(res, existing ? 'PUT' : 'POST', '/api/datasources');
   }
@@ -217,7 +218,10 @@ export class DashboardsPublisher implements OnApplicationBootstrap, OnApplicatio
     const uid = dashboard.uid as string;
     const existing = await grafana.dashboard(org, uid);
     if (existing && existing.meta.folderUid === folderUid) {
-      const { id: _id, version: _version, ...stored } = existing.dashboard;
+      // Grafana adds its id and version to what it stores.
+      const stored = { ...existing.dashboard };
+      delete stored.id;
+      delete stored.version;
       if (isDeepStrictEqual(stored, dashboard)) return;
     }
     let res = await grafana.saveDashboard(org, dashboard, folderUid, 'Published by XLA Monitor');

@@ -32,7 +32,7 @@ function panelOf(spec: PanelSpec, language: Language): Builder<dashboard.Panel> 
   if (spec.unit) panel.unit(spec.unit);
   if (spec.thresholds) panel.thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(spec.thresholds));
   if (spec.objective) panel.description(`Objective ${spec.objective}: value with numerator, denominator and sample; red beyond its target.`);
-  return panel as Builder<dashboard.Panel>;
+  return panel;
 }
 
 /**
