@@ -16,7 +16,7 @@ import { StatusBoard, type ComponentStatus } from '../platform/health/status-boa
 import { contractInputOf } from './contract-inputs';
 import { DATASOURCE_UID, dashboardSpecs } from './dashboards';
 import { GrafanaClient, GrafanaError, type GrafanaDataSource } from './grafana-client';
-import { renderDashboard } from './render';
+import { dashboardJson, renderDashboard } from './render';
 import { ReportingRoles, clientRole } from './reporting-roles';
 import { POSTGRES_TYPE } from './sql-query';
 
@@ -150,7 +150,8 @@ export class DashboardsPublisher implements OnApplicationBootstrap, OnApplicatio
     }
     const clientKeys = [...byClient.keys()].sort();
     const rendered = (contracts: typeof files, provider: boolean) =>
-      dashboardSpecs(contracts, provider).map((d) => renderDashboard(d, d.contract?.language ?? 'en') as unknown as Record<string, unknown>);
+      // As JSON: the SDK's objects carry methods (a query's variant marker) that Grafana never sees or gives back.
+      dashboardSpecs(contracts, provider).map((d) => JSON.parse(dashboardJson(renderDashboard(d, d.contract?.language ?? 'en'))) as Record<string, unknown>);
     const provider: Target = {
       org: PROVIDER_ORG,
       folders: [
