@@ -189,7 +189,7 @@ describe('Dashboards over the reporting schema', () => {
       const client = new Client({ connectionString: url.toString() });
       await client.connect();
       try {
-        return await fn(async (sql) => (await client.query(sql)).rows);
+        return await fn(async (sql) => (await client.query<Record<string, unknown>>(sql)).rows);
       } finally {
         await client.end();
       }
