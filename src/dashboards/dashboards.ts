@@ -67,6 +67,8 @@ export interface DashboardSpec {
   linkTags: string[];
   /** Only in the provider's organisation. */
   providerOnly: boolean;
+  /** The default time range, back from now: a contract's month, or data health's last hours. */
+  timeFrom: 'now-30d' | 'now-6h';
 }
 
 /** The provider's and each client's data source uid: uids are per organisation, so every dashboard names the same. */
@@ -159,6 +161,7 @@ FROM reporting.objective_figures WHERE ${ofMonth} AND scope = 'contract' AND kin
     variables: [PERIOD(contract.key)],
     linkTags: [`contract:${contract.key}`],
     providerOnly: false,
+    timeFrom: 'now-30d',
     panels: [
       scope('experience-index', 1, 'experienceIndex', 'experience_index, experience_numerator, experience_denominator, experience_sample', 'none'),
       scope('xla-attainment', 2, 'xlaAttainment', 'xla_attainment, xla_met_weight, xla_counted_weight', 'percentunit'),
@@ -261,6 +264,7 @@ FROM reporting.sensor_hourly WHERE ${where} AND signal IN (${signals.map(lit).jo
     tags: [...CONTRACT_TAGS, `contract:${contract.key}`, 'site'],
     linkTags: [`contract:${contract.key}`],
     providerOnly: false,
+    timeFrom: 'now-30d',
     variables: [
       PERIOD(contract.key),
       { name: 'site', label: 'site', query: `SELECT site FROM reporting.sites WHERE contract = ${k} AND NOT retired ORDER BY site` },
@@ -367,7 +371,8 @@ WHERE contract = ${k} AND site = '$site' AND zone IN ($zone) AND NOT retired ORD
 
 export function feedbackExplorer(contract: ContractInput): DashboardSpec {
   const k = lit(contract.key);
-  const where = `contract = ${k} AND site IN ($site) AND polarity IN ($polarity) AND $__timeFilter("time")`;
+  // One site at a time: the newest ratings of a site come by its index, of every site only by reading the month.
+  const where = `contract = ${k} AND site = '$site' AND zone IN ($zone) AND polarity IN ($polarity) AND $__timeFilter("time")`;
   return {
     uid: dashboardUid('feedback', contract.key),
     title: 'feedbackExplorer',
@@ -375,8 +380,10 @@ export function feedbackExplorer(contract: ContractInput): DashboardSpec {
     tags: [...CONTRACT_TAGS, `contract:${contract.key}`, 'feedback'],
     linkTags: [`contract:${contract.key}`],
     providerOnly: false,
+    timeFrom: 'now-30d',
     variables: [
-      { name: 'site', label: 'site', query: `SELECT site FROM reporting.sites WHERE contract = ${k} ORDER BY site`, multi: true, includeAll: true },
+      { name: 'site', label: 'site', query: `SELECT site FROM reporting.sites WHERE contract = ${k} ORDER BY site` },
+      { name: 'zone', label: 'zone', query: `SELECT zone FROM reporting.zones WHERE contract = ${k} AND site = '$site' ORDER BY zone`, multi: true, includeAll: true },
       { name: 'polarity', label: 'polarity', query: `SELECT unnest(ARRAY['positive', 'neutral', 'negative'])`, multi: true, includeAll: true },
     ],
     panels: [
@@ -397,8 +404,8 @@ FROM reporting.ratings WHERE ${where} ORDER BY "time" DESC LIMIT 500`,
         title: 'excludedByReason',
         kind: 'timeseries',
         format: 'time_series',
-        sql: `SELECT $__timeGroupAlias("time", '1d'), excluded_reason AS metric, count(*) AS ratings
-FROM reporting.ratings WHERE ${where} AND excluded GROUP BY 1, 2 ORDER BY 1`,
+        sql: `SELECT $__timeGroupAlias("time", '1d'), sum(excluded_kiosk_repeat) AS kiosk_repeat, sum(excluded_burst) AS burst, sum(excluded_daily_cap) AS daily_cap
+FROM reporting.ratings_daily WHERE contract = ${k} AND site = '$site' AND $__timeFilter("time") GROUP BY 1 ORDER BY 1`,
         w: 24,
         h: 8,
       },
@@ -413,6 +420,8 @@ export function dataHealth(): DashboardSpec {
     tags: ['xla-monitor', 'data-health'],
     linkTags: ['contract'],
     providerOnly: true,
+    // The fleet's ingest, hour by hour: the last hours, not a month of every site's sensors.
+    timeFrom: 'now-6h',
     variables: [],
     panels: [
       {
@@ -431,7 +440,7 @@ export function dataHealth(): DashboardSpec {
         title: 'ratingsPerHour',
         kind: 'timeseries',
         format: 'time_series',
-        sql: `SELECT $__timeGroupAlias("time", '1h'), sum(rated) AS counted, sum(excluded) AS excluded FROM reporting.ratings_hourly WHERE $__timeFilter("time") GROUP BY 1 ORDER BY 1`,
+        sql: `SELECT $__timeGroupAlias("time", '1h'), sum(rated) AS counted FROM reporting.ratings_site_hourly WHERE $__timeFilter("time") GROUP BY 1 ORDER BY 1`,
         w: 12,
         h: 8,
       },

@@ -47,7 +47,7 @@ export function renderDashboard(spec: DashboardSpec, language: Language): dashbo
     .uid(spec.uid)
     .tags(spec.tags)
     .editable()
-    .time({ from: 'now-30d', to: 'now' })
+    .time({ from: spec.timeFrom, to: 'now' })
     .timezone('browser')
     .refresh('5m')
     .link(new dashboard.DashboardLinkBuilder(texts.contractOverview).type(dashboard.DashboardLinkType.Dashboards).tags(spec.linkTags).asDropdown(true).includeVars(false).keepTime(true));
