@@ -4,8 +4,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * The `reporting` schema: the views dashboards and reports read, the stable contract between
  * storage and them (ARCHITECTURE.md). Every view carries client_id, and reads its tables as
  * xla_reporting, a role of no login that owns the views: row-level security on those tables shows
- * it only the rows of the clients the caller may see (reporting.visible_clients of current_user,
- * who is the caller inside a view). A client's role, xla_client_<its id without dashes>, sees its
+ * it only the rows of the clients the caller may see (current_user is the caller inside a view). A client's role, xla_client_<its id without dashes>, sees its
  * own client; every other role that may reach the schema (xla_grafana, the provider's Grafana; the
  * service itself) sees all. The service owns the tables, so its own queries are not limited.
  * Figures come from published_* (the scoring module's published scorecards): no view computes one.
@@ -24,24 +23,22 @@ export class ReportingSchema1765000000008 implements MigrationInterface {
     // When a zone-day was first marked for the rollups: the data health dashboard's rollup lag.
     await q.query(`ALTER TABLE scoring_dirty_days ADD COLUMN marked_at timestamptz NOT NULL DEFAULT now()`);
     await q.query(`CREATE SCHEMA reporting`);
+    // Inlined into each policy (an immutable SQL function, no table read): a policy's function is
+    // called again in every correlated subquery of a view, and one reading clients cost seconds.
     await q.query(`
-      CREATE FUNCTION reporting.visible_clients(role_name name) RETURNS uuid[] LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-        SELECT CASE WHEN role_name LIKE 'xla\\_client\\_%' THEN ARRAY(SELECT c.id FROM public.clients c WHERE replace(c.id::text, '-', '') = substr(role_name, 12))
-                    ELSE ARRAY(SELECT c.id FROM public.clients c) END
+      CREATE FUNCTION reporting.client_of_role(role_name name) RETURNS uuid LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT CASE WHEN role_name::text ~ '^xla_client_[0-9a-f]{32}$' THEN substr(role_name::text, 12)::uuid END
       $$;
-      COMMENT ON FUNCTION reporting.visible_clients(name) IS 'The clients a role sees through the reporting views: its own for a client role (xla_client_<id>), all for any other.';
+      COMMENT ON FUNCTION reporting.client_of_role(name) IS 'The client a client role (xla_client_<id without dashes>) sees; null for any other role.';
     `);
     for (const table of TENANT_TABLES) {
       const column = table === 'clients' ? 'id' : 'client_id';
+      // A client's role sees its client's rows; any other role all (dead letters of no client too).
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
-      await q.query(`CREATE POLICY reporting_tenant ON ${table} FOR SELECT TO xla_reporting USING (${column} = ANY (reporting.visible_clients(current_user)))`);
+      await q.query(`CREATE POLICY reporting_tenant ON ${table} FOR SELECT TO xla_reporting
+        USING (${column} = reporting.client_of_role(current_user) OR current_user NOT LIKE 'xla\\_client\\_%')`);
       await q.query(`GRANT SELECT ON ${table} TO xla_reporting`);
     }
-    // Dead letters of unknown devices belong to no client: the provider's alone.
-    await q.query(`ALTER TABLE dead_letters ENABLE ROW LEVEL SECURITY`);
-    await q.query(`CREATE POLICY reporting_tenant ON dead_letters FOR SELECT TO xla_reporting
-      USING (client_id = ANY (reporting.visible_clients(current_user)) OR (client_id IS NULL AND current_user NOT LIKE 'xla\\_client\\_%'))`);
-    await q.query(`GRANT SELECT ON dead_letters TO xla_reporting`);
     for (const [name, sql] of Object.entries(VIEWS)) {
       await q.query(`CREATE VIEW reporting.${name} WITH (security_barrier) AS ${sql}`);
       await q.query(`ALTER VIEW reporting.${name} OWNER TO xla_reporting`);
@@ -53,7 +50,7 @@ export class ReportingSchema1765000000008 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP SCHEMA reporting CASCADE`);
     await q.query(`ALTER TABLE scoring_dirty_days DROP COLUMN marked_at`);
-    for (const table of [...TENANT_TABLES, 'dead_letters']) {
+    for (const table of TENANT_TABLES) {
       await q.query(`DROP POLICY reporting_tenant ON ${table}`);
       await q.query(`ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`);
       await q.query(`REVOKE SELECT ON ${table} FROM xla_reporting`);
@@ -85,6 +82,7 @@ const TENANT_TABLES = [
   'published_burn_rates',
   'published_reason_shares',
   'published_daily_figures',
+  'dead_letters',
 ];
 
 /**
@@ -95,6 +93,8 @@ const TENANT_TABLES = [
  */
 const SITE = `JOIN sites s ON s.client_id = x.client_id AND s.id = x.site_id`;
 const CONTRACT_KEY = `(SELECT c.key FROM contracts c WHERE c.client_id = s.client_id AND c.id = s.contract_id)`;
+/** Joined where a panel reads a whole contract's rows by its key: the contract, its sites, their rows by the site index. */
+const CONTRACT = `JOIN contracts c ON c.client_id = s.client_id AND c.id = s.contract_id`;
 const ZONE_KEY = `(SELECT z.key FROM zones z WHERE z.client_id = x.client_id AND z.id = x.zone_id)`;
 /** A published row's contract c and, when it has one, its site s. */
 const PUBLISHED = `JOIN contracts c ON c.client_id = x.client_id AND c.id = x.contract_id LEFT JOIN sites s ON s.client_id = x.client_id AND s.id = x.site_id`;
@@ -135,9 +135,9 @@ const VIEWS: Record<string, string> = {
     SELECT x.client_id, c.key AS contract, x.period, x.rollup_version, x.published_at
     FROM published_scorecards x JOIN contracts c ON c.client_id = x.client_id AND c.id = x.contract_id`,
   comment_themes: `
-    SELECT x.client_id, ${CONTRACT_KEY} AS contract, s.key AS site, ${ZONE_KEY} AS zone, x.local_date, x.local_date::timestamp AT TIME ZONE s.time_zone AS "time",
+    SELECT x.client_id, c.key AS contract, s.key AS site, ${ZONE_KEY} AS zone, x.local_date, x.local_date::timestamp AT TIME ZONE s.time_zone AS "time",
            x.language, x.theme, x.comments, x.examples
-    FROM comment_theme_daily x ${SITE}`,
+    FROM comment_theme_daily x ${SITE} ${CONTRACT}`,
   ratings_hourly: `
     SELECT x.client_id, ${CONTRACT_KEY} AS contract, s.key AS site, x.site_id, ${ZONE_KEY} AS zone, x.zone_id, x.hour AS "time", x.local_date,
            extract(isodow FROM x.hour AT TIME ZONE s.time_zone)::int AS local_weekday, extract(hour FROM x.hour AT TIME ZONE s.time_zone)::int AS local_hour,

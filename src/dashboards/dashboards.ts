@@ -186,10 +186,9 @@ FROM reporting.daily_figures WHERE contract = ${k} AND period = to_char(local_da
         title: 'watermelons',
         kind: 'table',
         format: 'table',
-        sql: `SELECT f.site, f.site_name, f.experience_index, f.xla_attainment, f.sla_attainment,
-  (SELECT string_agg(o.objective, ', ' ORDER BY o.objective) FROM reporting.objective_figures o
-   WHERE o.contract = f.contract AND o.period = f.period AND o.site = f.site AND o.breaches_xla) AS breached_xla
-FROM reporting.scope_figures f WHERE f.contract = ${k} AND f.period = '$period' AND f.watermelon ORDER BY f.site`,
+        sql: `SELECT f.site, f.site_name, f.experience_index, f.xla_attainment, f.sla_attainment, string_agg(o.objective, ', ' ORDER BY o.objective) AS breached_xla
+FROM reporting.scope_figures f JOIN reporting.objective_figures o ON o.contract = f.contract AND o.period = f.period AND o.site = f.site AND o.breaches_xla
+WHERE f.contract = ${k} AND f.period = '$period' AND f.watermelon GROUP BY 1, 2, 3, 4, 5 ORDER BY 1`,
         w: 12,
         h: 8,
       },
