@@ -35,6 +35,8 @@ export class PublishedFigures1765000000007 implements MigrationInterface {
         sla_met_weight double precision NOT NULL,
         sla_counted_weight double precision NOT NULL,
         watermelon boolean NOT NULL,
+        -- A watermelon's breached XLA objectives, as the scorecard names them.
+        breached_xla text[] NOT NULL DEFAULT '{}',
         rank integer,
         FOREIGN KEY (client_id, contract_id, period) REFERENCES published_scorecards ON DELETE CASCADE
       );

@@ -85,17 +85,14 @@ const TENANT_TABLES = [
   'dead_letters',
 ];
 
+/** A fact row's site s and contract c (panels filter by their keys: the site index leads to the facts), and its zone z. */
+const SITE = `JOIN sites s ON s.client_id = x.client_id AND s.id = x.site_id JOIN contracts c ON c.client_id = s.client_id AND c.id = s.contract_id`;
+const ZONE = `JOIN zones z ON z.client_id = x.client_id AND z.id = x.zone_id`;
 /**
- * A fact row's site s (joined: panels filter by its key, and the site index leads to the facts)
- * and its contract's and zone's keys as scalar subqueries, so that the planner, which cannot tell
- * how many clients the policies let through, has no join order to get wrong (joined, it walked a
- * client's touchpoints into every rating of the month: over a minute for two sites).
+ * A rating's touchpoint, as a scalar subquery: joined, the planner walked a client's touchpoints
+ * into every rating of the month by their submission index (over a minute for two sites).
  */
-const SITE = `JOIN sites s ON s.client_id = x.client_id AND s.id = x.site_id`;
-const CONTRACT_KEY = `(SELECT c.key FROM contracts c WHERE c.client_id = s.client_id AND c.id = s.contract_id)`;
-/** Joined where a panel reads a whole contract's rows by its key: the contract, its sites, their rows by the site index. */
-const CONTRACT = `JOIN contracts c ON c.client_id = s.client_id AND c.id = s.contract_id`;
-const ZONE_KEY = `(SELECT z.key FROM zones z WHERE z.client_id = x.client_id AND z.id = x.zone_id)`;
+const TOUCHPOINT = (column: string) => `(SELECT t.${column} FROM touchpoints t WHERE t.client_id = x.client_id AND t.id = x.touchpoint_id)`;
 /** A published row's contract c and, when it has one, its site s. */
 const PUBLISHED = `JOIN contracts c ON c.client_id = x.client_id AND c.id = x.contract_id LEFT JOIN sites s ON s.client_id = x.client_id AND s.id = x.site_id`;
 const STAMP = `JOIN published_scorecards p ON p.client_id = x.client_id AND p.contract_id = x.contract_id AND p.period = x.period`;
@@ -109,7 +106,7 @@ const VIEWS: Record<string, string> = {
     SELECT x.client_id, c.key AS contract, x.id AS site_id, x.key AS site, x.name, x.city, x.country, x.time_zone, x.language, x.retired_at IS NOT NULL AS retired
     FROM sites x JOIN contracts c ON c.client_id = x.client_id AND c.id = x.contract_id`,
   zones: `
-    SELECT x.client_id, ${CONTRACT_KEY} AS contract, s.key AS site, x.site_id, x.id AS zone_id, x.key AS zone, x.name, x.type, x.retired_at IS NOT NULL AS retired
+    SELECT x.client_id, c.key AS contract, s.key AS site, x.site_id, x.id AS zone_id, x.key AS zone, x.name, x.type, x.retired_at IS NOT NULL AS retired
     FROM zones x ${SITE}`,
   objective_figures: `
     SELECT x.client_id, c.key AS contract, x.period, s.key AS site, CASE WHEN x.site_id IS NULL THEN 'contract' ELSE 'site' END AS scope,
@@ -119,7 +116,8 @@ const VIEWS: Record<string, string> = {
   scope_figures: `
     SELECT x.client_id, c.key AS contract, x.period, s.key AS site, s.name AS site_name, CASE WHEN x.site_id IS NULL THEN 'contract' ELSE 'site' END AS scope,
            x.experience_index, x.experience_numerator, x.experience_denominator, x.experience_sample,
-           x.xla_attainment, x.xla_met_weight, x.xla_counted_weight, x.sla_attainment, x.sla_met_weight, x.sla_counted_weight, x.watermelon, x.rank, p.published_at
+           x.xla_attainment, x.xla_met_weight, x.xla_counted_weight, x.sla_attainment, x.sla_met_weight, x.sla_counted_weight, x.watermelon,
+           array_to_string(x.breached_xla, ', ') AS breached_xla, x.rank, p.published_at
     FROM published_scope_figures x ${PUBLISHED} ${STAMP}`,
   daily_figures: `
     SELECT x.client_id, c.key AS contract, x.period, x.local_date, x.local_date::timestamp AT TIME ZONE 'UTC' AS "time",
@@ -135,49 +133,50 @@ const VIEWS: Record<string, string> = {
     SELECT x.client_id, c.key AS contract, x.period, x.rollup_version, x.published_at
     FROM published_scorecards x JOIN contracts c ON c.client_id = x.client_id AND c.id = x.contract_id`,
   comment_themes: `
-    SELECT x.client_id, c.key AS contract, s.key AS site, ${ZONE_KEY} AS zone, x.local_date, x.local_date::timestamp AT TIME ZONE s.time_zone AS "time",
+    SELECT x.client_id, c.key AS contract, s.key AS site, z.key AS zone, x.local_date, x.local_date::timestamp AT TIME ZONE s.time_zone AS "time",
            x.language, x.theme, x.comments, x.examples
-    FROM comment_theme_daily x ${SITE} ${CONTRACT}`,
+    FROM comment_theme_daily x ${SITE} ${ZONE}`,
   ratings_hourly: `
-    SELECT x.client_id, ${CONTRACT_KEY} AS contract, s.key AS site, x.site_id, ${ZONE_KEY} AS zone, x.zone_id, x.hour AS "time", x.local_date,
+    SELECT x.client_id, c.key AS contract, s.key AS site, x.site_id, z.key AS zone, x.zone_id, x.hour AS "time", x.local_date,
            extract(isodow FROM x.hour AT TIME ZONE s.time_zone)::int AS local_weekday, extract(hour FROM x.hour AT TIME ZONE s.time_zone)::int AS local_hour,
            x.rated, x.positive, x.neutral, x.negative, x.excluded_kiosk_repeat + x.excluded_burst + x.excluded_daily_cap AS excluded, x.negative_reasons
-    FROM rating_rollup_hourly x ${SITE}`,
+    FROM rating_rollup_hourly x ${SITE} ${ZONE}`,
   ratings_daily: `
-    SELECT x.client_id, ${CONTRACT_KEY} AS contract, s.key AS site, x.site_id, x.zone_type, x.local_date, x.local_date::timestamp AT TIME ZONE s.time_zone AS "time",
+    SELECT x.client_id, c.key AS contract, s.key AS site, x.site_id, x.zone_type, x.local_date, x.local_date::timestamp AT TIME ZONE s.time_zone AS "time",
            x.rated, x.positive, x.neutral, x.negative, x.excluded_kiosk_repeat, x.excluded_burst, x.excluded_daily_cap
     FROM scope_rollup_daily x ${SITE}`,
   ratings_site_hourly: `
-    SELECT x.client_id, ${CONTRACT_KEY} AS contract, s.key AS site, x.site_id, x.zone_type, x.hour AS "time", x.rated, x.positive, x.neutral, x.negative
+    SELECT x.client_id, c.key AS contract, s.key AS site, x.site_id, x.zone_type, x.hour AS "time", x.rated, x.positive, x.neutral, x.negative
     FROM scope_rollup_hourly x ${SITE}`,
   ratings: `
-    SELECT x.client_id, ${CONTRACT_KEY} AS contract, s.key AS site, x.site_id, ${ZONE_KEY} AS zone, x.zone_id,
-           (SELECT t.key FROM touchpoints t WHERE t.client_id = x.client_id AND t.id = x.touchpoint_id) AS touchpoint, x.rated_at AS "time",
-           x.score, (SELECT t.scale FROM touchpoints t WHERE t.client_id = x.client_id AND t.id = x.touchpoint_id) AS scale, x.polarity, x.reasons, x.comment,
+    SELECT x.client_id, c.key AS contract, s.key AS site, x.site_id, z.key AS zone, x.zone_id,
+           ${TOUCHPOINT('key')} AS touchpoint, x.rated_at AS "time", x.score, ${TOUCHPOINT('scale')} AS scale, x.polarity, x.reasons, x.comment,
            COALESCE(x.language, s.language) AS language, x.origin, x.excluded_reason IS NOT NULL AS excluded, x.excluded_reason
-    FROM ratings x ${SITE}`,
+    FROM ratings x ${SITE} ${ZONE}`,
   sensor_hourly: `
-    SELECT x.client_id, ${CONTRACT_KEY} AS contract, s.key AS site, x.site_id, ${ZONE_KEY} AS zone, x.zone_id, x.signal, x.hour AS "time", x.n, x.sum / NULLIF(x.n, 0) AS mean, x.min, x.max
-    FROM readings_hourly x ${SITE}`,
+    SELECT x.client_id, c.key AS contract, s.key AS site, x.site_id, z.key AS zone, x.zone_id, x.signal, x.hour AS "time", x.n, x.sum / NULLIF(x.n, 0) AS mean, x.min, x.max
+    FROM readings_hourly x ${SITE} ${ZONE}`,
+  readings_per_hour: `
+    SELECT x.client_id, x.site_id, x.signal, x.hour AS "time", x.n FROM readings_hourly x`,
   sla_hourly: `
-    SELECT x.client_id, ${CONTRACT_KEY} AS contract, s.key AS site, x.site_id, ${ZONE_KEY} AS zone, x.zone_id, x.hour AS "time",
+    SELECT x.client_id, c.key AS contract, s.key AS site, x.site_id, z.key AS zone, x.zone_id, x.hour AS "time",
            x.tasks_due, x.tasks_on_time, x.tasks_late, x.tasks_missed, x.incidents_opened, x.incidents_responded_in_time, x.incidents_resolved_in_time,
            x.visitors, x.visitors_while_out, x.service_minutes, x.out_minutes, x.occupied_minutes, x.comfortable_minutes, x.device_online_minutes, x.device_expected_minutes
-    FROM sla_facts_hourly x ${SITE}`,
+    FROM sla_facts_hourly x ${SITE} ${ZONE}`,
   incidents: `
-    SELECT x.client_id, ${CONTRACT_KEY} AS contract, s.key AS site, x.site_id, ${ZONE_KEY} AS zone, x.zone_id, x.id AS incident_id, x.category, x.priority, x.origin,
+    SELECT x.client_id, c.key AS contract, s.key AS site, x.site_id, z.key AS zone, x.zone_id, x.id AS incident_id, x.category, x.priority, x.origin,
            x.opened_at AS "time", x.opened_at, x.acknowledged_at, x.resolved_at, x.respond_target_s, x.resolve_target_s, x.report_count,
            extract(epoch FROM x.acknowledged_at - x.opened_at) AS response_s, extract(epoch FROM x.resolved_at - x.opened_at) AS resolution_s,
            CASE WHEN x.resolved_at IS NOT NULL THEN 'resolved' WHEN x.acknowledged_at IS NOT NULL THEN 'acknowledged' ELSE 'open' END AS state
-    FROM incidents x ${SITE}`,
+    FROM incidents x ${SITE} ${ZONE}`,
   devices: `
-    SELECT x.client_id, ${CONTRACT_KEY} AS contract, s.key AS site, x.site_id, ${ZONE_KEY} AS zone, x.zone_id, x.key AS device, x.model, x.expected_interval_s,
+    SELECT x.client_id, c.key AS contract, s.key AS site, x.site_id, z.key AS zone, x.zone_id, x.key AS device, x.model, x.expected_interval_s,
            h.last_seen_at, h.last_battery, x.retired_at IS NOT NULL AS retired
-    FROM devices x ${SITE} LEFT JOIN device_health h ON h.client_id = x.client_id AND h.device_id = x.id`,
+    FROM devices x ${SITE} ${ZONE} LEFT JOIN device_health h ON h.client_id = x.client_id AND h.device_id = x.id`,
   dead_letters: `
     SELECT x.client_id, s.key AS site, x.received_at AS "time", x.reason, x.topic, x.device_ref
     FROM dead_letters x LEFT JOIN sites s ON s.client_id = x.client_id AND s.id = x.site_id`,
   rollup_backlog: `
-    SELECT x.client_id, ${CONTRACT_KEY} AS contract, s.key AS site, ${ZONE_KEY} AS zone, x.local_date, x.marked_at AS "time", x.marked_at
-    FROM scoring_dirty_days x ${SITE}`,
+    SELECT x.client_id, c.key AS contract, s.key AS site, z.key AS zone, x.local_date, x.marked_at AS "time", x.marked_at
+    FROM scoring_dirty_days x ${SITE} ${ZONE}`,
 };

@@ -186,9 +186,8 @@ FROM reporting.daily_figures WHERE contract = ${k} AND period = to_char(local_da
         title: 'watermelons',
         kind: 'table',
         format: 'table',
-        sql: `SELECT f.site, f.site_name, f.experience_index, f.xla_attainment, f.sla_attainment, string_agg(o.objective, ', ' ORDER BY o.objective) AS breached_xla
-FROM reporting.scope_figures f JOIN reporting.objective_figures o ON o.contract = f.contract AND o.period = f.period AND o.site = f.site AND o.breaches_xla
-WHERE f.contract = ${k} AND f.period = '$period' AND f.watermelon GROUP BY 1, 2, 3, 4, 5 ORDER BY 1`,
+        sql: `SELECT site, site_name, experience_index, xla_attainment, sla_attainment, breached_xla
+FROM reporting.scope_figures WHERE ${ofMonth} AND watermelon ORDER BY site`,
         w: 12,
         h: 8,
       },
@@ -429,7 +428,7 @@ export function dataHealth(): DashboardSpec {
         title: 'readingsPerHour',
         kind: 'timeseries',
         format: 'time_series',
-        sql: `SELECT $__timeGroupAlias("time", '1h'), sum(n) AS readings FROM reporting.sensor_hourly WHERE $__timeFilter("time") GROUP BY 1 ORDER BY 1`,
+        sql: `SELECT $__timeGroupAlias("time", '1h'), sum(n) AS readings FROM reporting.readings_per_hour WHERE $__timeFilter("time") GROUP BY 1 ORDER BY 1`,
         w: 12,
         h: 8,
       },

@@ -44,6 +44,7 @@ export class PublishedFiguresRepository {
   async replace(contract: PublishedContract, period: string, rollupVersion: string, at: Date, card: ContractScorecard, daily: ContractDaily): Promise<void> {
     const key = [contract.clientId, contract.id, period];
     const ranks = new Map(card.benchmark.sites.map((b) => [b.site, b.rank]));
+    const melons = new Map(card.watermelons.map((w) => [w.site, w.breachedXla.map((o) => o.key)]));
     const scopes = [
       { site: null, watermelon: false, rank: null, experienceIndex: card.experienceIndex, attainment: card.attainment },
       ...card.sites.map((s) => ({ site: s.site, watermelon: s.watermelon, rank: ranks.get(s.site) ?? null, experienceIndex: s.experienceIndex, attainment: s.attainment })),
@@ -60,6 +61,7 @@ export class PublishedFiguresRepository {
       sla_met_weight: s.attainment.sla.metWeight,
       sla_counted_weight: s.attainment.sla.countedWeight,
       watermelon: s.watermelon,
+      breached_xla: s.site ? (melons.get(s.site) ?? []) : [],
       rank: s.rank,
     }));
     const breached = new Map(card.watermelons.map((w) => [w.site, new Set(w.breachedXla.map((o) => o.key))]));
@@ -99,11 +101,13 @@ export class PublishedFiguresRepository {
       const siteOf = `LEFT JOIN sites s ON s.client_id = $1 AND s.contract_id = $2 AND s.key = x.site`;
       await tx.query(
         `INSERT INTO published_scope_figures (client_id, contract_id, period, site_id, experience_index, experience_numerator, experience_denominator, experience_sample,
-           xla_attainment, xla_met_weight, xla_counted_weight, sla_attainment, sla_met_weight, sla_counted_weight, watermelon, rank)
+           xla_attainment, xla_met_weight, xla_counted_weight, sla_attainment, sla_met_weight, sla_counted_weight, watermelon, breached_xla, rank)
          SELECT $1, $2, $3, s.id, x.experience_index, x.experience_numerator, x.experience_denominator, x.experience_sample,
-           x.xla_attainment, x.xla_met_weight, x.xla_counted_weight, x.sla_attainment, x.sla_met_weight, x.sla_counted_weight, x.watermelon, x.rank
+           x.xla_attainment, x.xla_met_weight, x.xla_counted_weight, x.sla_attainment, x.sla_met_weight, x.sla_counted_weight, x.watermelon,
+           ARRAY(SELECT jsonb_array_elements_text(x.breached_xla)), x.rank
          FROM jsonb_to_recordset($4::jsonb) AS x(site text, experience_index float8, experience_numerator float8, experience_denominator float8, experience_sample int,
-           xla_attainment float8, xla_met_weight float8, xla_counted_weight float8, sla_attainment float8, sla_met_weight float8, sla_counted_weight float8, watermelon boolean, rank int)
+           xla_attainment float8, xla_met_weight float8, xla_counted_weight float8, sla_attainment float8, sla_met_weight float8, sla_counted_weight float8, watermelon boolean,
+           breached_xla jsonb, rank int)
          ${siteOf}`,
         [...key, JSON.stringify(scopes)],
       );
