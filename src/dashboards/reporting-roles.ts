@@ -2,8 +2,9 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Subscription } from 'rxjs';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ContractsSyncService } from '../catalog/contracts-sync.service';
+import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
 
 /** The database role of a client's Grafana data source: the reporting views show it that client's rows alone. */
 export const clientRole = (clientId: string): string => `xla_client_${clientId.replace(/-/g, '').toLowerCase()}`;
@@ -40,11 +41,18 @@ export class ReportingRoles implements OnModuleInit, OnApplicationShutdown {
 
   /** Makes or updates every client's role; the ids of the clients that have one. */
   async ensureAll(): Promise<string[]> {
-    const clients = await this.dataSource.query<Array<{ id: string }>>(`SELECT id FROM clients ORDER BY id`);
     try {
-      for (const { id } of clients) await this.ensure(id);
+      // Read first: the transaction below holds the embedded database's one session.
+      this.secret ??= await this.loadSecret();
+      // One at a time, here and on other instances: two grants on the database at once fail ("tuple concurrently updated").
+      const ids = await this.dataSource.transaction(async (tx) => {
+        await tx.query(`SELECT pg_advisory_xact_lock($1)`, [ADVISORY_LOCKS.reportingRoles]);
+        const clients = await tx.query<Array<{ id: string }>>(`SELECT id FROM clients ORDER BY id`);
+        for (const { id } of clients) await this.ensure(tx, id);
+        return clients.map((c) => c.id);
+      });
       this.lastError = null;
-      return clients.map((c) => c.id);
+      return ids;
     } catch (error) {
       this.lastError = (error as Error).message;
       this.logger.warn(`Client reporting roles could not be made: ${this.lastError}`);
@@ -57,19 +65,19 @@ export class ReportingRoles implements OnModuleInit, OnApplicationShutdown {
     return createHmac('sha256', this.secret).update(role).digest('base64url');
   }
 
-  private async ensure(clientId: string): Promise<void> {
+  private async ensure(tx: EntityManager, clientId: string): Promise<void> {
     const role = clientRole(clientId);
     // Role names and passwords are [0-9a-z_] and base64url: safe as literals in the utility statements, which take no parameters.
     const password = await this.password(role);
-    await this.dataSource.query(`DO $$ BEGIN
+    await tx.query(`DO $$ BEGIN
       CREATE ROLE ${role} LOGIN PASSWORD '${password}' IN ROLE xla_clients;
     EXCEPTION WHEN duplicate_object OR unique_violation THEN
       ALTER ROLE ${role} LOGIN PASSWORD '${password}';
     END $$`);
-    await this.dataSource.query(`GRANT xla_clients TO ${role}`);
+    await tx.query(`GRANT xla_clients TO ${role}`);
     // Even a function with side effects runs read-only for it.
-    await this.dataSource.query(`ALTER ROLE ${role} SET default_transaction_read_only = on`);
-    await this.dataSource.query(`DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO ${role}', current_database()); END $$`);
+    await tx.query(`ALTER ROLE ${role} SET default_transaction_read_only = on`);
+    await tx.query(`DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO ${role}', current_database()); END $$`);
   }
 
   private async loadSecret(): Promise<string> {

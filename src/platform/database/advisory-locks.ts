@@ -14,4 +14,6 @@ export const ADVISORY_LOCKS = {
   partitions: 4_711_003,
   /** Lock class: one leader per scheduled job, per job name. */
   leaderJob: 4_711_004,
+  /** Transaction lock while the clients' reporting roles are made: grants on the database collide. */
+  reportingRoles: 4_711_005,
 } as const;
