@@ -1,5 +1,4 @@
-import { appendFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Client } from 'pg';
 import request from 'supertest';
 import type { QueryRunner } from 'typeorm';
@@ -11,16 +10,8 @@ import { clientRole, ReportingRoles } from '../../src/dashboards/reporting-roles
 import { FiguresPublisher } from '../../src/scoring/figures-publisher';
 import { RollupsService } from '../../src/scoring/rollups.service';
 import { seedRatings, type RatingSeed } from '../support/seed-ratings';
-import { fixtureContracts, SCORING_CONTRACTS, startTestApp, type TestApp } from '../support/test-app';
+import { scorecardContracts, startTestApp, type TestApp } from '../support/test-app';
 
-const GAMMA_OBJECTIVES = `objectives:
-  - { key: restroom-csat, kind: xla, indicator: csat, target: 0.85, scope: { zoneTypes: [restroom] }, weight: 2 }
-  - { key: entrance-csat, kind: xla, indicator: csat, target: 0.9, scope: { zoneTypes: [entrance] } }
-  - { key: cleaning-on-time, kind: sla, indicator: cleaning_on_time, target: 0.9, minSample: 20 }
-`;
-const ALPHA_OBJECTIVES = `objectives:
-  - { key: restroom-csat, kind: xla, indicator: csat, target: 0.85, scope: { zoneTypes: [restroom] } }
-`;
 const RANGE = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') };
 
 /** A month of demo-like data at Gamma (and some at Alpha, which Gamma's role must never see). */
@@ -49,9 +40,7 @@ describe('Dashboards over the reporting schema', () => {
   let gammaZones: string[];
 
   beforeAll(async () => {
-    contractsDir = fixtureContracts('dashboards', SCORING_CONTRACTS);
-    appendFileSync(join(contractsDir, 'gamma.yaml'), GAMMA_OBJECTIVES);
-    appendFileSync(join(contractsDir, 'alpha.yaml'), ALPHA_OBJECTIVES);
+    contractsDir = scorecardContracts('dashboards');
     sut = await startTestApp({ env: { CONTRACTS_DIR: contractsDir } });
     gammaViewer = await sut.keyFor('client_viewer', 'gamma');
     const files = loadContractDirectory(contractsDir).map((f) => contractInputOf(f.spec));

@@ -207,9 +207,9 @@ describe(InsightsService.name, () => {
   it('gives reason shares of the negatives and comment themes in two languages, excluded comments left out', async () => {
     const res = await get('/api/v1/contracts/gamma-fm/drivers?period=2026-10').expect(200);
     expect(res.body.reasons).toEqual([
-      { reason: 'no_soap', negatives: 24, share: 24 / 33 },
-      { reason: 'no_paper', negatives: 12, share: 12 / 33 },
-      { reason: 'full_bin', negatives: 6, share: 6 / 33 },
+      { reason: 'no_soap', negatives: 24, of: 33, share: 24 / 33 },
+      { reason: 'no_paper', negatives: 12, of: 33, share: 12 / 33 },
+      { reason: 'full_bin', negatives: 6, of: 33, share: 6 / 33 },
     ]);
     expect(res.body.themes).toEqual({
       comments: 5,

@@ -1,20 +1,11 @@
-import { appendFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import request from 'supertest';
 import { FiguresPublisher } from '../../src/scoring/figures-publisher';
 import { RollupsService } from '../../src/scoring/rollups.service';
 import { ScorecardService } from '../../src/scoring/scorecard.service';
 import { seedRatings as seedRatingsIn, type RatingSeed } from '../support/seed-ratings';
-import { fixtureContracts, SCORING_CONTRACTS, startTestApp, type TestApp } from '../support/test-app';
+import { scorecardContracts, startTestApp, type TestApp } from '../support/test-app';
 
-const GAMMA_OBJECTIVES = `objectives:
-  - { key: restroom-csat, kind: xla, indicator: csat, target: 0.85, scope: { zoneTypes: [restroom] }, weight: 2 }
-  - { key: entrance-csat, kind: xla, indicator: csat, target: 0.9, scope: { zoneTypes: [entrance] } }
-  - { key: cleaning-on-time, kind: sla, indicator: cleaning_on_time, target: 0.9, minSample: 20 }
-`;
-const ALPHA_OBJECTIVES = `objectives:
-  - { key: restroom-csat, kind: xla, indicator: csat, target: 0.85, scope: { zoneTypes: [restroom] } }
-`;
 
 
 /**
@@ -52,9 +43,7 @@ describe(ScorecardService.name, () => {
   let alphaViewer: string;
 
   beforeAll(async () => {
-    contractsDir = fixtureContracts('scorecard', SCORING_CONTRACTS);
-    appendFileSync(join(contractsDir, 'gamma.yaml'), GAMMA_OBJECTIVES);
-    appendFileSync(join(contractsDir, 'alpha.yaml'), ALPHA_OBJECTIVES);
+    contractsDir = scorecardContracts('scorecard');
     sut = await startTestApp({ env: { CONTRACTS_DIR: contractsDir } });
     gammaViewer = await sut.keyFor('client_viewer', 'gamma');
     alphaViewer = await sut.keyFor('client_viewer', 'alpha');

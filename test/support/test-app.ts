@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -19,6 +19,26 @@ export const SCORING_CONTRACTS = join(__dirname, '..', 'fixtures', 'scoring');
 export function fixtureContracts(name: string, ...more: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), `xla-${name}-`));
   for (const folder of [FIXTURE_CONTRACTS, ...more]) cpSync(folder, dir, { recursive: true });
+  return dir;
+}
+
+/** The scorecard's hand-counted objectives (scorecard.e2e-spec.ts), for Gamma and Alpha. */
+export const SCORECARD_OBJECTIVES = {
+  gamma: `objectives:
+  - { key: restroom-csat, kind: xla, indicator: csat, target: 0.85, scope: { zoneTypes: [restroom] }, weight: 2 }
+  - { key: entrance-csat, kind: xla, indicator: csat, target: 0.9, scope: { zoneTypes: [entrance] } }
+  - { key: cleaning-on-time, kind: sla, indicator: cleaning_on_time, target: 0.9, minSample: 20 }
+`,
+  alpha: `objectives:
+  - { key: restroom-csat, kind: xla, indicator: csat, target: 0.85, scope: { zoneTypes: [restroom] } }
+`,
+};
+
+/** The fixture and scoring contracts, Gamma and Alpha with the scorecard's objectives; remove it with rmSync. */
+export function scorecardContracts(name: string): string {
+  const dir = fixtureContracts(name, SCORING_CONTRACTS);
+  appendFileSync(join(dir, 'gamma.yaml'), SCORECARD_OBJECTIVES.gamma);
+  appendFileSync(join(dir, 'alpha.yaml'), SCORECARD_OBJECTIVES.alpha);
   return dir;
 }
 
