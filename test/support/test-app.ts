@@ -7,6 +7,7 @@ import { register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
+import { clientRole } from '../../src/dashboards/reporting-roles';
 import type { Role } from '../../src/platform/access/roles';
 import { loadConfig, type AppConfig } from '../../src/platform/config/app-config';
 import { traceShutdown } from './shutdown-trace';
@@ -84,9 +85,15 @@ export async function freshStorage(): Promise<Storage> {
     dataDir,
     databaseUrl: url.toString(),
     drop: async () => {
+      // Roles are the server's, not the database's: its clients' reporting roles go once it has gone.
+      const own = new Client({ connectionString: url.toString() });
+      await own.connect();
+      const { rows } = await own.query<{ id: string }>(`SELECT id FROM clients`).catch(() => ({ rows: [] as Array<{ id: string }> }));
+      await own.end();
       const client = new Client({ connectionString: serverUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      for (const { id } of rows) await client.query(`DROP ROLE IF EXISTS ${clientRole(id)}`);
       await client.end();
       rmSync(dataDir, { recursive: true, force: true });
     },
