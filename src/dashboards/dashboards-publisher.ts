@@ -121,8 +121,7 @@ export class DashboardsPublisher implements OnApplicationBootstrap, OnApplicatio
     if (health.status !== 200) throw new GrafanaError('GET', '/api/health', health.status, 'Grafana is not healthy');
     const writesBefore = grafana.writes;
     const targets = await this.targets(grafana);
-    for (const target of targets.list) {
-      const org = target.org;
+    for (const { org, ...target } of targets.list) {
       if (target.dataSource) await this.upsertDataSource(grafana, org, target.dataSource);
       for (const folder of target.folders) {
         await this.upsertFolder(grafana, org, folder);

@@ -14,6 +14,7 @@ import { RollupsRebuilder } from '../../src/scoring/rollups-rebuilder';
 import { RollupsRepository } from '../../src/scoring/rollups.repository';
 import { RollupsService } from '../../src/scoring/rollups.service';
 import { fixtureContracts, pollUntil, SCORING_CONTRACTS, startTestApp, type TestApp } from '../support/test-app';
+import { insertRatingRows } from '../support/seed-ratings';
 
 const HOUR = 3_600_000;
 /** Twelve days around both autumn DST changes of 2026: Europe on 25 October (01:00Z), the USA on 1 November (06:00Z). */
@@ -124,14 +125,7 @@ describe(RollupsService.name, () => {
         excluded_reason: spec.excluded,
       };
     });
-    await sut.dataSource.query(
-      `INSERT INTO ratings (client_id, site_id, zone_id, touchpoint_id, submission_id, origin, score, polarity, reasons, rated_at, received_at, source_hash, excluded_reason)
-       SELECT client_id, site_id, zone_id, touchpoint_id, submission_id, 'connector', score, polarity, reasons, rated_at, now(), 'test', excluded_reason
-       FROM jsonb_to_recordset($1::jsonb) AS r(client_id uuid, site_id uuid, zone_id uuid, touchpoint_id uuid, submission_id text, score smallint,
-            polarity text, reasons jsonb, rated_at timestamptz, excluded_reason text)
-       ON CONFLICT (client_id, touchpoint_id, submission_id) DO NOTHING`,
-      [JSON.stringify(rows)],
-    );
+    await insertRatingRows(sut.dataSource, rows);
   };
 
   /** Writes SLA facts hours as an upsert: new hours insert, known ones update (both statement triggers). */

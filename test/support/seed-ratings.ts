@@ -40,11 +40,33 @@ export async function seedRatings(dataSource: DataSource, seeds: readonly Rating
       excluded_reason: seed.excluded ?? null,
     };
   });
+  await insertRatingRows(dataSource, rows);
+}
+
+/** A rating row as stored; comment and language may be left out. */
+export interface RatingRow {
+  client_id: string;
+  site_id: string;
+  zone_id: string;
+  touchpoint_id: string;
+  submission_id: string;
+  score: number;
+  polarity: string;
+  reasons: string[];
+  comment?: string | null;
+  language?: string | null;
+  rated_at: string | null;
+  excluded_reason: string | null | undefined;
+}
+
+/** Inserts rating rows in one statement (so a statement trigger sees them all at once), as a connector's. */
+export async function insertRatingRows(dataSource: DataSource, rows: readonly RatingRow[]): Promise<void> {
   await dataSource.query(
     `INSERT INTO ratings (client_id, site_id, zone_id, touchpoint_id, submission_id, origin, score, polarity, reasons, comment, language, rated_at, received_at, source_hash, excluded_reason)
      SELECT client_id, site_id, zone_id, touchpoint_id, submission_id, 'connector', score, polarity, reasons, comment, language, rated_at, now(), 'test', excluded_reason
      FROM jsonb_to_recordset($1::jsonb) AS r(client_id uuid, site_id uuid, zone_id uuid, touchpoint_id uuid, submission_id text, score smallint,
-          polarity text, reasons jsonb, comment text, language text, rated_at timestamptz, excluded_reason text)`,
+          polarity text, reasons jsonb, comment text, language text, rated_at timestamptz, excluded_reason text)
+     ON CONFLICT (client_id, touchpoint_id, submission_id) DO NOTHING`,
     [JSON.stringify(rows)],
   );
 }
