@@ -25,6 +25,13 @@ const sumOf = (alias: string, column: string, last: boolean) =>
   SLA_REAL_COLUMNS.has(column) ? `sum(${alias}.${column}::float8) AS ${column}` : `sum(${alias}.${column})${last ? '::bigint' : ''} AS ${column}`;
 
 /**
+ * A range r's hourly rows of its site, by the site-hour index: the fence (OFFSET 0) keeps the planner
+ * from merging every range with all of a client's rows (a month of 1,000 sites' scope rows for 9,000
+ * ranges, 8 s in bench:scoring) instead of probing the index once per range.
+ */
+const HOURS_OF_RANGE = (table: string) => `SELECT h.* FROM ${table} h WHERE h.client_id = $1 AND h.site_id = r.site_id AND h.hour >= r.lo AND h.hour < r.hi OFFSET 0`;
+
+/**
  * Burn-rate lookbacks from the hourly rollups, summed in SQL per group and lookback length.
  * Raw SQL: one set-based statement per family, each site's hour ranges read through its site-hour index.
  */
@@ -62,7 +69,7 @@ export class LookbacksRepository {
       return tx.query<RollupRow[]>(
         `SELECT h.site_id, h.zone_type, r.n, ${columns.map((c) => sumOf('h', c, true)).join(', ')}
          FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[]) AS r(site_id, n, lo, hi)
-         JOIN scope_rollup_hourly h ON h.client_id = $1 AND h.site_id = r.site_id AND h.hour >= r.lo AND h.hour < r.hi
+         CROSS JOIN LATERAL (${HOURS_OF_RANGE('scope_rollup_hourly')}) AS h
          GROUP BY 1, 2, 3`,
         [clientId, ranges.map((r) => r.siteId), ranges.map((r) => r.hours), ranges.map((r) => iso(r.start)), ranges.map((r) => iso(r.end))],
       );
@@ -86,7 +93,7 @@ export class LookbacksRepository {
        r AS (SELECT * FROM unnest($4::uuid[], $5::int[], $6::timestamptz[], $7::timestamptz[]) AS r(site_id, n, lo, hi)),
        z AS MATERIALIZED (
          SELECT h.zone_id, r.n, ${columns.map((c) => sumOf('h', c, false)).join(', ')}
-         FROM r JOIN ${table} h ON h.client_id = $1 AND h.site_id = r.site_id AND h.hour >= r.lo AND h.hour < r.hi
+         FROM r CROSS JOIN LATERAL (${HOURS_OF_RANGE(table)}) AS h
          GROUP BY h.zone_id, r.n)
        SELECT g.grp, z.n, ${columns.map((c) => sumOf('z', c, true)).join(', ')}
        FROM z JOIN g ON g.zone_id = z.zone_id
