@@ -23,6 +23,7 @@ import { ScopeRollups1765000000005 } from './1765000000005-scope-rollups';
 import { CommentedRatings1765000000006 } from './1765000000006-commented-ratings';
 import { PublishedFigures1765000000007 } from './1765000000007-published-figures';
 import { ReportingSchema1765000000008 } from './1765000000008-reporting-schema';
+import { ReportingPolicyOnce1765000000009 } from './1765000000009-reporting-policy-once';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   CommentedRatings1765000000006,
   PublishedFigures1765000000007,
   ReportingSchema1765000000008,
+  ReportingPolicyOnce1765000000009,
 ];
