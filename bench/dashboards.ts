@@ -50,6 +50,9 @@ async function publish(): Promise<void> {
   const stats = await app.get(FiguresPublisher).publish({ force: true, periods: [period] });
   const publishMs = performance.now() - started;
   await app.get(ReportingRoles).ensureAll();
+  // The readings per client and hour, as telemetry's summary job keeps them (the data health chart reads them).
+  const { ReadingsSummaryJob } = await import('../src/telemetry/readings-summary.job');
+  await app.get(ReadingsSummaryJob).summarize(new Date(`${period}-01T00:00:00Z`));
   const db = app.get(DataSource);
   const [{ id: clientId }] = await db.query<Array<{ id: string }>>(`SELECT id FROM clients ORDER BY key LIMIT 1`);
   const sites = (await db.query<Array<{ key: string }>>(`SELECT key FROM sites ORDER BY key`)).map((s) => s.key);

@@ -6,7 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * paid a regular-expression match per row it read: 29,000 theme rows of a month took 250 ms as the
  * client against 60 ms once per query (bench:dashboards). Comment themes read their zone by a
  * scalar subquery, so a panel that shows no zone reads no zone, and a contract's theme rows come
- * through a partial index that skips the per-zone-day totals ('*').
+ * through a partial index that skips the per-zone-day totals ('*'). The data health chart of readings
+ * per hour reads a summary per client, signal and hour (readings_client_hourly).
  */
 export class ReportingPolicyOnce1765000000009 implements MigrationInterface {
   name = 'ReportingPolicyOnce1765000000009';
@@ -17,6 +18,18 @@ export class ReportingPolicyOnce1765000000009 implements MigrationInterface {
       await q.query(`ALTER POLICY reporting_tenant ON ${table}
         USING (${column} = (SELECT reporting.client_of_role(current_user)) OR current_user NOT LIKE 'xla\\_client\\_%')`);
     }
+    // Readings per client, signal and hour (telemetry's summary job): the data health chart read every zone's hours of every site.
+    await q.query(`CREATE TABLE readings_client_hourly (
+      client_id uuid NOT NULL REFERENCES clients (id) ON DELETE CASCADE, hour timestamptz NOT NULL, signal text NOT NULL, n bigint NOT NULL,
+      PRIMARY KEY (client_id, hour, signal))`);
+    await q.query(`ALTER TABLE readings_client_hourly ENABLE ROW LEVEL SECURITY`);
+    await q.query(`CREATE POLICY reporting_tenant ON readings_client_hourly FOR SELECT TO xla_reporting
+      USING (client_id = (SELECT reporting.client_of_role(current_user)) OR current_user NOT LIKE 'xla\\_client\\_%')`);
+    await q.query(`GRANT SELECT ON readings_client_hourly TO xla_reporting`);
+    await q.query(`DROP VIEW reporting.readings_per_hour`);
+    await q.query(`CREATE VIEW reporting.readings_per_hour AS SELECT x.client_id, x.signal, x.hour AS "time", x.n FROM readings_client_hourly x`);
+    await q.query(`ALTER VIEW reporting.readings_per_hour OWNER TO xla_reporting`);
+    await q.query(`GRANT SELECT ON reporting.readings_per_hour TO xla_grafana, xla_clients`);
     await q.query(`CREATE INDEX ix_comment_theme_daily_themes ON comment_theme_daily (client_id, site_id, local_date) WHERE theme <> '*'`);
     await q.query(`CREATE OR REPLACE VIEW reporting.comment_themes AS
       SELECT x.client_id, c.key AS contract, s.key AS site, (SELECT z.key FROM zones z WHERE z.client_id = x.client_id AND z.id = x.zone_id) AS zone,
@@ -26,6 +39,13 @@ export class ReportingPolicyOnce1765000000009 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP VIEW reporting.readings_per_hour`);
+    await q.query(`CREATE VIEW reporting.readings_per_hour AS
+      SELECT x.client_id, s.key AS site, x.site_id, x.signal, x.hour AS "time", x.n
+      FROM sites s JOIN readings_hourly x ON x.client_id = s.client_id AND x.site_id = s.id`);
+    await q.query(`ALTER VIEW reporting.readings_per_hour OWNER TO xla_reporting`);
+    await q.query(`GRANT SELECT ON reporting.readings_per_hour TO xla_grafana, xla_clients`);
+    await q.query(`DROP TABLE readings_client_hourly`);
     await q.query(`CREATE OR REPLACE VIEW reporting.comment_themes AS
       SELECT x.client_id, c.key AS contract, s.key AS site, z.key AS zone, x.local_date, x.local_date::timestamp AT TIME ZONE s.time_zone AS "time",
              x.language, x.theme, x.comments, x.examples

@@ -169,6 +169,26 @@ export class TelemetryRepository {
     return dropped;
   }
 
+  /**
+   * Readings per client, signal and hour from `since` on (the hourly aggregates summed over sites and
+   * zones): what the data health dashboard charts, a few rows an hour instead of every zone's. Each
+   * site's hours by its index (readings_hourly has none by hour alone); hours summed again replace
+   * what they held.
+   */
+  async summarizeHours(since: Date): Promise<number> {
+    const [{ n }] = await this.dataSource.query<[{ n: number }]>(
+      `WITH sums AS (
+         INSERT INTO readings_client_hourly AS c (client_id, hour, signal, n)
+         SELECT h.client_id, h.hour, h.signal, sum(h.n) FROM sites s JOIN readings_hourly h ON h.client_id = s.client_id AND h.site_id = s.id AND h.hour >= $1
+         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+         ON CONFLICT (client_id, hour, signal) DO UPDATE SET n = excluded.n WHERE c.n <> excluded.n
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM sums`,
+      [since.toISOString()],
+    );
+    return n;
+  }
+
   /** Raw readings of one device ("siteKey.deviceKey"), newest first, within the caller's client. */
   async listReadings(clientId: string | null, q: { device: string; signal?: string; from?: Date; to?: Date; page: number; limit: number }) {
     const sql = new SqlParams(q.device);

@@ -8,6 +8,7 @@ import { dashboardSpecs, type DashboardSpec, type PanelSpec } from '../../src/da
 import { grafanaStatement, type VariableValue } from '../../src/dashboards/grafana-macros';
 import { clientRole, ReportingRoles } from '../../src/dashboards/reporting-roles';
 import { FiguresPublisher } from '../../src/scoring/figures-publisher';
+import { ReadingsSummaryJob } from '../../src/telemetry/readings-summary.job';
 import { RollupsService } from '../../src/scoring/rollups.service';
 import { seedRatings, type RatingSeed } from '../support/seed-ratings';
 import { scorecardContracts, startTestApp, type TestApp } from '../support/test-app';
@@ -50,6 +51,7 @@ describe('Dashboards over the reporting schema', () => {
     gammaZones = (await sut.dataSource.query<Array<{ key: string }>>(`SELECT z.key FROM zones z JOIN sites s ON s.id = z.site_id WHERE s.key = 'gamma-sto' ORDER BY 1`)).map((z) => z.key);
     await seedRatings(sut.dataSource, october());
     await seedFacts();
+    await sut.app.get(ReadingsSummaryJob).summarize(new Date('2026-10-01T00:00:00Z'));
     const rollups = sut.app.get(RollupsService);
     await rollups.catchUp();
     await rollups.catchUpInsights();
@@ -160,6 +162,19 @@ describe('Dashboards over the reporting schema', () => {
     // The watermelon, as the API marks it.
     const melons = panel('xla-contract-gamma-fm', 'watermelons');
     expect((await run(melons.d, melons.p)).map((r) => [r.site, r.breached_xla])).toEqual([['gamma-sto', 'restroom-csat']]);
+  });
+
+  it('charts every reading of an hour once in data health, from the summary per client, signal and hour', async () => {
+    const { d, p } = panel('xla-data-health', 'readings-per-hour');
+    const [seeded] = await sut.dataSource.query<Array<{ n: number }>>(`SELECT sum(n)::int AS n FROM readings_hourly`);
+    const charted = (await run(d, p)).reduce((sum, r) => sum + Number(r.readings), 0);
+    // Seeded: 4 readings per zone, signal and hour; summed again, an hour still counts each reading once.
+    expect([charted, seeded.n]).toEqual([84, 84]);
+    await sut.dataSource.query(`UPDATE readings_hourly SET n = n + 1 WHERE hour = '2026-10-05T08:00:00Z' AND signal = 'co2'`);
+    await sut.app.get(ReadingsSummaryJob).summarize(new Date('2026-10-05T08:00:00Z'));
+    expect((await run(d, p)).reduce((sum, r) => sum + Number(r.readings), 0)).toBe(84 + 3);
+    await sut.dataSource.query(`UPDATE readings_hourly SET n = n - 1 WHERE hour = '2026-10-05T08:00:00Z' AND signal = 'co2'`);
+    await sut.app.get(ReadingsSummaryJob).summarize(new Date('2026-10-05T08:00:00Z'));
   });
 
   /** Every relation of the reporting schema, from the catalog: a new one is checked without being named here. */
