@@ -77,6 +77,23 @@ describe(DashboardsPublisher.name, () => {
     expect(grafana.calls.slice(mark, mark + 3).map((c) => c.status)).toEqual([503, 503, 200]);
   });
 
+  it('takes the organisation and the folder another publisher made meanwhile (409), and publishes into them', async () => {
+    const orgName = 'XLA Monitor – gamma';
+    const gone = [...grafana.orgs.values()].find((o) => o.name === orgName)!;
+    grafana.orgs.delete(gone.id);
+    grafana.raceNext.add('org').add('folder');
+    const mark = grafana.calls.length;
+    // Written: the organisation's data source and its three dashboards (the folder was the other publisher's).
+    await expect(publish()).resolves.toMatchObject({ organisations: 4, written: 4 });
+    const raced = grafana.calls.slice(mark).filter((c) => c.status === 409).map((c) => `${c.method} ${c.path}`);
+    expect(raced).toEqual(['POST /api/orgs', 'POST /api/folders']);
+    const org = [...grafana.orgs.values()].find((o) => o.name === orgName)!;
+    expect(org.dataSources.size).toBe(1);
+    expect([...org.dashboards.values()].every((d) => org.folders.has(d.folderUid))).toBe(true);
+    expect(org.dashboards.size).toBe(gone.dashboards.size);
+    expect(grafana.raceNext.size).toBe(0);
+  });
+
   it('reports a 412 conflict in /health and /metrics, naming the dashboard', async () => {
     const provider = grafana.orgs.get(1)!;
     const mine = provider.dashboards.get('xla-contract-gamma-fm')!;

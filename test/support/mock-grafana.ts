@@ -22,6 +22,8 @@ export class MockGrafana {
   readonly calls: Array<{ method: string; path: string; org: number; status: number }> = [];
   /** Answer the next this many requests 503, as a restarting Grafana. */
   failNext = 0;
+  /** The next creation of these is raced: another publisher makes the same one first, and this one gets 409. */
+  readonly raceNext = new Set<'org' | 'folder'>();
   private server?: Server;
   private nextOrg = 2;
   private nextDashboardId = 1;
@@ -76,6 +78,7 @@ export class MockGrafana {
       return found ? send(200, { id: found.id, name: found.name }) : send(404, { message: 'Organization not found' });
     }
     if (route === 'POST /api/orgs') {
+      if (this.raceNext.delete('org')) this.orgs.set(this.nextOrg, newOrg(this.nextOrg++, body.name as string));
       if (this.org(body.name as string)) return send(409, { message: 'Organization name taken' });
       const id = this.nextOrg++;
       this.orgs.set(id, newOrg(id, body.name as string));
@@ -86,6 +89,7 @@ export class MockGrafana {
       return folder ? send(200, folder) : send(404, { message: 'folder not found' });
     }
     if (route === 'POST /api/folders') {
+      if (this.raceNext.delete('folder')) org.folders.set(body.uid as string, { uid: body.uid as string, title: body.title as string, version: 1 });
       if (org.folders.has(body.uid as string) || [...org.folders.values()].some((f) => f.title === body.title)) {
         return send(409, { message: 'a folder with the same name already exists' });
       }
