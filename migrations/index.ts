@@ -24,6 +24,7 @@ import { CommentedRatings1765000000006 } from './1765000000006-commented-ratings
 import { PublishedFigures1765000000007 } from './1765000000007-published-figures';
 import { ReportingSchema1765000000008 } from './1765000000008-reporting-schema';
 import { ReportingPolicyOnce1765000000009 } from './1765000000009-reporting-policy-once';
+import { Alerts1765000000010 } from './1765000000010-alerts';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   PublishedFigures1765000000007,
   ReportingSchema1765000000008,
   ReportingPolicyOnce1765000000009,
+  Alerts1765000000010,
 ];

@@ -12,6 +12,7 @@ import { FeedbackModule } from './feedback/feedback.module';
 import type { AppConfig } from './platform/config/app-config';
 import { PlatformModule } from './platform/platform.module';
 import { ScoringModule } from './scoring/scoring.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { DashboardsModule } from './dashboards/dashboards.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
@@ -20,7 +21,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), CatalogModule, AuthModule, MqttAccessModule, FeedbackModule, ScheduleModule.forRoot(), ConnectorsModule, TelemetryModule, OperationsModule, ScoringModule, DashboardsModule],
+      imports: [PlatformModule.forRoot(config), CatalogModule, AuthModule, MqttAccessModule, FeedbackModule, ScheduleModule.forRoot(), ConnectorsModule, TelemetryModule, OperationsModule, ScoringModule, DashboardsModule, AlertsModule],
       providers: [ContractsBootSync, { provide: APP_PIPE, useClass: ZodValidationPipe }],
     };
   }

@@ -95,6 +95,50 @@ export interface IncidentTarget {
 }
 export type IncidentPolicy = Partial<Record<IncidentCategory, IncidentTarget>>;
 
+/** Alert rules (issue 15): what raises an alert; each has defaults, overridable per contract, site and zone type. */
+export const ALERT_RULES = ['negative_feedback', 'burn_rate', 'consumable_out', 'device_offline', 'incident_overdue', 'thank_team'] as const;
+export type AlertRuleKey = (typeof ALERT_RULES)[number];
+
+/** A rule's settings (contract YAML `alerts.rules` and `alerts.overrides`); left out, the defaults of src/alerts/alert-rules.ts. */
+export interface AlertRuleSettings {
+  enabled: boolean;
+  /** negative_feedback: this many negative ratings in `burstMinutes` in one zone alert, and raise an incident for the zone. */
+  burstCount: number;
+  burstMinutes: number;
+  /** thank_team: this many positive ratings in a row in a zone. */
+  streak: number;
+  /** Reminders while open and not acknowledged, every this many minutes (0: none). */
+  remindMinutes: number;
+  /** Not acknowledged after this many minutes, the alert goes to the next level of recipients (0: never). */
+  escalateMinutes: number;
+  /** Pages outside the site's service hours too (24/7); otherwise deliveries wait for the site to open. */
+  allHours: boolean;
+}
+
+/** Where a recipient takes alerts: the site's MQTT alerts topic, a webhook (signed), or e-mail. */
+export type AlertChannel =
+  | { mqtt: true }
+  | { email: string }
+  | { webhook: { url: string; secretEnv?: string; format: 'json' | 'slack' | 'teams' } };
+
+export interface AlertRecipient {
+  key: string;
+  /** Escalation level: 0 gets an alert first, 1 when it escalates, and so on. */
+  level: number;
+  /** Only these sites' alerts (left out: every site of the contract). */
+  sites?: string[];
+  /** Only these rules' alerts (left out: every rule). */
+  rules?: AlertRuleKey[];
+  channel: AlertChannel;
+}
+
+/** The contract's alerting (contract YAML `alerts`). */
+export interface AlertingPolicy {
+  rules: Partial<Record<AlertRuleKey, Partial<AlertRuleSettings>>>;
+  overrides: Array<{ sites?: string[]; zoneTypes?: ZoneType[]; rules: Partial<Record<AlertRuleKey, Partial<AlertRuleSettings>>> }>;
+  recipients: AlertRecipient[];
+}
+
 /** When an occupied zone counts as comfortable (contract YAML `comfort`): CO2 at most co2Max ppm, temperature within [min, max] °C. */
 export interface ComfortThresholds {
   co2Max: number;

@@ -1,6 +1,7 @@
 import { validateCronExpression } from 'cron';
 import { z } from 'zod';
 import {
+  ALERT_RULES,
   DEFAULT_COMFORT,
   DEFAULT_MIN_SAMPLES,
   INCIDENT_CATEGORIES,
@@ -19,6 +20,7 @@ import {
   WEEKDAYS,
   WINDOW_KINDS,
   ZONE_TYPES,
+  type AlertingPolicy,
   type CleaningPlan,
   type ComfortThresholds,
   type IncidentTarget,
@@ -289,6 +291,49 @@ const objective = z
   })
   .transform((o) => ({ ...o, minSample: o.minSample ?? DEFAULT_MIN_SAMPLES[o.indicator] }));
 
+const minutes = z.number({ message: 'expected minutes (a number)' }).int({ message: 'expected whole minutes' }).min(0, { message: 'expected 0 or more minutes' }).max(10_080, { message: 'expected at most a week (10080 minutes)' });
+/** One rule's settings over its defaults (src/alerts/alert-rules.ts). */
+const alertRuleSettings = z.strictObject({
+  enabled: z.boolean({ message: 'expected true or false' }).optional(),
+  burstCount: z.number({ message: 'expected a number of ratings' }).int({ message: 'expected a whole number' }).min(1, { message: 'expected at least 1' }).max(1000).optional(),
+  burstMinutes: minutes.min(1, { message: 'expected at least 1 minute' }).max(1440, { message: 'expected at most a day (1440 minutes)' }).optional(),
+  streak: z.number({ message: 'expected a number of ratings' }).int({ message: 'expected a whole number' }).min(2, { message: 'expected at least 2' }).max(1000).optional(),
+  remindMinutes: minutes.optional(),
+  escalateMinutes: minutes.optional(),
+  allHours: z.boolean({ message: 'expected true or false' }).optional(),
+});
+const alertRules = z.partialRecord(z.enum(ALERT_RULES, { message: `expected alert rules from ${ALERT_RULES.join(', ')}` }), alertRuleSettings);
+const envName = z.string({ message: 'expected an environment variable name' }).regex(/^ALERT_[A-Z0-9_]+$/, { message: 'expected an environment variable name starting with ALERT_, like ALERT_WEBHOOK_SECRET' });
+const alertRecipient = z
+  .strictObject({
+    key: slug,
+    level: z.number({ message: 'expected an escalation level (0, 1, …)' }).int({ message: 'expected a whole number' }).min(0).max(9).default(0),
+    sites: siteKeys.optional(),
+    rules: z.array(z.enum(ALERT_RULES, { message: `expected alert rules from ${ALERT_RULES.join(', ')}` })).min(1).optional(),
+    mqtt: z.literal(true, { message: 'expected true' }).optional(),
+    email: z.email({ message: 'expected an e-mail address' }).max(200).optional(),
+    /** The signing secret never appears in a contract file: only the environment variable that holds it. */
+    webhook: z.strictObject({ url: httpUrl, secretEnv: envName.optional(), format: z.enum(['json', 'slack', 'teams'], { message: 'expected json, slack or teams' }).default('json') }).optional(),
+  })
+  .superRefine((r, ctx) => {
+    const channels = [r.mqtt, r.email, r.webhook].filter((c) => c !== undefined).length;
+    if (channels !== 1) ctx.addIssue({ code: 'custom', message: 'expected exactly one channel: mqtt: true, email: <address> or webhook: { url }' });
+  })
+  .transform((r) => ({
+    key: r.key,
+    level: r.level,
+    ...(r.sites ? { sites: r.sites } : {}),
+    ...(r.rules ? { rules: r.rules } : {}),
+    channel: r.mqtt ? { mqtt: true as const } : r.email ? { email: r.email } : { webhook: r.webhook! },
+  }));
+const alerting = z
+  .strictObject({
+    rules: alertRules.default({}),
+    overrides: z.array(z.strictObject({ sites: siteKeys.optional(), zoneTypes: zoneTypes.optional(), rules: alertRules })).default([]),
+    recipients: z.array(alertRecipient).default([]),
+  })
+  .transform((a): AlertingPolicy => a);
+
 export const contractFileSchema = z.strictObject({
   client: z.strictObject({ key: slug, name: text }),
   contract: z
@@ -302,6 +347,8 @@ export const contractFileSchema = z.strictObject({
   comfort: comfort.prefault({}),
   /** XLA and SLA objectives (INDICATORS.md); keys unique in the contract. */
   objectives: z.array(objective).default([]),
+  /** Alert rules over their defaults, and who gets alerts by which channel (issue 15). */
+  alerts: alerting.prefault({}),
 });
 
 export type ContractFile = z.output<typeof contractFileSchema>;

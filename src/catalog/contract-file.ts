@@ -101,7 +101,25 @@ function keyProblems(spec: ContractFile): Array<{ path: Array<string | number>; 
       if (!touchpoints.has(key)) found.push({ path: ['connectors', i, 'touchpointMap', code], message: `"${key}" is not a touchpoint of this contract` });
     }
   });
-  found.push(...objectiveProblems(spec));
+  found.push(...objectiveProblems(spec), ...alertProblems(spec));
+  return found;
+}
+
+/** Alert recipients and overrides naming sites that are not this contract's, and recipient keys used twice. */
+function alertProblems(spec: ContractFile): Array<{ path: Array<string | number>; message: string }> {
+  const found: Array<{ path: Array<string | number>; message: string }> = [];
+  const siteKeys = spec.sites.map((s) => s.key);
+  const foreign = (keys: readonly string[] | undefined, path: Array<string | number>) =>
+    (keys ?? []).forEach((key, j) => {
+      if (!siteKeys.includes(key)) found.push({ path: [...path, j], message: `"${key}" is not a site of this contract (${siteKeys.join(', ')})` });
+    });
+  const keys = new Set<string>();
+  spec.alerts.recipients.forEach((r, i) => {
+    if (keys.has(r.key)) found.push({ path: ['alerts', 'recipients', i, 'key'], message: `"${r.key}" is used twice as a recipient key` });
+    keys.add(r.key);
+    foreign(r.sites, ['alerts', 'recipients', i, 'sites']);
+  });
+  spec.alerts.overrides.forEach((o, i) => foreign(o.sites, ['alerts', 'overrides', i, 'sites']));
   return found;
 }
 

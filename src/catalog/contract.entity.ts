@@ -1,6 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { TenantRecord } from './catalog-record';
-import type { ComfortThresholds, IncidentPolicy } from './catalog.types';
+import type { AlertingPolicy, ComfortThresholds, IncidentPolicy } from './catalog.types';
 
 @Entity({ name: 'contracts' })
 export class ContractEntity extends TenantRecord {
@@ -25,6 +25,9 @@ export class ContractEntity extends TenantRecord {
   /** Priority and targets per incident category, as the contract sets them (defaults apply to the rest). */
   @Column({ name: 'incident_policy', type: 'jsonb', default: {} })
   incidentPolicy!: IncidentPolicy;
+
+  @Column({ type: 'jsonb', default: {} })
+  alerting!: AlertingPolicy;
 
   /** When an occupied zone counts as comfortable (defaults: CO2 ≤ 1,000 ppm, 20–24 °C). */
   @Column({ type: 'jsonb' })

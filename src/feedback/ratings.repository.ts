@@ -159,6 +159,16 @@ export class RatingsRepository {
   }
 
   /** Adds the follow-up answers once, while the rating is recent; undefined when it does not apply. */
+  /** Counted negative ratings of a zone rated since an instant (by the site-time index; a zone's quarter hour is a few rows). */
+  async negativesSince(clientId: string, siteId: string, zoneId: string, since: Date): Promise<number> {
+    const [row] = await this.dataSource.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM ratings
+       WHERE client_id = $1 AND site_id = $2 AND rated_at >= $4 AND zone_id = $3 AND polarity = 'negative' AND excluded_reason IS NULL`,
+      [clientId, siteId, zoneId, since],
+    );
+    return row.n;
+  }
+
   async addFollowUp(clientId: string, touchpointId: string, submissionId: string, reasons: string[], comment: string | null, receivedAfter: Date, now: Date): Promise<StoredRating | undefined> {
     const rows: StoredRow[] = await this.dataSource.query(
       // Wrapped in a CTE: TypeORM answers a bare UPDATE with [rows, count] instead of rows.

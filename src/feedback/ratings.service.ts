@@ -26,6 +26,22 @@ export const ratingsCounterProvider = makeCounterProvider({
   labelNames: ['origin', 'excluded'],
 });
 
+/** A rating as stored, for the modules that act on it at once. */
+export interface StoredRatingEvent {
+  clientId: string;
+  siteId: string;
+  zoneId: string;
+  scale: string;
+  score: number;
+  polarity: string;
+  reasons: string[];
+  /** Left out of every figure by the misuse filter. */
+  excluded: boolean;
+  ratedAt: Date;
+  /** The follow-up answer, naming reasons, of a rating stored before. */
+  followUp: boolean;
+}
+
 /** How long after the rating its follow-up answers are still taken. */
 const FOLLOW_UP_WINDOW_MS = 30 * 60_000;
 /** A rating waits this long for others to share its transaction when the writer is idle (embedded PGlite blocks the loop while it commits, so groups form only this way there). */
@@ -41,6 +57,7 @@ export class RatingsService {
   private readonly byToken = new LRUCache<string, Promise<TouchpointView>>({ max: 10_000, ttl: TOUCHPOINT_CACHE_MS });
 
   private readonly incidentHandlers: Array<(clientId: string) => Promise<void>> = [];
+  private readonly storedHandlers: Array<(rating: StoredRatingEvent) => void> = [];
 
   constructor(
     private readonly catalog: CatalogService,
@@ -106,7 +123,10 @@ export class RatingsService {
         { field: 'id', message: 'already used for a different rating; make a new id for a new rating' },
       ]);
     }
-    if (saved.created) this.stored.inc({ origin, excluded: String(saved.excludedReason !== null) });
+    if (saved.created) {
+      this.stored.inc({ origin, excluded: String(saved.excludedReason !== null) });
+      this.emitStored(tp, saved);
+    }
     return { receipt: this.receipt(tp, saved), created: saved.created };
   }
 
@@ -119,7 +139,10 @@ export class RatingsService {
     const reasons = input.reasons ?? [];
     const comment = scrubbedComment(input.comment, tp);
     const updated = await this.ratings.addFollowUp(tp.clientId, tp.id, id, reasons, comment, new Date(now.getTime() - FOLLOW_UP_WINDOW_MS), now);
-    if (updated) return this.receipt(tp, updated);
+    if (updated) {
+      if (reasons.length) this.emitStored(tp, updated, true);
+      return this.receipt(tp, updated);
+    }
 
     const existing = await this.ratings.findRating(tp.clientId, tp.id, id);
     if (!existing) throw new DomainException(ErrorCode.NotFound, `No rating with id "${id}" on this touchpoint.`);
@@ -129,6 +152,35 @@ export class RatingsService {
       ErrorCode.Conflict,
       existing.followUpAt ? 'This rating has already been answered.' : 'This rating is too old for a follow-up answer.',
     );
+  }
+
+  /**
+   * Each rating once committed (and again when its follow-up answer names reasons), for the modules
+   * downstream that act on it at once (alerts): called after the commit, never awaited by the submitter.
+   */
+  onRatingStored(handler: (rating: StoredRatingEvent) => void): void {
+    this.storedHandlers.push(handler);
+  }
+
+  private emitStored(tp: TouchpointView, saved: StoredRating, followUp = false): void {
+    const event: StoredRatingEvent = {
+      clientId: tp.clientId,
+      siteId: tp.siteId,
+      zoneId: tp.zoneId,
+      scale: tp.scale,
+      score: saved.score,
+      polarity: saved.polarity,
+      reasons: saved.reasons,
+      excluded: saved.excludedReason !== null,
+      ratedAt: saved.ratedAt,
+      followUp,
+    };
+    for (const handler of this.storedHandlers) handler(event);
+  }
+
+  /** Counted (not excluded) negative ratings of a zone rated since an instant: the alerts' burst rule. */
+  negativesSince(clientId: string, siteId: string, zoneId: string, since: Date): Promise<number> {
+    return this.ratings.negativesSince(clientId, siteId, zoneId, since);
   }
 
   /** Service delivery turns reports into incidents (registered by the operations module). */

@@ -8,6 +8,7 @@ import { Clock } from '../platform/clock';
 import { LeaderJobs, tickOf } from '../platform/database/leader-job';
 import { DomainException } from '../platform/errors/domain.exception';
 import { AUTO_RESOLVED_BY, timingsOf } from './incident-policy';
+import { serviceTimeAcross } from './service-time';
 import { IncidentsRepository, type IncidentRow, type IncidentStatus } from './incidents.repository';
 import { SlaFactsService } from './sla-facts.service';
 
@@ -56,6 +57,30 @@ export class IncidentsService implements OnModuleInit, OnApplicationBootstrap, O
     const { policy } = await this.incidents.zonePolicy(zone.id);
     const { id, created } = await this.incidents.open({ clientId: zone.clientId, siteId: zone.siteId, zoneId: zone.id, policy }, body.category, this.clock.now());
     return { incident: await this.get(who, id), created };
+  }
+
+  /**
+   * Opens a zone's incident of a category, or joins the open one, for another module (alerts, on a
+   * burst of complaints): work for the zone's team, with the category's targets.
+   */
+  async raise(clientId: string, zoneId: string, category: IncidentCategory): Promise<{ id: string; created: boolean }> {
+    const { siteId, policy } = await this.incidents.zonePolicy(zoneId);
+    const opened = await this.incidents.open({ clientId, siteId, zoneId, policy }, category, this.clock.now());
+    if (opened.created) await this.slaFacts.mark([{ clientId, zoneId, at: this.clock.now() }]);
+    return opened;
+  }
+
+  /**
+   * Every client's unresolved incidents at `now`, each with the target it is past in its site's service
+   * time (`respond` while unacknowledged, then `resolve`), or none: what the alerts rules read.
+   */
+  async unresolved(now: Date): Promise<Array<{ clientId: string; id: string; zoneId: string; category: IncidentCategory; priority: string; openedAt: Date; overdue: 'respond' | 'resolve' | null }>> {
+    const rows = [...(await this.incidents.list(null, { status: 'open', limit: 100_000 })), ...(await this.incidents.list(null, { status: 'acknowledged', limit: 100_000 }))];
+    return rows.map((r) => {
+      const elapsedS = serviceTimeAcross(r.serviceHours, r.holidays, r.timeZone, r.openedAt.getTime(), now.getTime()) / 1000;
+      const overdue = !r.acknowledgedAt && elapsedS > r.respondTargetS ? 'respond' : elapsedS > r.resolveTargetS ? 'resolve' : null;
+      return { clientId: r.clientId, id: r.id, zoneId: r.zoneId, category: r.category, priority: r.priority, openedAt: r.openedAt, overdue };
+    });
   }
 
   /** Acknowledging twice, or a resolved incident, changes nothing; another client's is not found. */

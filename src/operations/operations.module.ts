@@ -28,6 +28,6 @@ import { TaskPublisherService } from './task-publisher.service';
   imports: [CatalogModule, TelemetryModule, FeedbackModule],
   controllers: [TasksController, ServiceEventsController, IncidentsController, SlaFactsController, ZoneIntervalsController],
   providers: [TasksService, ServiceEventsService, ServiceEventsRepository, IncidentsService, IncidentsRepository, SensorIncidentsService, DeviceOfflineService, DeviceOfflineRepository, SlaFactsService, SlaFactsRepository, ZoneFactsLoader, TaskPublisherService, TaskPublicationsRepository, ZoneIntervalsService, ZoneIntervalsRepository],
-  exports: [ZoneIntervalsService],
+  exports: [ZoneIntervalsService, IncidentsService],
 })
 export class OperationsModule {}

@@ -62,6 +62,9 @@ const envSchema = z
     ),
     LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     GRAFANA_URL: optional(url(['http', 'https'])),
+    /** Where alert e-mails go out: smtp://user:pass@host:port (smtps:// for TLS); unset, e-mail recipients get none. */
+    SMTP_URL: optional(url(['smtp', 'smtps'])),
+    SMTP_FROM: z.string().email().default('xla-monitor@localhost'),
     GRAFANA_TOKEN: optional(z.string().min(1)),
     GRAFANA_USER: z.string().min(1).default('admin'),
     GRAFANA_PASSWORD: optional(z.string().min(1)),
@@ -147,6 +150,8 @@ export class AppConfig {
    * organisations per client need a server admin), or an API token (GRAFANA_TOKEN: the provider's organisation only). db: how Grafana reaches PostgreSQL, and
    * the password of xla_grafana for the provider's data source (left alone when unset: provisioned by file).
    */
+  /** Alert e-mail (nodemailer): the SMTP server's URL and the sender; unset, e-mail deliveries fail and are retried for a day. */
+  readonly smtp?: { url: string; from: string };
   readonly grafana?: { url: string; token: string; db: { host: string; name: string; providerPassword?: string } };
   readonly shutdownTimeoutMs!: number;
   /** Base URL printed in QR codes. */
@@ -218,5 +223,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     ratingMaxAgeMs: e.RATING_MAX_AGE_HOURS * 3_600_000,
     demoMode: e.DEMO_MODE === 'true',
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
   });
 }

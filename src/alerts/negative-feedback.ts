@@ -1,0 +1,123 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { RatingsService, type StoredRatingEvent } from '../feedback/ratings.service';
+import { IncidentsService } from '../operations/incidents.service';
+import { Clock } from '../platform/clock';
+import { lowestScore, settingsFor } from './alert-rules';
+import type { AlertPlaceRow } from './alerts.repository';
+import { AlertsService } from './alerts.service';
+
+export const NEGATIVE_FEEDBACK = 'negative_feedback' as const;
+/** A zone's place is looked up once a minute at most: ratings of a busy zone come many a second. */
+const PLACE_CACHE_MS = 60_000;
+
+/** What a zone's ratings taken together call for: an alert (new or a repeat) and whether a burst of them calls for an incident too. */
+export interface ZoneNegatives {
+  /** Negative ratings counted now. */
+  negatives: number;
+  /** One of them has the lowest score and a reason: it alerts by itself. */
+  lowestWithReason: boolean;
+}
+
+/** Whether a zone's negatives alert: one with the lowest score and a reason, or `burstCount` in the burst window. */
+export const alerts = (z: ZoneNegatives, recent: number, burstCount: number): { alert: boolean; burst: boolean } => {
+  const burst = recent >= burstCount;
+  return { alert: z.lowestWithReason || burst, burst };
+};
+
+/**
+ * The negative-feedback rule, driven by ratings as they are committed (no polling): a rating with
+ * the lowest score and a reason alerts at once, and `burstCount` negatives in `burstMinutes` in one
+ * zone alert and open an incident for the zone (work for its team, through operations). Ratings come
+ * in bursts of hundreds a second: each turn of the event loop takes what arrived, per zone, in one
+ * statement, so a thousand negatives in a zone make one alert with count 1,000 and no storm.
+ * Excluded ratings (the misuse filter's) raise nothing.
+ */
+@Injectable()
+export class NegativeFeedback implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger(NegativeFeedback.name);
+  private pending = new Map<string, StoredRatingEvent[]>();
+  private flushing: Promise<void> = Promise.resolve();
+  private scheduled = false;
+  private readonly places = new LRUCache<string, Promise<AlertPlaceRow | undefined>>({ max: 10_000, ttl: PLACE_CACHE_MS });
+  /** Alerts whose burst already opened an incident in this process (opening again would only join it). */
+  private readonly incidentRaised = new LRUCache<string, true>({ max: 10_000 });
+
+  constructor(
+    private readonly ratings: RatingsService,
+    private readonly alertsService: AlertsService,
+    private readonly incidents: IncidentsService,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.ratings.onRatingStored((rating) => this.take(rating));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.drain();
+  }
+
+  /** Resolves once every rating taken so far has been acted on (tests, shutdown). */
+  async drain(): Promise<void> {
+    while (this.scheduled || this.pending.size) {
+      await new Promise((r) => setImmediate(r));
+      await this.flushing;
+    }
+    await this.flushing;
+  }
+
+  private take(rating: StoredRatingEvent): void {
+    if (rating.excluded || rating.polarity !== 'negative') return;
+    const key = `${rating.clientId}|${rating.zoneId}`;
+    const list = this.pending.get(key) ?? [];
+    list.push(rating);
+    this.pending.set(key, list);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const batch = this.pending;
+      this.pending = new Map();
+      this.flushing = this.flushing.then(() => this.flush(batch)).catch((err: Error) => this.logger.warn(`Acting on negative feedback failed: ${err.message}`));
+    });
+  }
+
+  private async flush(batch: Map<string, StoredRatingEvent[]>): Promise<void> {
+    await Promise.all([...batch.values()].map((ratings) => this.zone(ratings).catch((err: Error) => this.logger.warn(`Negative feedback of zone ${ratings[0].zoneId}: ${err.message}`))));
+  }
+
+  private async zone(ratings: StoredRatingEvent[]): Promise<void> {
+    const [first] = ratings;
+    const key = `${first.clientId}|${first.zoneId}`;
+    let place = this.places.get(key);
+    if (!place) {
+      place = this.alertsService.zonePlace(first.clientId, first.zoneId);
+      this.places.set(key, place);
+    }
+    const where = await place;
+    if (!where) return;
+    const settings = settingsFor(where.alerting, NEGATIVE_FEEDBACK, { siteKey: where.siteKey ?? undefined, zoneType: where.zoneType ?? undefined });
+    if (!settings.enabled) return;
+    const now = this.clock.now();
+    // Follow-up answers name the reasons of a rating counted before: they can alert, but count no second time.
+    const counted = ratings.filter((r) => !r.followUp);
+    const lowestWithReason = ratings.some((r) => r.score === lowestScore(r.scale) && r.reasons.length > 0);
+    const recent = await this.ratings.negativesSince(first.clientId, first.siteId, first.zoneId, new Date(now.getTime() - settings.burstMinutes * 60_000));
+    const verdict = alerts({ negatives: counted.length, lowestWithReason }, recent, settings.burstCount);
+    const reasons = [...new Set(ratings.flatMap((r) => r.reasons))].sort();
+    // The count is the negatives this process saw while the alert was open (each once: the burst's
+    // earlier ones may still be on their way here); the burst's own size is in the detail.
+    const detail = { reasons, recentNegatives: recent, burstMinutes: settings.burstMinutes };
+    const raised = await this.alertsService.raiseOrCount(
+      { place: where, rule: NEGATIVE_FEEDBACK, scope: `zone:${first.zoneId}`, detail, count: Math.max(counted.length, 1), repeat: counted.length },
+      verdict,
+      now,
+    );
+    if (raised && verdict.burst && !this.incidentRaised.has(raised.id)) {
+      this.incidentRaised.set(raised.id, true);
+      const incident = await this.incidents.raise(first.clientId, first.zoneId, 'other');
+      await this.alertsService.addDetail(first.clientId, raised.id, { incident: incident.id });
+    }
+  }
+}
