@@ -226,6 +226,55 @@ describe(parseContractFile.name, () => {
     });
   });
 
+  describe('alerts', () => {
+    const withAlerts = (yaml: string) => `${MINIMAL}alerts:\n${yaml}`;
+
+    it('reads rules over their defaults, overrides and recipients, one channel each', () => {
+      const { alerts } = parseContractFile(
+        'contracts/acme.yaml',
+        withAlerts(`  rules:
+    negative_feedback: { burstCount: 4, allHours: true }
+  overrides:
+    - { zoneTypes: [restroom], rules: { negative_feedback: { escalateMinutes: 10 } } }
+  recipients:
+    - { key: team, sites: [acme-hq], mqtt: true }
+    - { key: boss, level: 1, email: boss@acme.example }
+    - { key: chat, webhook: { url: "https://hooks.example.com/x", secretEnv: ALERT_CHAT_SECRET, format: slack } }
+`),
+      ).spec;
+      expect(alerts.rules).toEqual({ negative_feedback: { burstCount: 4, allHours: true } });
+      expect(alerts.overrides).toEqual([{ zoneTypes: ['restroom'], rules: { negative_feedback: { escalateMinutes: 10 } } }]);
+      expect(alerts.recipients).toEqual([
+        { key: 'team', level: 0, sites: ['acme-hq'], channel: { mqtt: true } },
+        { key: 'boss', level: 1, channel: { email: 'boss@acme.example' } },
+        { key: 'chat', level: 0, channel: { webhook: { url: 'https://hooks.example.com/x', secretEnv: 'ALERT_CHAT_SECRET', format: 'slack' } } },
+      ]);
+      expect(parseContractFile('contracts/acme.yaml', MINIMAL).spec.alerts).toEqual({ rules: {}, overrides: [], recipients: [] });
+    });
+
+    it('points an unknown rule, a foreign site, two channels, a secret in another variable and a bad address at their lines', () => {
+      const problems = problemsOf(
+        withAlerts(`  rules:
+    paging: { burstCount: 2 }
+  recipients:
+    - { key: team, sites: [beta-hq], mqtt: true }
+    - { key: both, mqtt: true, email: a@acme.example }
+    - { key: hook, webhook: { url: "https://x.example/h", secretEnv: DATABASE_URL } }
+    - { key: mail, email: not-an-address }
+`),
+      );
+      expect(problems).toEqual([
+        'contracts/acme.yaml:32: alerts.rules: Unrecognized key: "paging"',
+        expect.stringMatching(/^contracts\/acme\.yaml:\d+: alerts\.recipients\.1: expected exactly one channel/),
+        expect.stringMatching(/^contracts\/acme\.yaml:\d+: alerts\.recipients\.2\.webhook\.secretEnv: expected an environment variable name starting with ALERT_/),
+        expect.stringMatching(/^contracts\/acme\.yaml:\d+: alerts\.recipients\.3\.email: expected an e-mail address/),
+      ]);
+      expect(problemsOf(withAlerts(`  recipients:\n    - { key: team, sites: [beta-hq], mqtt: true }\n`))).toEqual([
+        expect.stringMatching(/^contracts\/acme\.yaml:\d+: alerts\.recipients\.0\.sites\.0: "beta-hq" is not a site of this contract \(acme-hq\)/),
+      ]);
+    });
+  });
+
   it('finds keys used twice', () => {
     const twice = MINIMAL.replace('          - key: soap-1', '          - key: soap-1\n            signals: [battery]\n            interval: 1h\n          - key: soap-1');
     expect(problemsOf(twice)).toEqual([expect.stringContaining('"soap-1" is used twice as a device key in site acme-hq')]);

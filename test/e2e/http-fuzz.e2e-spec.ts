@@ -4,6 +4,7 @@ import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request, { type Response } from 'supertest';
+import { AlertsService } from '../../src/alerts/alerts.service';
 import { cutAtCodePoint } from '../../src/platform/validation/safe-text';
 import { FIXTURE_CONTRACTS, startTestApp, type TestApp } from '../support/test-app';
 
@@ -250,9 +251,24 @@ describe('HTTP input fuzzing', () => {
     return found.id;
   };
 
+  /** An unresolved alert of the restroom (the one open, or a new one), raised as its rule raises it. */
+  const freshAlertId = async () => {
+    const [zone] = await sut.dataSource.query<Array<{ id: string; client_id: string }>>(`SELECT z.id, z.client_id FROM zones z JOIN sites s ON s.id = z.site_id WHERE s.key = 'alpha-hq' AND z.key = '1f-restroom'`);
+    const alerts = sut.app.get(AlertsService);
+    const place = await alerts.zonePlace(zone.client_id, zone.id);
+    const raised = await alerts.raise({ place: place!, rule: 'negative_feedback', scope: `zone:${zone.id}`, detail: { reasons: ['no_soap'] } });
+    return raised!.id;
+  };
+
   /** Real fixture values for every part of the route, so a request with one part mutated gets past the others. */
   async function baseOf(route: Route): Promise<Base> {
-    const ratingId = route.template.endsWith('/follow-up') ? await freshRatingId() : route.template.startsWith('/api/v1/incidents/') ? await freshIncidentId() : undefined;
+    const ratingId = route.template.endsWith('/follow-up')
+      ? await freshRatingId()
+      : route.template.startsWith('/api/v1/incidents/')
+        ? await freshIncidentId()
+        : route.template.startsWith('/api/v1/alerts/')
+          ? await freshAlertId()
+          : undefined;
     const segments = route.template.split('/');
     const params: Record<string, string> = {};
     segments.forEach((segment, i) => {
@@ -276,6 +292,9 @@ describe('HTTP input fuzzing', () => {
       zone: KEY_OF.zones,
       // A device's health for the catalog; a task's or an incident's state for those.
       status: route.template === '/api/v1/tasks' ? 'missed' : route.template === '/api/v1/incidents' ? 'open' : 'online',
+      // Alerts: those not resolved, of one rule.
+      state: 'unresolved',
+      rule: 'negative_feedback',
       touchpoint: 'alpha-1f-restroom-qr',
       // An interval's kind (zone intervals).
       kind: 'soap_out',
@@ -312,6 +331,8 @@ describe('HTTP input fuzzing', () => {
       kind: 'inspection',
       tag: 'auditor-1',
       note: 'Golvet nyss moppat',
+      // An alert's snooze.
+      minutes: 30,
     };
     const pick = (names: string[], from: Record<string, unknown>) =>
       Object.fromEntries(
