@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { IncidentsService } from '../operations/incidents.service';
+import { ZoneIntervalsService } from '../operations/zone-intervals.service';
 import type { Principal } from '../platform/access/roles';
 import { Clock } from '../platform/clock';
 import { LeaderJobs, tickOf } from '../platform/database/leader-job';
@@ -12,6 +13,8 @@ export const ALERT_RULES_JOB = 'alerts:rules';
 const EVERY_MS = 60_000;
 /** A zone's negative-feedback alert resolves itself after this long without a negative rating. */
 export const QUIET_MS = 60 * 60_000;
+/** A thank-you alert is resolved this long after it was sent. */
+const THANKS_MS = 12 * 3_600_000;
 /** The rules read every contract: a principal of no client. */
 const RULES: Principal = { role: 'admin', clientId: null, siteId: null, keyId: null };
 
@@ -25,7 +28,7 @@ export interface RulesRunStats {
 /**
  * The rules evaluated on one leader, every minute: burn rates (the fast and slow conditions of each
  * objective, as the scoring module computes them), operations (incidents past their targets, devices
- * offline), then each open alert's reminders and escalation, and the resolution of alerts whose
+ * offline, a consumable out while people keep coming, a planned clean overdue), then each open alert's reminders and escalation, and the resolution of alerts whose
  * condition cleared. Negative feedback is not polled: ratings drive it (NegativeFeedback).
  */
 @Injectable()
@@ -36,6 +39,7 @@ export class AlertRulesJob implements OnApplicationBootstrap, OnApplicationShutd
     private readonly alerts: AlertsService,
     private readonly scorecards: ScorecardService,
     private readonly incidents: IncidentsService,
+    private readonly intervals: ZoneIntervalsService,
     private readonly leader: LeaderJobs,
     private readonly registry: SchedulerRegistry,
     private readonly clock: Clock,
@@ -61,6 +65,7 @@ export class AlertRulesJob implements OnApplicationBootstrap, OnApplicationShutd
     const steps: Array<[string[], () => Promise<number>]> = [
       [['burn_rate'], () => this.burnRates(holding)],
       [['device_offline', 'incident_overdue'], () => this.operations(now, holding)],
+      [['consumable_out', 'clean_missed'], () => this.zoneIntervals(now, holding)],
     ];
     for (const [rules, step] of steps) {
       try {
@@ -100,6 +105,30 @@ export class AlertRulesJob implements OnApplicationBootstrap, OnApplicationShutd
     return raised;
   }
 
+  /**
+   * Operations' intervals going on now: a consumable out while people keep coming (someone counted
+   * since it ran out), and a planned clean overdue. One alert per zone and kind while it lasts.
+   */
+  private async zoneIntervals(now: Date, holding: Set<string>): Promise<number> {
+    let raised = 0;
+    for (const { clientId, zoneIds } of await this.alerts.zonesByClient()) {
+      const ongoing = await this.intervals.list(clientId, zoneIds, new Date(now.getTime() - 60_000), new Date(now.getTime() + 1), [...CONSUMABLE_KINDS, 'clean_overdue']);
+      for (const i of ongoing) {
+        if (i.start.getTime() > now.getTime() || i.end.getTime() <= now.getTime()) continue;
+        const consumable = i.kind !== 'clean_overdue';
+        if (consumable && i.visitors < 1) continue;
+        const rule = consumable ? 'consumable_out' : 'clean_missed';
+        const scope = `zone:${i.zoneId}:${i.kind}`;
+        holding.add(`${clientId}|${rule}|${scope}`);
+        const place = await this.alerts.zonePlace(clientId, i.zoneId);
+        if (!place) continue;
+        const result = await this.alerts.raise({ place, rule, scope, detail: { kind: i.kind, since: i.start.toISOString(), visitors: i.visitors }, count: 1, repeat: 0 }, now);
+        if (result?.created) raised++;
+      }
+    }
+    return raised;
+  }
+
   /** Incidents past a target, and devices offline (operations' device_offline incidents): one alert per incident. */
   private async operations(now: Date, holding: Set<string>): Promise<number> {
     let raised = 0;
@@ -117,9 +146,13 @@ export class AlertRulesJob implements OnApplicationBootstrap, OnApplicationShutd
   }
 }
 
-/** Whether an open alert's condition has cleared: a polled rule no longer holding it, or a zone quiet for an hour. */
+/** Operations' interval kinds the interval rules read: a consumable out (or a bin full), and a planned clean overdue. */
+const CONSUMABLE_KINDS = ['soap_out', 'paper_out', 'bin_full'] as const;
+
+/** Whether an open alert's condition has cleared: a polled rule no longer holding it, a zone quiet for an hour, a thank-you after 12 hours. */
 export function clears(row: AlertRow, holding: ReadonlySet<string>, now: Date): boolean {
   if (row.rule === 'negative_feedback') return now.getTime() - row.lastSeenAt.getTime() >= QUIET_MS;
-  if (row.rule === 'thank_team') return true;
+  // A thank-you stands for the day: a second streak that day counts on it, and sends nothing more.
+  if (row.rule === 'thank_team') return now.getTime() - row.openedAt.getTime() >= THANKS_MS;
   return !holding.has(`${row.clientId}|${row.rule}|${row.scope}`);
 }

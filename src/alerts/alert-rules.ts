@@ -7,6 +7,7 @@ export const DEFAULT_RULES: Readonly<Record<AlertRuleKey, AlertRuleSettings>> = 
   consumable_out: { enabled: true, burstCount: 3, burstMinutes: 15, streak: 10, remindMinutes: 30, escalateMinutes: 60, allHours: false },
   device_offline: { enabled: true, burstCount: 3, burstMinutes: 15, streak: 10, remindMinutes: 240, escalateMinutes: 0, allHours: false },
   incident_overdue: { enabled: true, burstCount: 3, burstMinutes: 15, streak: 10, remindMinutes: 60, escalateMinutes: 30, allHours: false },
+  clean_missed: { enabled: true, burstCount: 3, burstMinutes: 15, streak: 10, remindMinutes: 30, escalateMinutes: 60, allHours: false },
   thank_team: { enabled: true, burstCount: 3, burstMinutes: 15, streak: 10, remindMinutes: 0, escalateMinutes: 0, allHours: false },
 };
 
@@ -17,6 +18,7 @@ export const RULE_SEVERITY: Readonly<Record<AlertRuleKey, 'critical' | 'warning'
   consumable_out: 'warning',
   device_offline: 'warning',
   incident_overdue: 'critical',
+  clean_missed: 'warning',
   thank_team: 'info',
 };
 

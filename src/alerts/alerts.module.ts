@@ -8,12 +8,13 @@ import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 import { NegativeFeedback } from './negative-feedback';
 import { OutboxSender } from './outbox-sender';
+import { ThankTheTeam } from './thank-the-team';
 
 /** Alerts (issue 15): rules, one open alert per rule and scope, lifecycle, and delivery through the outbox. */
 @Module({
   imports: [FeedbackModule, OperationsModule, ScoringModule],
   controllers: [AlertsController],
-  providers: [AlertsRepository, AlertsService, NegativeFeedback, AlertRulesJob, OutboxSender],
+  providers: [AlertsRepository, AlertsService, NegativeFeedback, ThankTheTeam, AlertRulesJob, OutboxSender],
   exports: [AlertsService],
 })
 export class AlertsModule {}

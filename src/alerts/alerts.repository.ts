@@ -141,6 +141,14 @@ export class AlertsRepository {
     return this.dataSource.query(`SELECT id, key, client_id AS "clientId" FROM contracts WHERE retired_at IS NULL ORDER BY key`);
   }
 
+  /** Every client's active zones (the rules job reads operations' intervals of them). */
+  zonesByClient(): Promise<Array<{ clientId: string; zoneIds: string[] }>> {
+    return this.dataSource.query(
+      `SELECT z.client_id AS "clientId", array_agg(z.id ORDER BY z.id) AS "zoneIds" FROM zones z JOIN sites s ON s.id = z.site_id
+       WHERE z.retired_at IS NULL AND s.retired_at IS NULL GROUP BY z.client_id`,
+    );
+  }
+
   /**
    * Raises an alert, or counts a repeat on the open one of its rule and scope; in one transaction,
    * a new alert's history and its first deliveries. Whether it was new.

@@ -211,6 +211,10 @@ export class AlertsService {
     return this.alerts.contracts();
   }
 
+  zonesByClient(): Promise<Array<{ clientId: string; zoneIds: string[] }>> {
+    return this.alerts.zonesByClient();
+  }
+
   zonePlace(clientId: string, zoneId: string): Promise<AlertPlaceRow | undefined> {
     return this.alerts.zonePlace(clientId, zoneId);
   }

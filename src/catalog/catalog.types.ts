@@ -96,7 +96,7 @@ export interface IncidentTarget {
 export type IncidentPolicy = Partial<Record<IncidentCategory, IncidentTarget>>;
 
 /** Alert rules (issue 15): what raises an alert; each has defaults, overridable per contract, site and zone type. */
-export const ALERT_RULES = ['negative_feedback', 'burn_rate', 'consumable_out', 'device_offline', 'incident_overdue', 'thank_team'] as const;
+export const ALERT_RULES = ['negative_feedback', 'burn_rate', 'consumable_out', 'device_offline', 'incident_overdue', 'clean_missed', 'thank_team'] as const;
 export type AlertRuleKey = (typeof ALERT_RULES)[number];
 
 /** A rule's settings (contract YAML `alerts.rules` and `alerts.overrides`); left out, the defaults of src/alerts/alert-rules.ts. */

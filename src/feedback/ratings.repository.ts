@@ -169,6 +169,15 @@ export class RatingsRepository {
     return row.n;
   }
 
+  /** The polarities of a zone's last `n` counted ratings, newest first. */
+  async lastPolarities(clientId: string, siteId: string, zoneId: string, n: number): Promise<string[]> {
+    const rows = await this.dataSource.query<Array<{ polarity: string }>>(
+      `SELECT polarity FROM ratings WHERE client_id = $1 AND site_id = $2 AND zone_id = $3 AND excluded_reason IS NULL ORDER BY rated_at DESC LIMIT $4`,
+      [clientId, siteId, zoneId, n],
+    );
+    return rows.map((r) => r.polarity);
+  }
+
   async addFollowUp(clientId: string, touchpointId: string, submissionId: string, reasons: string[], comment: string | null, receivedAfter: Date, now: Date): Promise<StoredRating | undefined> {
     const rows: StoredRow[] = await this.dataSource.query(
       // Wrapped in a CTE: TypeORM answers a bare UPDATE with [rows, count] instead of rows.

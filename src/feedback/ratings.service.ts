@@ -183,6 +183,11 @@ export class RatingsService {
     return this.ratings.negativesSince(clientId, siteId, zoneId, since);
   }
 
+  /** The polarities of a zone's last `n` counted ratings, newest first: the alerts' streak of happy ratings. */
+  lastPolarities(clientId: string, siteId: string, zoneId: string, n: number): Promise<string[]> {
+    return this.ratings.lastPolarities(clientId, siteId, zoneId, n);
+  }
+
   /** Service delivery turns reports into incidents (registered by the operations module). */
   onIncidentReported(handler: (clientId: string) => Promise<void>): void {
     this.incidentHandlers.push(handler);

@@ -9,6 +9,7 @@ import request from 'supertest';
 import { AlertRulesJob } from '../../src/alerts/alert-rules.job';
 import { NegativeFeedback } from '../../src/alerts/negative-feedback';
 import { OutboxSender } from '../../src/alerts/outbox-sender';
+import { ThankTheTeam } from '../../src/alerts/thank-the-team';
 import { verifySignature } from '../../src/alerts/signature';
 import { Clock } from '../../src/platform/clock';
 import { MqttService } from '../../src/platform/mqtt/mqtt.service';
@@ -289,6 +290,46 @@ alerts:
     await sut.app.get(NegativeFeedback).drain();
     const [next] = await alertsOf('negative_feedback');
     expect(next.id).not.toBe(alert.id);
+  });
+
+  it('thanks the team once for ten happy ratings in a row in a zone, and not again for more that day', async () => {
+    const token = await sut.tokenOf('alpha-1f-restroom-qr');
+    for (let i = 0; i < 9; i++) await rate(token, 5).expect(201);
+    await sut.app.get(ThankTheTeam).drain();
+    expect(await alertsOf('thank_team')).toEqual([]);
+    await rate(token, 5).expect(201);
+    await sut.app.get(ThankTheTeam).drain();
+    for (let i = 0; i < 12; i++) await rate(token, 5).expect(201);
+    await sut.app.get(ThankTheTeam).drain();
+    const thanks = await alertsOf('thank_team');
+    expect(thanks).toEqual([expect.objectContaining({ zone: '1f-restroom', count: 10 })]);
+    await sut.app.get(OutboxSender).sendDue();
+    const heard = receiver.taken().filter((t) => t.alert.id === thanks[0].id);
+    expect(heard.map((t) => [t.kind, (t as unknown as { subject: string }).subject])).toEqual([['thanks', 'Bra jobbat! Nöjda betyg i rad i Toalett 1 tr, Alpha HQ']]);
+  });
+
+  it('alerts on a consumable out while people keep coming and on a planned clean overdue, while operations holds them', async () => {
+    const now = sut.app.get(Clock).now();
+    const zone = (key: string) => `(SELECT z.id FROM zones z JOIN sites s ON s.id = z.site_id WHERE s.key = 'alpha-hq' AND z.key = '${key}')`;
+    const interval = (key: string, kind: string, visitors: number) =>
+      sut.dataSource.query(
+        `INSERT INTO zone_intervals (client_id, zone_id, kind, start_at, end_at, local_date, site_id, visitors)
+         SELECT z.client_id, z.id, $1, $2, $3, $4, z.site_id, $5 FROM zones z WHERE z.id = ${zone(key)}`,
+        [kind, new Date(now.getTime() - 20 * 60_000), new Date(now.getTime() + 3_600_000), DateTime.fromJSDate(now, { zone: 'Europe/Stockholm' }).toISODate(), visitors],
+      );
+    await interval('1f-restroom', 'soap_out', 14);
+    await interval('1f-restroom', 'paper_out', 0);
+    await interval('kitchen', 'clean_overdue', 0);
+    const job = sut.app.get(AlertRulesJob);
+    await job.run();
+    expect((await alertsOf('consumable_out')).map((a) => a.zone)).toEqual(['1f-restroom']);
+    expect((await alertsOf('clean_missed')).map((a) => a.zone)).toEqual(['kitchen']);
+    await job.run();
+    expect(await alertsOf('consumable_out')).toHaveLength(1);
+    // Refilled and cleaned: operations' intervals end, and the alerts resolve themselves.
+    await sut.dataSource.query(`UPDATE zone_intervals SET end_at = $1 WHERE kind IN ('soap_out', 'paper_out', 'clean_overdue')`, [new Date(now.getTime() - 60_000)]);
+    expect(await job.run()).toMatchObject({ autoResolved: 2 });
+    expect([...(await alertsOf('consumable_out')), ...(await alertsOf('clean_missed'))]).toEqual([]);
   });
 
   it('alerts on an incident past its response target, and resolves the alert with the incident', async () => {
