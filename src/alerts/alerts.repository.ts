@@ -136,9 +136,9 @@ export class AlertsRepository {
     return row;
   }
 
-  /** Every active contract with its alerting settings and id (the rules job's list). */
+  /** Every contract (the rules job's list). */
   contracts(): Promise<Array<{ id: string; key: string; clientId: string }>> {
-    return this.dataSource.query(`SELECT id, key, client_id AS "clientId" FROM contracts WHERE retired_at IS NULL ORDER BY key`);
+    return this.dataSource.query(`SELECT id, key, client_id AS "clientId" FROM contracts ORDER BY key`);
   }
 
   /** Every client's active zones (the rules job reads operations' intervals of them). */

