@@ -8,11 +8,14 @@ import { LeaderJobs, tickOf } from '../platform/database/leader-job';
 import { ScorecardService } from '../scoring/scorecard.service';
 import type { AlertRow } from './alerts.repository';
 import { AlertsService } from './alerts.service';
+import { NegativeFeedback } from './negative-feedback';
 
 export const ALERT_RULES_JOB = 'alerts:rules';
 const EVERY_MS = 60_000;
 /** A zone's negative-feedback alert resolves itself after this long without a negative rating. */
 export const QUIET_MS = 60 * 60_000;
+/** How far back the recovery sweep looks for ratings whose alert a crash may have lost. */
+const RECOVER_WITHIN_MS = 15 * 60_000;
 /** A thank-you alert is resolved this long after it was sent. */
 const THANKS_MS = 12 * 3_600_000;
 /** The rules read every contract: a principal of no client. */
@@ -40,6 +43,7 @@ export class AlertRulesJob implements OnApplicationBootstrap, OnApplicationShutd
     private readonly scorecards: ScorecardService,
     private readonly incidents: IncidentsService,
     private readonly intervals: ZoneIntervalsService,
+    private readonly negativeFeedback: NegativeFeedback,
     private readonly leader: LeaderJobs,
     private readonly registry: SchedulerRegistry,
     private readonly clock: Clock,
@@ -66,6 +70,8 @@ export class AlertRulesJob implements OnApplicationBootstrap, OnApplicationShutd
       [['burn_rate'], () => this.burnRates(holding)],
       [['device_offline', 'incident_overdue'], () => this.operations(now, holding)],
       [['consumable_out', 'clean_missed'], () => this.zoneIntervals(now, holding)],
+      // Negative feedback is event-driven; this only catches a rating whose event a crash lost.
+      [[], () => this.negativeFeedback.recover(RECOVER_WITHIN_MS)],
     ];
     for (const [rules, step] of steps) {
       try {

@@ -141,6 +141,15 @@ export class AlertsRepository {
     return this.dataSource.query(`SELECT id, key, client_id AS "clientId" FROM contracts ORDER BY key`);
   }
 
+  /** Whether a rule's alert of a scope was open, or seen, at or after an instant (the recovery sweep's test). */
+  async coveredSince(clientId: string, rule: string, scope: string, at: Date): Promise<boolean> {
+    const [row] = await this.dataSource.query<Array<{ covered: boolean }>>(
+      `SELECT EXISTS (SELECT 1 FROM alerts WHERE client_id = $1 AND rule = $2 AND scope = $3 AND (last_seen_at >= $4 OR resolved_at >= $4 OR opened_at >= $4)) AS covered`,
+      [clientId, rule, scope, at],
+    );
+    return row.covered;
+  }
+
   /** Every client's active zones (the rules job reads operations' intervals of them). */
   zonesByClient(): Promise<Array<{ clientId: string; zoneIds: string[] }>> {
     return this.dataSource.query(

@@ -211,6 +211,10 @@ export class AlertsService {
     return this.alerts.contracts();
   }
 
+  coveredSince(clientId: string, rule: string, scope: string, at: Date): Promise<boolean> {
+    return this.alerts.coveredSince(clientId, rule, scope, at);
+  }
+
   zonesByClient(): Promise<Array<{ clientId: string; zoneIds: string[] }>> {
     return this.alerts.zonesByClient();
   }

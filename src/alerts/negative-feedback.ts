@@ -8,6 +8,8 @@ import type { AlertPlaceRow } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 
 export const NEGATIVE_FEEDBACK = 'negative_feedback' as const;
+/** A rating's own event has had this long to raise its alert before the recovery sweep looks at it. */
+const RECOVER_AFTER_MS = 30_000;
 /** A zone's place is looked up once a minute at most: ratings of a busy zone come many a second. */
 const PLACE_CACHE_MS = 60_000;
 
@@ -65,6 +67,27 @@ export class NegativeFeedback implements OnModuleInit, BeforeApplicationShutdown
       await this.flushing;
     }
     await this.flushing;
+  }
+
+  /**
+   * The recovery sweep (the rules job, every minute): a rating that alerts by itself (lowest score
+   * and a reason) received in the last `withinMs` whose zone has no alert seen since — its event was
+   * lost to a crash between the rating's commit and this rule — raises the alert now. How many.
+   */
+  async recover(withinMs: number): Promise<number> {
+    const now = this.clock.now();
+    let raised = 0;
+    for (const z of await this.ratings.lowestWithReasonSince(new Date(now.getTime() - withinMs))) {
+      const scope = `zone:${z.zoneId}`;
+      // Events still on their way here are not lost: only receipts older than this are checked.
+      if (now.getTime() - new Date(z.receivedAt).getTime() < RECOVER_AFTER_MS) continue;
+      if (await this.alertsService.coveredSince(z.clientId, NEGATIVE_FEEDBACK, scope, new Date(z.receivedAt))) continue;
+      const place = await this.alertsService.zonePlace(z.clientId, z.zoneId);
+      if (!place) continue;
+      const result = await this.alertsService.raise({ place, rule: NEGATIVE_FEEDBACK, scope, detail: { reasons: z.reasons, recovered: true }, count: 1, repeat: 1 }, now);
+      if (result?.created) raised++;
+    }
+    return raised;
   }
 
   private take(rating: StoredRatingEvent): void {

@@ -169,6 +169,23 @@ export class RatingsRepository {
     return row.n;
   }
 
+  /**
+   * Zones with a counted rating of the lowest score and a reason received since an instant, with the
+   * latest such receipt: what the alerts' recovery sweep checks (each site's ratings by its index).
+   */
+  async lowestWithReasonSince(since: Date): Promise<Array<{ clientId: string; siteId: string; zoneId: string; receivedAt: Date; reasons: string[] }>> {
+    return this.dataSource.query(
+      `SELECT r.client_id AS "clientId", r.site_id AS "siteId", r.zone_id AS "zoneId", max(r.received_at) AS "receivedAt",
+              (array_agg(r.reasons ORDER BY r.received_at DESC))[1] AS reasons
+       FROM sites s JOIN ratings r ON r.client_id = s.client_id AND r.site_id = s.id AND r.rated_at >= $1::timestamptz - interval '1 day'
+       JOIN touchpoints t ON t.id = r.touchpoint_id
+       WHERE s.retired_at IS NULL AND r.received_at >= $1 AND r.excluded_reason IS NULL AND r.polarity = 'negative'
+         AND r.score = CASE t.scale WHEN 'nps11' THEN 0 ELSE 1 END AND jsonb_typeof(r.reasons) = 'array' AND r.reasons <> '[]'::jsonb
+       GROUP BY 1, 2, 3`,
+      [since],
+    );
+  }
+
   /** The polarities of a zone's last `n` counted ratings, newest first. */
   async lastPolarities(clientId: string, siteId: string, zoneId: string, n: number): Promise<string[]> {
     const rows = await this.dataSource.query<Array<{ polarity: string }>>(

@@ -183,6 +183,11 @@ export class RatingsService {
     return this.ratings.negativesSince(clientId, siteId, zoneId, since);
   }
 
+  /** Zones with a lowest-score rating with a reason received since an instant (the alerts' recovery sweep). */
+  lowestWithReasonSince(since: Date): Promise<Array<{ clientId: string; siteId: string; zoneId: string; receivedAt: Date; reasons: string[] }>> {
+    return this.ratings.lowestWithReasonSince(since);
+  }
+
   /** The polarities of a zone's last `n` counted ratings, newest first: the alerts' streak of happy ratings. */
   lastPolarities(clientId: string, siteId: string, zoneId: string, n: number): Promise<string[]> {
     return this.ratings.lastPolarities(clientId, siteId, zoneId, n);

@@ -351,6 +351,26 @@ alerts:
     expect([...(await alertsOf('consumable_out')), ...(await alertsOf('clean_missed'))]).toEqual([]);
   });
 
+  it('raises the alert of a rating whose event a crash lost, on the rules job\'s recovery sweep, once', async () => {
+    const now = sut.app.get(Clock).now();
+    const [tp] = await sut.dataSource.query<Array<{ id: string; client_id: string; site_id: string; zone_id: string }>>(
+      `SELECT t.id, t.client_id, z.site_id, t.zone_id FROM touchpoints t JOIN zones z ON z.id = t.zone_id WHERE t.key = 'alpha-branch-kiosk'`,
+    );
+    // Stored, but never seen by the rule: as if the service died between the commit and the alert.
+    await sut.dataSource.query(
+      `INSERT INTO ratings (client_id, site_id, zone_id, touchpoint_id, submission_id, origin, score, polarity, reasons, rated_at, received_at, source_hash)
+       VALUES ($1, $2, $3, $4, $5, 'kiosk', 1, 'negative', '["dirty_floor"]', $6, $6, 'lost')`,
+      [tp.client_id, tp.site_id, tp.zone_id, tp.id, randomUUID(), new Date(now.getTime() - 60_000)],
+    );
+    const entrance = async () => (await alertsOf('negative_feedback')).filter((a) => a.zone === 'entrance');
+    expect(await entrance()).toEqual([]);
+    await sut.app.get(AlertRulesJob).run();
+    const [recovered] = await entrance();
+    expect(recovered).toMatchObject({ site: 'alpha-branch', count: 1 });
+    await sut.app.get(AlertRulesJob).run();
+    expect(await entrance()).toEqual([expect.objectContaining({ id: recovered.id, count: 1 })]);
+  });
+
   it('alerts on an incident past its response target, and resolves the alert with the incident', async () => {
     const opened = (await request(sut.http).post('/api/v1/zones/alpha-hq.kitchen/incidents').set('Authorization', `Bearer ${fmAlpha}`).send({ category: 'leak' })).body;
     const job = sut.app.get(AlertRulesJob);
