@@ -14,6 +14,7 @@ import { PlatformModule } from './platform/platform.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { DashboardsModule } from './dashboards/dashboards.module';
+import { ReportsModule } from './reports/reports.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
 @Module({})
@@ -21,7 +22,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), CatalogModule, AuthModule, MqttAccessModule, FeedbackModule, ScheduleModule.forRoot(), ConnectorsModule, TelemetryModule, OperationsModule, ScoringModule, DashboardsModule, AlertsModule],
+      imports: [PlatformModule.forRoot(config), CatalogModule, AuthModule, MqttAccessModule, FeedbackModule, ScheduleModule.forRoot(), ConnectorsModule, TelemetryModule, OperationsModule, ScoringModule, DashboardsModule, AlertsModule, ReportsModule],
       providers: [ContractsBootSync, { provide: APP_PIPE, useClass: ZodValidationPipe }],
     };
   }

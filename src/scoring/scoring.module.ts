@@ -18,6 +18,6 @@ import { ScoringScopeService } from './scoring-scope.service';
   imports: [CatalogModule],
   controllers: [ScorecardController, InsightsController],
   providers: [RollupsRepository, RollupsService, RollupsRebuilder, LookbacksRepository, ScoringScopeService, ScorecardService, InsightsRepository, InsightsService, PublishedFiguresRepository, FiguresPublisher],
-  exports: [RollupsService, RollupsRebuilder, ScoringScopeService, ScorecardService, FiguresPublisher],
+  exports: [RollupsService, RollupsRebuilder, ScoringScopeService, ScorecardService, InsightsService, FiguresPublisher],
 })
 export class ScoringModule {}

@@ -308,6 +308,8 @@ describe('HTTP input fuzzing', () => {
       period: '2026-10',
       rankBy: 'happy_index',
       indicator: 'csat',
+      // A report's format.
+      format: 'csv',
     };
     const body: Record<string, unknown> = {
       token: tokens.restroom,

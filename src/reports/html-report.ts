@@ -1,0 +1,115 @@
+import { TARGET_RANGES, type IndicatorKey } from '../catalog/catalog.types';
+import { html, trusted, type SafeHtml } from '../feedback/pages/html';
+import { heatmapSpec, reasonsSpec, svgOf, trendSpec } from './charts';
+import { objectivesMet, type ReportModel } from './report';
+import { REPORT_TEXTS } from './report-texts';
+
+const DAYS: Record<string, string[]> = {
+  en: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+  sv: ['mån', 'tis', 'ons', 'tor', 'fre', 'lör', 'sön'],
+  da: ['man', 'tir', 'ons', 'tor', 'fre', 'lør', 'søn'],
+  nb: ['man', 'tir', 'ons', 'tor', 'fre', 'lør', 'søn'],
+  fi: ['ma', 'ti', 'ke', 'to', 'pe', 'la', 'su'],
+  de: ['Mo', 'Di', 'Mi', 'Do', 'Fr', 'Sa', 'So'],
+};
+
+/** A figure as people read it: shares as per cent, points as points, with one decimal; none is a dash. */
+export function formatValue(indicator: string, value: number | null, language: string): string {
+  if (value === null) return '–';
+  const share = (TARGET_RANGES[indicator as IndicatorKey]?.max ?? 0) === 1;
+  const n = new Intl.NumberFormat(language, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(share ? value * 100 : value);
+  return share ? `${n} %` : n;
+}
+
+const pct = (value: number | null, language: string) => (value === null ? '–' : `${new Intl.NumberFormat(language, { maximumFractionDigits: 0 }).format(value * 100)} %`);
+
+/** The report as one HTML page: print CSS for A4, charts as inline SVG, no script. */
+export async function reportHtml(model: ReportModel): Promise<string> {
+  const t = REPORT_TEXTS[model.language];
+  const { card } = model;
+  const lang = model.language;
+  const met = objectivesMet(card.attainment);
+  const status = (s: string, insufficient?: { sample: number; minSample: number }) =>
+    html`<span class="status ${s}">${t.statuses[s as keyof typeof t.statuses] ?? s}${insufficient ? ` (n ${insufficient.sample} ${t.of} ${insufficient.minSample})` : ''}</span>`;
+  const trendRows = model.trend.flatMap((m) => [
+    { period: m.period, series: t.experienceIndex, value: m.experienceIndex },
+    { period: m.period, series: t.xlaAttainment, value: m.xla === null ? null : m.xla * 100 },
+    { period: m.period, series: t.slaAttainment, value: m.sla === null ? null : m.sla * 100 },
+  ]);
+  const [trendSvg, heatmapSvg, reasonsSvg] = await Promise.all([
+    svgOf(trendSpec(trendRows, t.trend)),
+    svgOf(heatmapSpec(model.heatmap.cells, t.heatmap, DAYS[lang])),
+    svgOf(reasonsSpec(model.drivers.reasons.map((r) => ({ reason: r.reason, negatives: r.negatives })), t.reasons)),
+  ]);
+  const objectiveRows = card.objectives.map(
+    (o) => html`<tr>
+      <td>${o.key}</td><td>${o.kind.toUpperCase()}</td><td>${o.indicator}</td>
+      <td class="num">${formatValue(o.indicator, o.value, lang)}</td><td class="num">${formatValue(o.indicator, o.target, lang)}</td>
+      <td class="num">${o.numerator} / ${o.denominator}</td><td class="num">${o.sample}</td><td>${status(o.status, o.insufficientData)}</td></tr>`,
+  );
+  const ranks = new Map(card.benchmark.sites.map((b) => [b.site, b.rank]));
+  const siteRows = card.sites.map(
+    (s) => html`<tr class="${s.watermelon ? 'watermelon' : ''}" data-site="${s.site}">
+      <td>${s.site}${s.watermelon ? html` <span class="melon" title="${t.watermelonExplained}">🍉 ${t.watermelons.split(' ')[0]}</span>` : ''}</td>
+      <td class="num">${ranks.get(s.site) ?? '–'}</td>
+      <td class="num">${formatValue('happy_index', s.experienceIndex.value, lang)}</td><td class="num">${s.experienceIndex.n}</td>
+      <td class="num">${pct(s.attainment.xla.value, lang)}</td><td class="num">${pct(s.attainment.sla.value, lang)}</td></tr>`,
+  );
+  const melons = card.watermelons.length
+    ? html`<table><thead><tr><th>${t.site}</th><th>XLA</th><th>SLA</th></tr></thead><tbody>${card.watermelons.map(
+        (w) => html`<tr class="watermelon"><td>${w.site}</td><td>${w.breachedXla.map((o) => `${o.key} ${formatValue(o.indicator, o.value, lang)} (n ${o.sample})`).join(', ')}</td>
+          <td>${w.metSla.map((o) => `${o.key} ${formatValue(o.indicator, o.value, lang)} (n ${o.sample})`).join(', ')}</td></tr>`,
+      )}</tbody></table>`
+    : html`<p>${t.noWatermelons}</p>`;
+  const drivers = model.drivers.drivers.map(
+    (d) => html`<tr><td>${d.condition}</td><td class="num">${d.k1} / ${d.n1}</td><td class="num">${d.k0} / ${d.n0}</td>
+      <td class="num">${d.lift === null ? '–' : d.lift.toFixed(2)}</td><td class="num">${d.excessNegatives === null ? '–' : Math.round(d.excessNegatives)}</td></tr>`,
+  );
+  const themes = model.drivers.themes.themes.map(
+    (th) => html`<div class="theme"><h3>${th.theme} <small>(${th.count})</small></h3><ul>${th.examples.slice(0, 3).map((e) => html`<li>“${e}”</li>`)}</ul></div>`,
+  );
+  const excluded = Object.entries(model.drivers.ratings.excluded.byReason).map(([reason, n]) => html`<li>${reason}: ${n}</li>`);
+  return html`<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><title>${t.title} – ${model.contract.name} – ${model.period}</title>
+<style>
+  @page { size: A4; margin: 18mm 14mm 20mm; }
+  body { font: 10.5pt/1.4 Helvetica, Arial, sans-serif; color: #1b1b1b; max-width: 190mm; margin: 0 auto; }
+  h1 { font-size: 18pt; margin: 0 0 2mm; } h2 { font-size: 13pt; margin: 7mm 0 2mm; border-bottom: 1px solid #ccc; break-after: avoid; }
+  table { border-collapse: collapse; width: 100%; margin: 2mm 0; } th, td { padding: 1.2mm 2mm; border-bottom: 1px solid #e3e3e3; text-align: left; }
+  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+  tr, svg, .figure, .theme { break-inside: avoid; page-break-inside: avoid; }
+  .figures { display: flex; gap: 4mm; } .figure { flex: 1; border: 1px solid #ddd; border-radius: 2mm; padding: 3mm; }
+  .figure b { display: block; font-size: 16pt; } .status.breached { color: #b3261e; font-weight: 600; } .status.met { color: #1e7b34; }
+  .status.at_risk { color: #a15c00; } .status.insufficient_data { color: #666; font-style: italic; }
+  tr.watermelon td:first-child { border-left: 3px solid #d33; } .melon { color: #b3261e; font-weight: 600; }
+  section.method { break-before: page; } .muted { color: #666; }
+</style></head>
+<body>
+<header><h1>${t.title}</h1><p>${model.contract.name} · ${model.contract.client} · ${model.contract.provider}<br>${t.period}: <b>${model.period}</b> <span class="muted">(${model.generatedAt})</span></p></header>
+<section id="summary"><h2>${t.summary}</h2>
+  <div class="figures">
+    <div class="figure" data-figure="experience-index">${t.experienceIndex}<b>${formatValue('happy_index', card.experienceIndex.value, lang)}</b><span class="muted">n ${card.experienceIndex.n}</span></div>
+    <div class="figure" data-figure="xla-attainment">${t.xlaAttainment}<b>${pct(card.attainment.xla.value, lang)}</b><span class="muted">${card.attainment.xla.met.length} ${t.of} ${card.attainment.xla.met.length + card.attainment.xla.notMet.length}</span></div>
+    <div class="figure" data-figure="sla-attainment">${t.slaAttainment}<b>${pct(card.attainment.sla.value, lang)}</b><span class="muted">${card.attainment.sla.met.length} ${t.of} ${card.attainment.sla.met.length + card.attainment.sla.notMet.length}</span></div>
+    <div class="figure" data-figure="objectives-met">${t.objectivesMet}<b>${met.met} ${t.of} ${met.of}</b>${met.insufficient ? html`<span class="muted">+ ${met.insufficient} ${t.insufficientData}</span>` : ''}</div>
+  </div>
+  <div class="chart">${trusted(trendSvg)}</div>
+</section>
+<section id="objectives"><h2>${t.objectives}</h2>
+  <table><thead><tr><th>${t.objective}</th><th></th><th>${t.indicator}</th><th class="num">${t.value}</th><th class="num">${t.target}</th><th class="num">k / n</th><th class="num">${t.sample}</th><th>${t.status}</th></tr></thead>
+  <tbody>${objectiveRows}</tbody></table></section>
+<section id="watermelons"><h2>${t.watermelons}</h2><p class="muted">${t.watermelonExplained}</p>${melons}</section>
+<section id="sites"><h2>${t.sites}</h2>
+  <table><thead><tr><th>${t.site}</th><th class="num">${t.rank}</th><th class="num">${t.experienceIndex}</th><th class="num">${t.sample}</th><th class="num">XLA</th><th class="num">SLA</th></tr></thead>
+  <tbody>${siteRows}</tbody></table></section>
+<section id="drivers"><h2>${t.drivers}</h2>
+  <table><thead><tr><th>${t.condition}</th><th class="num">k₁ / n₁</th><th class="num">k₀ / n₀</th><th class="num">${t.lift}</th><th class="num">+</th></tr></thead><tbody>${drivers}</tbody></table>
+  <div class="chart">${trusted(reasonsSvg)}</div>
+  <div class="chart">${trusted(heatmapSvg)}</div></section>
+<section id="comments"><h2>${t.comments}</h2>${themes}</section>
+<section id="coverage"><h2>${t.coverage}</h2><ul><li>${t.rated}: ${model.drivers.ratings.rated}</li><li>${t.excluded}: ${model.drivers.ratings.excluded.total}<ul>${excluded}</ul></li></ul></section>
+<section class="method" id="methodology"><h2>${t.methodology}</h2><ul>${t.method.map((m) => html`<li>${m}</li>`)}</ul></section>
+</body></html>`.value;
+}
+
+export type { SafeHtml };

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DateTime } from 'luxon';
+import { DataSource } from 'typeorm';
+import type { Language } from '../catalog/catalog.types';
+import type { Principal } from '../platform/access/roles';
+import { Clock } from '../platform/clock';
+import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
+import { InsightsService } from '../scoring/insights.service';
+import { ScorecardService } from '../scoring/scorecard.service';
+import { reportHtml } from './html-report';
+import { reportCsv, type ReportModel } from './report';
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/**
+ * Monthly contract reports. Every figure is the scoring module's (its scorecard, drivers and
+ * heatmap for the caller, so a client sees only its own contract): the report computes none.
+ */
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly scorecards: ScorecardService,
+    private readonly insights: InsightsService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The last whole calendar month (UTC label; each site reads its own local month). */
+  defaultPeriod(): string {
+    return DateTime.fromJSDate(this.clock.now(), { zone: 'utc' }).startOf('month').minus({ months: 1 }).toFormat('yyyy-MM');
+  }
+
+  async model(who: Principal, contractKey: string, period = this.defaultPeriod()): Promise<ReportModel> {
+    if (!MONTH.test(period)) throw new DomainException(ErrorCode.Validation, 'The period is not valid.', [{ field: 'period', message: 'expected a calendar month YYYY-MM' }]);
+    const card = await this.scorecards.contract(who, contractKey, { period });
+    const months = [2, 1].map((back) => DateTime.fromFormat(period, 'yyyy-MM', { zone: 'utc' }).minus({ months: back }).toFormat('yyyy-MM'));
+    const earlier = await Promise.all(months.map((p) => this.scorecards.contract(who, contractKey, { period: p })));
+    const trend = [...earlier.map((c, i) => ({ c, p: months[i] })), { c: card, p: period }].map(({ c, p }) => ({
+      period: p,
+      experienceIndex: c.experienceIndex.value,
+      n: c.experienceIndex.n,
+      xla: c.attainment.xla.value,
+      sla: c.attainment.sla.value,
+    }));
+    const [drivers, heatmap, contract] = await Promise.all([
+      this.insights.drivers(who, contractKey, { period }),
+      this.insights.heatmap(who, contractKey, { period, indicator: 'negative_rate' }),
+      this.contractOf(contractKey),
+    ]);
+    return { language: contract.language, contract, period, generatedAt: this.clock.now().toISOString(), card, trend, drivers, heatmap };
+  }
+
+  async html(who: Principal, contractKey: string, period?: string): Promise<string> {
+    return reportHtml(await this.model(who, contractKey, period));
+  }
+
+  async csv(who: Principal, contractKey: string, period?: string): Promise<string> {
+    return reportCsv(await this.model(who, contractKey, period));
+  }
+
+  /** The contract's names and language (its sites' most common; the first site's on a tie). Read after the scorecard checked access. */
+  private async contractOf(key: string): Promise<ReportModel['contract'] & { language: Language }> {
+    const [row] = await this.dataSource.query<Array<{ key: string; name: string; provider: string; client: string; language: Language }>>(
+      `SELECT k.key, k.name, k.provider, c.name AS client,
+              (SELECT s.language FROM sites s WHERE s.contract_id = k.id GROUP BY s.language ORDER BY count(*) DESC, min(s.key) LIMIT 1) AS language
+       FROM contracts k JOIN clients c ON c.id = k.client_id WHERE k.key = $1`,
+      [key],
+    );
+    return row;
+  }
+}

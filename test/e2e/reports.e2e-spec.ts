@@ -1,0 +1,126 @@
+import { parse } from 'csv-parse/sync';
+import { rmSync } from 'node:fs';
+import request from 'supertest';
+import { formatValue } from '../../src/reports/html-report';
+import { CSV_COLUMNS } from '../../src/reports/report';
+import { RollupsService } from '../../src/scoring/rollups.service';
+import { seedRatings, type RatingSeed } from '../support/seed-ratings';
+import { scorecardContracts, startTestApp, type TestApp } from '../support/test-app';
+
+/** October 2026: Gamma's Stockholm restroom at csat 41/50 with cleaning all on time (a watermelon), Bengaluru, and some at Alpha. */
+function october(): RatingSeed[] {
+  const seeds: RatingSeed[] = [];
+  for (let i = 0; i < 50; i++) {
+    const day = String(1 + (i % 25)).padStart(2, '0');
+    const score = i < 41 ? 5 : i < 44 ? 3 : 1;
+    const comment = i >= 44 ? (i % 2 ? 'Ingen tvål i dispensern' : 'Smutsigt golv och ingen tvål') : undefined;
+    seeds.push({ touchpoint: 'gamma-sto-restroom-qr', at: `2026-10-${day}T${i < 25 ? '10' : '11'}:00`, score, reasons: i >= 44 ? ['no_soap'] : [], comment, language: 'sv' });
+  }
+  for (let i = 0; i < 5; i++) seeds.push({ touchpoint: 'gamma-sto-restroom-qr', at: `2026-10-26T12:0${i}`, score: 1, excluded: 'burst' });
+  for (let i = 0; i < 20; i++) seeds.push({ touchpoint: 'gamma-blr-restroom-qr', at: `2026-10-${String(1 + i).padStart(2, '0')}T10:00`, score: i < 18 ? 5 : 2, reasons: i < 18 ? [] : ['dirty_floor'] });
+  for (let i = 0; i < 12; i++) seeds.push({ touchpoint: 'alpha-1f-restroom-qr', at: `2026-10-${String(1 + i).padStart(2, '0')}T09:00`, score: i < 6 ? 5 : 1, reasons: i < 6 ? [] : ['no_paper'] });
+  return seeds;
+}
+
+interface ApiObjective {
+  key: string;
+  value: number | null;
+  numerator: number;
+  denominator: number;
+  sample: number;
+  status: string;
+  target?: number;
+}
+
+describe('Contract reports', () => {
+  let sut: TestApp;
+  let contractsDir: string;
+  let gammaViewer: string;
+  let alphaViewer: string;
+
+  beforeAll(async () => {
+    contractsDir = scorecardContracts('reports');
+    sut = await startTestApp({ env: { CONTRACTS_DIR: contractsDir } });
+    gammaViewer = await sut.keyFor('client_viewer', 'gamma');
+    alphaViewer = await sut.keyFor('client_viewer', 'alpha');
+    await seedRatings(sut.dataSource, october());
+    for (let d = 5; d < 8; d++) {
+      await sut.dataSource.query(
+        `INSERT INTO sla_facts_hourly (client_id, zone_id, site_id, hour, tasks_due, tasks_on_time, visitors)
+         SELECT z.client_id, z.id, z.site_id, $1, 10, 10, 40 FROM zones z JOIN sites s ON s.id = z.site_id WHERE s.key = 'gamma-sto' AND z.key = '1f-restroom'`,
+        [`2026-10-0${d}T08:00:00Z`],
+      );
+    }
+    const rollups = sut.app.get(RollupsService);
+    await rollups.catchUp();
+    await rollups.catchUpInsights();
+  });
+  afterAll(async () => {
+    await sut.close();
+    rmSync(contractsDir, { recursive: true, force: true });
+  });
+
+  interface ApiCard {
+    experienceIndex: { value: number | null };
+    objectives: ApiObjective[];
+    sites: Array<{ site: string; objectives: ApiObjective[] }>;
+    watermelons: Array<{ site: string }>;
+  }
+  const api = async (key: string, who: string): Promise<ApiCard> =>
+    (await request(sut.http).get(`/api/v1/contracts/${key}/scorecard?period=2026-10`).set('Authorization', `Bearer ${who}`).expect(200)).body as ApiCard;
+
+  it('gives in its CSV the scorecard API\'s figures, one row per site and objective', async () => {
+    const res = await request(sut.http).get('/api/v1/contracts/gamma-fm/report?period=2026-10&format=csv').set('Authorization', `Bearer ${gammaViewer}`).expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    const rows = parse<Record<(typeof CSV_COLUMNS)[number], string>>(res.text, { columns: true });
+    const card = await api('gamma-fm', gammaViewer);
+    const num = (v: string) => (v === '' ? null : Number(v));
+    const expected = [
+      ...card.objectives.map((o) => ({ site: '', ...o })),
+      ...card.sites.flatMap((s) => s.objectives.map((o) => ({ site: s.site, ...o }))),
+    ];
+    expect(rows.length).toBe(expected.length);
+    expect(rows.length).toBeGreaterThan(3);
+    const targets = new Map(card.objectives.map((o) => [o.key, o.target]));
+    for (const [i, row] of rows.entries()) {
+      const o = expected[i];
+      expect([row.site, row.objective, num(row.value), Number(row.numerator), Number(row.denominator), Number(row.sample), row.status, num(row.target)]).toEqual([
+        o.site, o.key, o.value, o.numerator, o.denominator, o.sample, o.status, targets.get(o.key) ?? null,
+      ]);
+    }
+    // Stockholm's restroom csat: 41 of 50, the five excluded ratings left out.
+    const sto = rows.find((r) => r.site === 'gamma-sto' && r.objective === 'restroom-csat')!;
+    expect([sto.numerator, sto.denominator]).toEqual(['41', '50']);
+  });
+
+  it('shows in its HTML the same figures, the watermelon marked, charts as inline SVG and no script, in English for an English contract', async () => {
+    const res = await request(sut.http).get('/api/v1/contracts/gamma-fm/report?period=2026-10').set('Authorization', `Bearer ${gammaViewer}`).expect(200);
+    const page = res.text;
+    const card = await api('gamma-fm', gammaViewer);
+    expect(page).toContain('<h1>Experience and service report</h1>');
+    expect(page).toContain('<h2>Watermelon sites</h2>');
+    const figure = (name: string) => new RegExp(`data-figure="${name}">[^<]*<b>([^<]*)</b>`).exec(page)?.[1];
+    expect(figure('experience-index')).toBe(formatValue('happy_index', card.experienceIndex.value, 'en'));
+    for (const o of card.objectives) {
+      expect(page).toContain(`<td>${o.key}</td>`);
+      expect(page).toContain(`${o.numerator} / ${o.denominator}`);
+    }
+    expect(card.watermelons.map((w) => w.site)).toEqual(['gamma-sto']);
+    expect(page).toMatch(/<tr class="watermelon" data-site="gamma-sto">/);
+    expect(page.match(/<svg /g)?.length).toBe(3);
+    expect(page).not.toMatch(/<script/i);
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+
+  it('speaks Swedish for a Swedish contract', async () => {
+    const page = (await request(sut.http).get('/api/v1/contracts/alpha-fm/report?period=2026-10').set('Authorization', `Bearer ${alphaViewer}`).expect(200)).text;
+    expect(page).toContain('<html lang="sv">');
+    expect(page).toContain('<h1>Rapport om upplevelse och leverans</h1>');
+    expect(page).toContain('<h2>Vattenmelonplatser</h2>');
+  });
+
+  it('answers 404 to another client\'s viewer, and a problem to a bad period', async () => {
+    await request(sut.http).get('/api/v1/contracts/gamma-fm/report?period=2026-10').set('Authorization', `Bearer ${alphaViewer}`).expect(404);
+    await request(sut.http).get('/api/v1/contracts/gamma-fm/report?period=2026-13&format=csv').set('Authorization', `Bearer ${gammaViewer}`).expect(400);
+  });
+});
