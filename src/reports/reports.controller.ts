@@ -11,7 +11,7 @@ class ContractParamsDto extends createZodDto(z.strictObject({ key: z.string().mi
 class ReportQueryDto extends createZodDto(
   z.strictObject({
     period: z.string().min(1).max(16).optional().describe('a calendar month YYYY-MM (default: the last whole month)'),
-    format: z.enum(['html', 'csv']).default('html'),
+    format: z.enum(['html', 'csv', 'pdf']).default('html'),
   }),
 ) {}
 
@@ -21,11 +21,15 @@ class ReportQueryDto extends createZodDto(
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
-  /** A contract's monthly report, rendered now: HTML (print CSS for A4) or CSV (one row per site and objective). */
+  /** A contract's monthly report, rendered now: HTML (print CSS for A4), PDF (A4, page numbers) or CSV (one row per site and objective). */
   @Roles('admin', 'fm_manager', 'account_manager', 'client_viewer')
   @Get(':key/report')
   @Header('cache-control', 'no-store')
   async report(@CurrentPrincipal() who: Principal, @Param() params: ContractParamsDto, @Query() query: ReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    if (query.format === 'pdf') {
+      void reply.type('application/pdf').header('content-disposition', `attachment; filename="${params.key}-${query.period ?? this.reports.defaultPeriod()}.pdf"`);
+      return this.reports.pdf(who, params.key, query.period);
+    }
     if (query.format === 'csv') {
       void reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${params.key}-${query.period ?? this.reports.defaultPeriod()}.csv"`);
       return this.reports.csv(who, params.key, query.period);

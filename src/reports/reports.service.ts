@@ -5,10 +5,12 @@ import { DataSource } from 'typeorm';
 import type { Language } from '../catalog/catalog.types';
 import type { Principal } from '../platform/access/roles';
 import { Clock } from '../platform/clock';
+import { AppConfig } from '../platform/config/app-config';
 import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
 import { InsightsService } from '../scoring/insights.service';
 import { ScorecardService } from '../scoring/scorecard.service';
 import { reportHtml } from './html-report';
+import { htmlToPdf } from './pdf';
 import { reportCsv, type ReportModel } from './report';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -24,6 +26,7 @@ export class ReportsService {
     private readonly insights: InsightsService,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   /** The last whole calendar month (UTC label; each site reads its own local month). */
@@ -53,6 +56,12 @@ export class ReportsService {
 
   async html(who: Principal, contractKey: string, period?: string): Promise<string> {
     return reportHtml(await this.model(who, contractKey, period));
+  }
+
+  /** The report as an A4 PDF (Debian's Chromium), headed with the contract and period on every page. */
+  async pdf(who: Principal, contractKey: string, period?: string): Promise<Buffer> {
+    const model = await this.model(who, contractKey, period);
+    return htmlToPdf(this.config.chromiumPath, await reportHtml(model), `${model.contract.name} · ${model.period}`);
   }
 
   async csv(who: Principal, contractKey: string, period?: string): Promise<string> {

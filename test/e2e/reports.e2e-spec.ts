@@ -1,5 +1,8 @@
 import { parse } from 'csv-parse/sync';
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { formatValue } from '../../src/reports/html-report';
 import { CSV_COLUMNS } from '../../src/reports/report';
@@ -110,6 +113,52 @@ describe('Contract reports', () => {
     expect(page.match(/<svg /g)?.length).toBe(3);
     expect(page).not.toMatch(/<script/i);
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+
+  it('prints to an A4 PDF that pdftotext reads the key figures and every site from, with no blank page', async () => {
+    const res = await request(sut.http)
+      .get('/api/v1/contracts/gamma-fm/report?period=2026-10&format=pdf')
+      .set('Authorization', `Bearer ${gammaViewer}`)
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const dir = mkdtempSync(join(tmpdir(), 'xla-report-pdf-'));
+    try {
+      const file = join(dir, 'report.pdf');
+      writeFileSync(file, res.body as Buffer);
+      const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
+      const card = await api('gamma-fm', gammaViewer);
+      expect(text).toContain('Experience and service report');
+      expect(text).toContain(formatValue('happy_index', card.experienceIndex.value, 'en'));
+      const flat = text.replace(/\s+/g, ' ');
+      for (const o of card.objectives) {
+        expect(flat).toContain(o.key);
+        expect(flat).toMatch(new RegExp(`\\b${o.numerator} ?/ ?${o.denominator}\\b`));
+      }
+      for (const site of card.sites) expect(flat).toContain(site.site);
+      // Page numbers in the footer of every page.
+      const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file]).toString())![1]);
+      expect(pages).toBeGreaterThan(1);
+      expect(flat).toMatch(new RegExp(`\\b1 ?/ ?${pages}\\b`));
+      // Each page rendered, and none blank: some pixels well below white on every one.
+      execFileSync('pdftoppm', ['-r', '20', '-gray', file, join(dir, 'page')]);
+      const rendered = readdirSync(dir).filter((f) => f.endsWith('.pgm')).sort();
+      expect(rendered).toHaveLength(pages);
+      for (const name of rendered) {
+        // A binary PGM: "P5 <w> <h> 255" then one byte per pixel.
+        const pgm = readFileSync(join(dir, name));
+        const [, w, h] = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 40).toString('latin1'))!.map(Number);
+        const pixels = pgm.subarray(pgm.length - w * h);
+        expect([name, pixels.some((v) => v < 128)]).toEqual([name, true]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('speaks Swedish for a Swedish contract', async () => {

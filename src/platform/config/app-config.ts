@@ -65,6 +65,8 @@ const envSchema = z
     /** Where alert e-mails go out: smtp://user:pass@host:port (smtps:// for TLS); unset, e-mail recipients get none. */
     SMTP_URL: optional(url(['smtp', 'smtps'])),
     SMTP_FROM: z.string().email().default('xla-monitor@localhost'),
+    /** Debian's Chromium, which renders reports to PDF (playwright-core; no browser is downloaded). */
+    CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
     GRAFANA_TOKEN: optional(z.string().min(1)),
     GRAFANA_USER: z.string().min(1).default('admin'),
     GRAFANA_PASSWORD: optional(z.string().min(1)),
@@ -152,6 +154,8 @@ export class AppConfig {
    */
   /** Alert e-mail (nodemailer): the SMTP server's URL and the sender; unset, e-mail deliveries fail and are retried for a day. */
   readonly smtp?: { url: string; from: string };
+  /** The Chromium that renders report PDFs. */
+  readonly chromiumPath!: string;
   readonly grafana?: { url: string; token: string; db: { host: string; name: string; providerPassword?: string } };
   readonly shutdownTimeoutMs!: number;
   /** Base URL printed in QR codes. */
@@ -224,5 +228,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     ratingMaxAgeMs: e.RATING_MAX_AGE_HOURS * 3_600_000,
     demoMode: e.DEMO_MODE === 'true',
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
+    chromiumPath: e.CHROMIUM_PATH,
   });
 }

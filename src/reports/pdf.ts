@@ -1,0 +1,30 @@
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { escapeHtml } from '../feedback/pages/html';
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/**
+ * A report page printed to an A4 PDF by Debian's Chromium (playwright-core drives it; nothing is
+ * downloaded): a header naming the report and a footer with page numbers on every page. The page
+ * has everything inline (styles, SVG charts), so nothing is fetched while it prints.
+ */
+export async function htmlToPdf(chromiumPath: string, page: string, header: string): Promise<Buffer> {
+  if (!existsSync(chromiumPath)) throw new Error(`Chromium is not at ${chromiumPath}: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH`);
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: ARGS });
+  try {
+    const tab = await browser.newPage();
+    await tab.route('**/*', (route) => route.abort());
+    await tab.setContent(page, { waitUntil: 'load' });
+    return await tab.pdf({
+      format: 'A4',
+      printBackground: true,
+      preferCSSPageSize: true,
+      displayHeaderFooter: true,
+      headerTemplate: `<div style="font: 7px Helvetica, Arial, sans-serif; color: #666; width: 100%; padding: 0 14mm; text-align: right">${escapeHtml(header)}</div>`,
+      footerTemplate: '<div style="font: 7px Helvetica, Arial, sans-serif; color: #666; width: 100%; text-align: center"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
+    });
+  } finally {
+    await browser.close();
+  }
+}
