@@ -56,8 +56,8 @@ export class Alerts1765000000010 implements MigrationInterface {
       )`);
     await q.query(`
       CREATE TABLE alert_outbox (
-        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         client_id uuid NOT NULL REFERENCES clients (id),
+        id uuid NOT NULL DEFAULT gen_random_uuid(),
         alert_id uuid NOT NULL,
         kind text NOT NULL CHECK (kind IN ('opened', 'reminder', 'escalated', 'resolved', 'thanks')),
         channel text NOT NULL CHECK (channel IN ('mqtt', 'webhook', 'email')),
@@ -71,21 +71,23 @@ export class Alerts1765000000010 implements MigrationInterface {
         delivered_at timestamptz,
         failed_at timestamptz,
         last_error text,
+        PRIMARY KEY (client_id, id),
         FOREIGN KEY (client_id, alert_id) REFERENCES alerts (client_id, id) ON DELETE CASCADE
       )`);
     await q.query(`CREATE INDEX alert_outbox_pending ON alert_outbox (not_before) WHERE delivered_at IS NULL AND failed_at IS NULL`);
     await q.query(`CREATE INDEX alert_outbox_alert ON alert_outbox (client_id, alert_id)`);
     await q.query(`
       CREATE TABLE alert_deliveries (
-        outbox_id uuid NOT NULL REFERENCES alert_outbox (id) ON DELETE CASCADE,
-        attempt integer NOT NULL,
         client_id uuid NOT NULL REFERENCES clients (id),
+        outbox_id uuid NOT NULL,
+        attempt integer NOT NULL,
         at timestamptz NOT NULL,
         ok boolean NOT NULL,
         status integer,
         error text,
         duration_ms integer NOT NULL,
-        PRIMARY KEY (outbox_id, attempt)
+        PRIMARY KEY (client_id, outbox_id, attempt),
+        FOREIGN KEY (client_id, outbox_id) REFERENCES alert_outbox (client_id, id) ON DELETE CASCADE
       )`);
   }
 

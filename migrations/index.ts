@@ -25,6 +25,7 @@ import { PublishedFigures1765000000007 } from './1765000000007-published-figures
 import { ReportingSchema1765000000008 } from './1765000000008-reporting-schema';
 import { ReportingPolicyOnce1765000000009 } from './1765000000009-reporting-policy-once';
 import { Alerts1765000000010 } from './1765000000010-alerts';
+import { Reports1765000000011 } from './1765000000011-reports';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   ReportingSchema1765000000008,
   ReportingPolicyOnce1765000000009,
   Alerts1765000000010,
+  Reports1765000000011,
 ];

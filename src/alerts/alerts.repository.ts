@@ -275,10 +275,10 @@ export class AlertsRepository {
   claim(now: Date, limit: number): Promise<ClaimedDelivery[]> {
     return this.dataSource.query(
       `WITH due AS (
-         SELECT id FROM alert_outbox WHERE delivered_at IS NULL AND failed_at IS NULL AND not_before <= $1 AND (locked_until IS NULL OR locked_until < $1)
+         SELECT client_id, id FROM alert_outbox WHERE delivered_at IS NULL AND failed_at IS NULL AND not_before <= $1 AND (locked_until IS NULL OR locked_until < $1)
          ORDER BY not_before LIMIT $2 FOR UPDATE SKIP LOCKED),
        claimed AS (
-         UPDATE alert_outbox o SET locked_until = $1::timestamptz + make_interval(secs => ${LEASE_S}), attempts = o.attempts + 1 FROM due WHERE o.id = due.id
+         UPDATE alert_outbox o SET locked_until = $1::timestamptz + make_interval(secs => ${LEASE_S}), attempts = o.attempts + 1 FROM due WHERE o.client_id = due.client_id AND o.id = due.id
          RETURNING o.id, o.client_id AS "clientId", o.alert_id AS "alertId", o.kind, o.channel, o.recipient, o.target, o.payload, o.created_at AS "createdAt", o.attempts)
        SELECT * FROM claimed ORDER BY "createdAt", id`,
       [now, limit],
@@ -292,9 +292,10 @@ export class AlertsRepository {
         `INSERT INTO alert_deliveries (outbox_id, attempt, client_id, at, ok, status, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
         [d.id, d.attempts, d.clientId, at, outcome.ok, outcome.status, outcome.error, Math.round(outcome.durationMs)],
       );
-      if (outcome.ok) await tx.query(`UPDATE alert_outbox SET delivered_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1`, [d.id, at]);
-      else if (outcome.retryAt) await tx.query(`UPDATE alert_outbox SET not_before = $2, locked_until = NULL, last_error = $3 WHERE id = $1`, [d.id, outcome.retryAt, outcome.error]);
-      else await tx.query(`UPDATE alert_outbox SET failed_at = $2, locked_until = NULL, last_error = $3 WHERE id = $1`, [d.id, at, outcome.error]);
+      const key = `client_id = $1 AND id = $2`;
+      if (outcome.ok) await tx.query(`UPDATE alert_outbox SET delivered_at = $3, locked_until = NULL, last_error = NULL WHERE ${key}`, [d.clientId, d.id, at]);
+      else if (outcome.retryAt) await tx.query(`UPDATE alert_outbox SET not_before = $3, locked_until = NULL, last_error = $4 WHERE ${key}`, [d.clientId, d.id, outcome.retryAt, outcome.error]);
+      else await tx.query(`UPDATE alert_outbox SET failed_at = $3, locked_until = NULL, last_error = $4 WHERE ${key}`, [d.clientId, d.id, at, outcome.error]);
     });
   }
 

@@ -36,10 +36,12 @@ export async function reportHtml(model: ReportModel): Promise<string> {
     { period: m.period, series: t.xlaAttainment, value: m.xla === null ? null : m.xla * 100 },
     { period: m.period, series: t.slaAttainment, value: m.sla === null ? null : m.sla * 100 },
   ]);
+  // A chart with nothing to draw says so: Vega sizes an empty line chart at Number.MAX_VALUE, which no printer survives.
+  const none = (title: string) => Promise.resolve(html`<p class="muted">${title}: ${t.insufficientData}</p>`.value);
   const [trendSvg, heatmapSvg, reasonsSvg] = await Promise.all([
-    svgOf(trendSpec(trendRows, t.trend)),
-    svgOf(heatmapSpec(model.heatmap.cells, t.heatmap, DAYS[lang])),
-    svgOf(reasonsSpec(model.drivers.reasons.map((r) => ({ reason: r.reason, negatives: r.negatives })), t.reasons)),
+    trendRows.some((r) => r.value !== null) ? svgOf(trendSpec(trendRows, t.trend)) : none(t.trend),
+    model.heatmap.cells.some((c) => c.value !== null) ? svgOf(heatmapSpec(model.heatmap.cells, t.heatmap, DAYS[lang])) : none(t.heatmap),
+    model.drivers.reasons.length ? svgOf(reasonsSpec(model.drivers.reasons.map((r) => ({ reason: r.reason, negatives: r.negatives })), t.reasons)) : none(t.reasons),
   ]);
   const objectiveRows = card.objectives.map(
     (o) => html`<tr>

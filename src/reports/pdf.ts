@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { escapeHtml } from '../feedback/pages/html';
 
+/** A page that takes longer than this to print has failed (Chromium has no timeout of its own for printing). */
+const PRINT_TIMEOUT_MS = 60_000;
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
@@ -16,14 +18,18 @@ export async function htmlToPdf(chromiumPath: string, page: string, header: stri
     const tab = await browser.newPage();
     await tab.route('**/*', (route) => route.abort());
     await tab.setContent(page, { waitUntil: 'load' });
-    return await tab.pdf({
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`printing the report took over ${PRINT_TIMEOUT_MS / 1000} s`)), PRINT_TIMEOUT_MS);
+    });
+    return await Promise.race([tab.pdf({
       format: 'A4',
       printBackground: true,
       preferCSSPageSize: true,
       displayHeaderFooter: true,
       headerTemplate: `<div style="font: 7px Helvetica, Arial, sans-serif; color: #666; width: 100%; padding: 0 14mm; text-align: right">${escapeHtml(header)}</div>`,
       footerTemplate: '<div style="font: 7px Helvetica, Arial, sans-serif; color: #666; width: 100%; text-align: center"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
-    });
+    }), timeout]).finally(() => clearTimeout(timer));
   } finally {
     await browser.close();
   }

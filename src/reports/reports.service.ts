@@ -12,6 +12,7 @@ import { ScorecardService } from '../scoring/scorecard.service';
 import { reportHtml } from './html-report';
 import { htmlToPdf } from './pdf';
 import { reportCsv, type ReportModel } from './report';
+import { ReportsRepository, type ReportFormat, type StoredReport } from './reports.repository';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -25,6 +26,7 @@ export class ReportsService {
     private readonly scorecards: ScorecardService,
     private readonly insights: InsightsService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reports: ReportsRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -55,17 +57,47 @@ export class ReportsService {
   }
 
   async html(who: Principal, contractKey: string, period?: string): Promise<string> {
-    return reportHtml(await this.model(who, contractKey, period));
+    return this.renderHtml(await this.model(who, contractKey, period));
   }
 
-  /** The report as an A4 PDF (Debian's Chromium), headed with the contract and period on every page. */
   async pdf(who: Principal, contractKey: string, period?: string): Promise<Buffer> {
-    const model = await this.model(who, contractKey, period);
-    return htmlToPdf(this.config.chromiumPath, await reportHtml(model), `${model.contract.name} · ${model.period}`);
+    return this.renderPdf(await this.model(who, contractKey, period));
   }
 
   async csv(who: Principal, contractKey: string, period?: string): Promise<string> {
-    return reportCsv(await this.model(who, contractKey, period));
+    return this.renderCsv(await this.model(who, contractKey, period));
+  }
+
+  renderHtml(model: ReportModel): Promise<string> {
+    return reportHtml(model);
+  }
+
+  /** The report as an A4 PDF (Debian's Chromium), headed with the contract and period on every page. */
+  async renderPdf(model: ReportModel): Promise<Buffer> {
+    return htmlToPdf(this.config.chromiumPath, await reportHtml(model), `${model.contract.name} · ${model.period}`);
+  }
+
+  renderCsv(model: ReportModel): string {
+    return reportCsv(model);
+  }
+
+  /** A contract's stored reports (404 for a contract the caller's client does not have). */
+  async stored(who: Principal, contractKey: string): Promise<{ items: Array<Omit<StoredReport, 'clientId'> & { links: Record<string, string> }> }> {
+    const rows = await this.reports.list(who.clientId, contractKey);
+    if (!rows) throw new DomainException(ErrorCode.NotFound, `No contract "${contractKey}".`);
+    return {
+      items: rows.map(({ clientId: _client, ...r }) => ({
+        ...r,
+        links: r.status === 'ready' ? Object.fromEntries((['pdf', 'html', 'csv'] as const).map((f) => [f, `/api/v1/reports/${r.id}.${f}`])) : {},
+      })),
+    };
+  }
+
+  /** One stored report in a format; another client's, or one not ready, is a 404. */
+  async storedContent(who: Principal, id: string, format: ReportFormat): Promise<{ body: string | Buffer; contract: string; period: string }> {
+    const found = await this.reports.content(who.clientId, id, format);
+    if (!found) throw new DomainException(ErrorCode.NotFound, `No report "${id}".`);
+    return found;
   }
 
   /** The contract's names and language (its sites' most common; the first site's on a tie). Read after the scorecard checked access. */

@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { formatValue } from '../../src/reports/html-report';
 import { CSV_COLUMNS } from '../../src/reports/report';
+import { Clock } from '../../src/platform/clock';
+import { ReportsScheduler } from '../../src/reports/reports.scheduler';
+import { ReportsService } from '../../src/reports/reports.service';
 import { RollupsService } from '../../src/scoring/rollups.service';
 import { seedRatings, type RatingSeed } from '../support/seed-ratings';
 import { scorecardContracts, startTestApp, type TestApp } from '../support/test-app';
@@ -167,6 +170,49 @@ describe('Contract reports', () => {
     expect(page).toContain('<h1>Rapport om upplevelse och leverans</h1>');
     expect(page).toContain('<h2>Vattenmelonplatser</h2>');
   });
+
+  it('stores each contract\'s last month on the 1st at 06:00 in its time zone, retries a failure, and serves the stored formats to its own client only', async () => {
+    const clock = jest.spyOn(sut.app.get(Clock), 'now');
+    const scheduler = sut.app.get(ReportsScheduler);
+    const list = async (key: string, who: string) =>
+      (await request(sut.http).get(`/api/v1/contracts/${key}/reports`).set('Authorization', `Bearer ${who}`).expect(200)).body.items as Array<{ id: string; period: string; status: string; error: string | null; links: Record<string, string> }>;
+    try {
+      // 05:59 in Bengaluru (Gamma's first site) on 1 November: not yet; 06:00 there is 00:30 UTC.
+      clock.mockReturnValue(new Date('2026-11-01T00:29:00Z'));
+      await scheduler.runDue();
+      expect(await list('gamma-fm', gammaViewer)).toEqual([]);
+      clock.mockReturnValue(new Date('2026-11-01T00:31:00Z'));
+      await scheduler.runDue();
+      const [gamma] = await list('gamma-fm', gammaViewer);
+      expect(gamma).toMatchObject({ period: '2026-10', status: 'ready', error: null });
+      // Stockholm's 06:00 has not come: Alpha's report is not made yet.
+      expect(await list('alpha-fm', alphaViewer)).toEqual([]);
+      const live = (await request(sut.http).get('/api/v1/contracts/gamma-fm/report?period=2026-10&format=csv').set('Authorization', `Bearer ${gammaViewer}`).expect(200)).text;
+      expect((await request(sut.http).get(gamma.links.csv).set('Authorization', `Bearer ${gammaViewer}`).expect(200)).text).toBe(live);
+      const pdf = await request(sut.http).get(gamma.links.pdf).set('Authorization', `Bearer ${gammaViewer}`).buffer(true).parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      }).expect(200);
+      expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+      expect((await request(sut.http).get(gamma.links.html).set('Authorization', `Bearer ${gammaViewer}`).expect(200)).text).toContain('<h1>Experience and service report</h1>');
+      // Another client's viewer: neither the list nor a stored report.
+      await request(sut.http).get('/api/v1/contracts/gamma-fm/reports').set('Authorization', `Bearer ${alphaViewer}`).expect(404);
+      await request(sut.http).get(gamma.links.pdf).set('Authorization', `Bearer ${alphaViewer}`).expect(404);
+      await request(sut.http).get('/api/v1/reports/not-an-id.pdf').set('Authorization', `Bearer ${gammaViewer}`).expect(400);
+      // Alpha's at 06:00 in Stockholm: the first attempt fails (Chromium gone), is kept with its error, and the next run makes it.
+      clock.mockReturnValue(new Date('2026-11-01T05:01:00Z'));
+      const pdfOnce = jest.spyOn(sut.app.get(ReportsService), 'renderPdf').mockRejectedValueOnce(new Error('Chromium is not at /nowhere'));
+      expect(await scheduler.runDue()).toMatchObject({ failed: 1 });
+      expect(await list('alpha-fm', alphaViewer)).toEqual([expect.objectContaining({ period: '2026-10', status: 'failed', error: 'Chromium is not at /nowhere', links: {} })]);
+      pdfOnce.mockRestore();
+      expect(await scheduler.runDue()).toMatchObject({ failed: 0 });
+      expect(await list('alpha-fm', alphaViewer)).toEqual([expect.objectContaining({ period: '2026-10', status: 'ready', error: null })]);
+    } finally {
+      clock.mockRestore();
+    }
+    // Four reports rendered, each printed by Chromium.
+  }, 180_000);
 
   it('answers 404 to another client\'s viewer, and a problem to a bad period', async () => {
     await request(sut.http).get('/api/v1/contracts/gamma-fm/report?period=2026-10').set('Authorization', `Bearer ${alphaViewer}`).expect(404);

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export interface StoredReport {
+  id: string;
+  clientId: string;
+  contract: string;
+  period: string;
+  status: 'ready' | 'failed';
+  language: string | null;
+  generatedAt: Date;
+  attempts: number;
+  error: string | null;
+}
+
+export type ReportFormat = 'html' | 'csv' | 'pdf';
+
+/** Stored reports, one per contract and period. Reads the catalog's contracts and sites (read-only) for keys and time zones. */
+@Injectable()
+export class ReportsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Every contract with its client and the time zone of its first site (reports are due by it). */
+  contracts(): Promise<Array<{ id: string; key: string; clientId: string; timeZone: string }>> {
+    return this.dataSource.query(
+      `SELECT k.id, k.key, k.client_id AS "clientId", COALESCE((SELECT s.time_zone FROM sites s WHERE s.contract_id = k.id ORDER BY s.key LIMIT 1), 'UTC') AS "timeZone"
+       FROM contracts k ORDER BY k.key`,
+    );
+  }
+
+  async find(contractId: string, period: string): Promise<{ status: string; attempts: number } | undefined> {
+    const [row] = await this.dataSource.query<Array<{ status: string; attempts: number }>>(`SELECT status, attempts FROM reports WHERE contract_id = $1 AND period = $2`, [contractId, period]);
+    return row;
+  }
+
+  /** Stores a generated report, or a failed attempt with its error (a ready one is never replaced by a failure). */
+  async store(contract: { id: string; clientId: string }, period: string, at: Date, result: { html: string; csv: string; pdf: Buffer; language: string } | { error: string }): Promise<void> {
+    if ('error' in result) {
+      await this.dataSource.query(
+        `INSERT INTO reports AS r (client_id, contract_id, period, status, generated_at, error) VALUES ($1, $2, $3, 'failed', $4, $5)
+         ON CONFLICT (client_id, contract_id, period) DO UPDATE SET attempts = r.attempts + 1, generated_at = excluded.generated_at, error = excluded.error WHERE r.status = 'failed'`,
+        [contract.clientId, contract.id, period, at, result.error],
+      );
+      return;
+    }
+    await this.dataSource.query(
+      `INSERT INTO reports AS r (client_id, contract_id, period, status, language, generated_at, html, csv, pdf) VALUES ($1, $2, $3, 'ready', $4, $5, $6, $7, $8)
+       ON CONFLICT (client_id, contract_id, period) DO UPDATE SET status = 'ready', language = excluded.language, generated_at = excluded.generated_at, attempts = r.attempts + 1,
+         error = NULL, html = excluded.html, csv = excluded.csv, pdf = excluded.pdf`,
+      [contract.clientId, contract.id, period, result.language, at, result.html, result.csv, result.pdf],
+    );
+  }
+
+  /** A contract's reports, newest period first; undefined when the caller's client has no such contract. */
+  async list(clientId: string | null, contractKey: string): Promise<StoredReport[] | undefined> {
+    const [contract] = await this.dataSource.query<Array<{ id: string }>>(`SELECT id FROM contracts WHERE key = $1 AND ($2::uuid IS NULL OR client_id = $2)`, [contractKey, clientId]);
+    if (!contract) return undefined;
+    return this.dataSource.query(
+      `SELECT r.id, r.client_id AS "clientId", $2::text AS contract, r.period, r.status, r.language, r.generated_at AS "generatedAt", r.attempts, r.error
+       FROM reports r WHERE r.contract_id = $1 ORDER BY r.period DESC`,
+      [contract.id, contractKey],
+    );
+  }
+
+  /** One stored report's content in a format, if the caller's client has it and it is ready. */
+  async content(clientId: string | null, id: string, format: ReportFormat): Promise<{ body: string | Buffer; contract: string; period: string } | undefined> {
+    const [row] = await this.dataSource.query<Array<{ body: string | Buffer; contract: string; period: string }>>(
+      `SELECT r.${format} AS body, k.key AS contract, r.period FROM reports r JOIN contracts k ON k.id = r.contract_id
+       WHERE r.id = $1 AND ($2::uuid IS NULL OR r.client_id = $2) AND r.status = 'ready'`,
+      [id, clientId],
+    );
+    return row;
+  }
+}
