@@ -10,26 +10,10 @@ import { clientRole, ReportingRoles } from '../../src/dashboards/reporting-roles
 import { FiguresPublisher } from '../../src/scoring/figures-publisher';
 import { ReadingsSummaryJob } from '../../src/telemetry/readings-summary.job';
 import { RollupsService } from '../../src/scoring/rollups.service';
-import { seedRatings, type RatingSeed } from '../support/seed-ratings';
+import { octoberAtGamma, seedRatings } from '../support/seed-ratings';
 import { scorecardContracts, startTestApp, type TestApp } from '../support/test-app';
 
 const RANGE = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') };
-
-/** A month of demo-like data at Gamma (and some at Alpha, which Gamma's role must never see). */
-function october(): RatingSeed[] {
-  const seeds: RatingSeed[] = [];
-  for (let i = 0; i < 50; i++) {
-    const day = String(1 + (i % 25)).padStart(2, '0');
-    const score = i < 41 ? 5 : i < 44 ? 3 : 1;
-    const comment = i >= 44 ? (i % 2 ? 'Ingen tvål i dispensern' : 'Smutsigt golv och ingen tvål') : undefined;
-    seeds.push({ touchpoint: 'gamma-sto-restroom-qr', at: `2026-10-${day}T${i < 25 ? '10' : '11'}:00`, score, reasons: i >= 44 ? ['no_soap'] : [], comment, language: 'sv' });
-  }
-  for (let i = 0; i < 5; i++) seeds.push({ touchpoint: 'gamma-sto-restroom-qr', at: `2026-10-26T12:0${i}`, score: 1, excluded: 'burst' });
-  for (let i = 0; i < 20; i++) seeds.push({ touchpoint: 'gamma-blr-restroom-qr', at: `2026-10-${String(1 + i).padStart(2, '0')}T10:00`, score: i < 18 ? 5 : 2, reasons: i < 18 ? [] : ['dirty_floor'] });
-  for (const at of ['16:30', '17:05', '17:15']) seeds.push({ touchpoint: 'gamma-sto-entrance-kiosk', at: `2026-10-30T${at}`, score: 1 });
-  for (let i = 0; i < 12; i++) seeds.push({ touchpoint: 'alpha-1f-restroom-qr', at: `2026-10-${String(1 + i).padStart(2, '0')}T09:00`, score: i < 6 ? 5 : 1, reasons: i < 6 ? [] : ['no_paper'], comment: i === 7 ? 'No paper at all' : undefined });
-  return seeds;
-}
 
 describe('Dashboards over the reporting schema', () => {
   let sut: TestApp;
@@ -49,7 +33,7 @@ describe('Dashboards over the reporting schema', () => {
     [{ id: gammaId }] = await sut.dataSource.query(`SELECT id FROM clients WHERE key = 'gamma'`);
     [{ id: alphaId }] = await sut.dataSource.query(`SELECT id FROM clients WHERE key = 'alpha'`);
     gammaZones = (await sut.dataSource.query<Array<{ key: string }>>(`SELECT z.key FROM zones z JOIN sites s ON s.id = z.site_id WHERE s.key = 'gamma-sto' ORDER BY 1`)).map((z) => z.key);
-    await seedRatings(sut.dataSource, october());
+    await seedRatings(sut.dataSource, octoberAtGamma());
     await seedFacts();
     await sut.app.get(ReadingsSummaryJob).summarize(new Date('2026-10-01T00:00:00Z'));
     const rollups = sut.app.get(RollupsService);

@@ -10,23 +10,8 @@ import { Clock } from '../../src/platform/clock';
 import { ReportsScheduler } from '../../src/reports/reports.scheduler';
 import { ReportsService } from '../../src/reports/reports.service';
 import { RollupsService } from '../../src/scoring/rollups.service';
-import { seedRatings, type RatingSeed } from '../support/seed-ratings';
+import { octoberAtGamma, seedRatings } from '../support/seed-ratings';
 import { scorecardContracts, startTestApp, type TestApp } from '../support/test-app';
-
-/** October 2026: Gamma's Stockholm restroom at csat 41/50 with cleaning all on time (a watermelon), Bengaluru, and some at Alpha. */
-function october(): RatingSeed[] {
-  const seeds: RatingSeed[] = [];
-  for (let i = 0; i < 50; i++) {
-    const day = String(1 + (i % 25)).padStart(2, '0');
-    const score = i < 41 ? 5 : i < 44 ? 3 : 1;
-    const comment = i >= 44 ? (i % 2 ? 'Ingen tvål i dispensern' : 'Smutsigt golv och ingen tvål') : undefined;
-    seeds.push({ touchpoint: 'gamma-sto-restroom-qr', at: `2026-10-${day}T${i < 25 ? '10' : '11'}:00`, score, reasons: i >= 44 ? ['no_soap'] : [], comment, language: 'sv' });
-  }
-  for (let i = 0; i < 5; i++) seeds.push({ touchpoint: 'gamma-sto-restroom-qr', at: `2026-10-26T12:0${i}`, score: 1, excluded: 'burst' });
-  for (let i = 0; i < 20; i++) seeds.push({ touchpoint: 'gamma-blr-restroom-qr', at: `2026-10-${String(1 + i).padStart(2, '0')}T10:00`, score: i < 18 ? 5 : 2, reasons: i < 18 ? [] : ['dirty_floor'] });
-  for (let i = 0; i < 12; i++) seeds.push({ touchpoint: 'alpha-1f-restroom-qr', at: `2026-10-${String(1 + i).padStart(2, '0')}T09:00`, score: i < 6 ? 5 : 1, reasons: i < 6 ? [] : ['no_paper'] });
-  return seeds;
-}
 
 interface ApiObjective {
   key: string;
@@ -49,7 +34,7 @@ describe('Contract reports', () => {
     sut = await startTestApp({ env: { CONTRACTS_DIR: contractsDir } });
     gammaViewer = await sut.keyFor('client_viewer', 'gamma');
     alphaViewer = await sut.keyFor('client_viewer', 'alpha');
-    await seedRatings(sut.dataSource, october());
+    await seedRatings(sut.dataSource, octoberAtGamma());
     for (let d = 5; d < 8; d++) {
       await sut.dataSource.query(
         `INSERT INTO sla_facts_hourly (client_id, zone_id, site_id, hour, tasks_due, tasks_on_time, visitors)
