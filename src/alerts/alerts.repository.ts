@@ -248,12 +248,14 @@ export class AlertsRepository {
     );
   }
 
-  async list(filter: { clientId: string | null; siteId?: string; contractId?: string; state?: string; rule?: string; limit: number }): Promise<AlertRow[]> {
+  /** A client's alerts (every client's with none), newest first, filtered before the limit (site and contract by key). */
+  async list(filter: { clientId: string | null; siteId?: string; siteKey?: string; contractKey?: string; state?: string; rule?: string; limit: number }): Promise<AlertRow[]> {
     const params = new SqlParams();
     const where: string[] = [];
     if (filter.clientId) where.push(`a.client_id = ${params.bind(filter.clientId)}`);
     if (filter.siteId) where.push(`a.site_id = ${params.bind(filter.siteId)}`);
-    if (filter.contractId) where.push(`a.contract_id = ${params.bind(filter.contractId)}`);
+    if (filter.siteKey) where.push(`a.site_id IN (SELECT s.id FROM sites s WHERE s.key = ${params.bind(filter.siteKey)})`);
+    if (filter.contractKey) where.push(`a.contract_id IN (SELECT k.id FROM contracts k WHERE k.key = ${params.bind(filter.contractKey)})`);
     if (filter.state === 'unresolved') where.push(`a.state <> 'resolved'`);
     else if (filter.state) where.push(`a.state = ${params.bind(filter.state)}`);
     if (filter.rule) where.push(`a.rule = ${params.bind(filter.rule)}`);

@@ -131,9 +131,8 @@ export class AlertsService {
   // ------------------------------------------------------------------ people
 
   async list(who: Principal, q: { site?: string; contract?: string; state?: string; rule?: string; limit: number }): Promise<{ items: AlertView[] }> {
-    const rows = await this.alerts.list({ clientId: who.clientId, siteId: who.siteId ?? undefined, state: q.state, rule: q.rule, limit: q.limit });
-    const views = await Promise.all(rows.map((r) => this.view(r)));
-    return { items: views.filter((v) => (!q.site || v.site === q.site) && (!q.contract || v.contract === q.contract)) };
+    const rows = await this.alerts.list({ clientId: who.clientId, siteId: who.siteId ?? undefined, siteKey: q.site, contractKey: q.contract, state: q.state, rule: q.rule, limit: q.limit });
+    return { items: await Promise.all(rows.map((r) => this.view(r))) };
   }
 
   async get(who: Principal, id: string): Promise<AlertView & { history: Array<{ at: string; action: string; actor: string; note: string | null }>; deliveries: unknown[] }> {

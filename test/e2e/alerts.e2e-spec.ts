@@ -224,6 +224,10 @@ alerts:
     for (const action of ['ack', 'resolve']) await request(sut.http).post(`/api/v1/alerts/${alert.id}/${action}`).set('Authorization', `Bearer ${fmBeta}`).send({}).expect(404);
     await request(sut.http).post(`/api/v1/alerts/${alert.id}/snooze`).set('Authorization', `Bearer ${fmBeta}`).send({ minutes: 10 }).expect(404);
     expect((await request(sut.http).get('/api/v1/alerts').set('Authorization', `Bearer ${viewerBeta}`).expect(200)).body.items).toEqual([]);
+    // Filters by site and contract apply before the limit.
+    const bySite = (await request(sut.http).get('/api/v1/alerts?site=alpha-hq&contract=alpha-fm&limit=1').set('Authorization', `Bearer ${viewerAlpha}`).expect(200)).body.items;
+    expect(bySite.map((a: { id: string }) => a.id)).toEqual([alert.id]);
+    expect((await request(sut.http).get('/api/v1/alerts?site=alpha-branch').set('Authorization', `Bearer ${viewerAlpha}`).expect(200)).body.items).toEqual([]);
     await request(sut.http).get(`/api/v1/alerts/${alert.id}`).set('Authorization', `Bearer ${viewerAlpha}`).expect(200);
     await request(sut.http).post(`/api/v1/alerts/${alert.id}/ack`).set('Authorization', `Bearer ${viewerAlpha}`).send({}).expect(403);
     await request(sut.http).post(`/api/v1/alerts/not-a-uuid/ack`).set('Authorization', `Bearer ${fmAlpha}`).send({}).expect(400);
