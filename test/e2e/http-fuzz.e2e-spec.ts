@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request, { type Response } from 'supertest';
 import { AlertsService } from '../../src/alerts/alerts.service';
+import { ReportsRepository } from '../../src/reports/reports.repository';
 import { cutAtCodePoint } from '../../src/platform/validation/safe-text';
 import { FIXTURE_CONTRACTS, startTestApp, type TestApp } from '../support/test-app';
 
@@ -260,6 +261,17 @@ describe('HTTP input fuzzing', () => {
     return raised!.id;
   };
 
+  /** A stored report of alpha's (made once, as the monthly job stores one; the reports test makes real ones). */
+  let storedReport: string | undefined;
+  const storedReportFile = async () => {
+    if (!storedReport) {
+      const [contract] = await sut.dataSource.query<Array<{ id: string; clientId: string }>>(`SELECT id, client_id AS "clientId" FROM contracts WHERE key = 'alpha-fm'`);
+      await sut.app.get(ReportsRepository).store(contract, '2026-09', new Date(), { html: '<p>Rapport</p>', csv: 'contract\nalpha-fm\n', pdf: Buffer.from('%PDF-1.4\n'), language: 'sv' });
+      [{ id: storedReport }] = await sut.dataSource.query<Array<{ id: string }>>(`SELECT id FROM reports WHERE contract_id = $1`, [contract.id]);
+    }
+    return `${storedReport}.csv`;
+  };
+
   /** Real fixture values for every part of the route, so a request with one part mutated gets past the others. */
   async function baseOf(route: Route): Promise<Base> {
     const ratingId = route.template.endsWith('/follow-up')
@@ -269,6 +281,7 @@ describe('HTTP input fuzzing', () => {
         : route.template.startsWith('/api/v1/alerts/')
           ? await freshAlertId()
           : undefined;
+    const reportFile = route.template === '/api/v1/reports/{file}' ? await storedReportFile() : undefined;
     const segments = route.template.split('/');
     const params: Record<string, string> = {};
     segments.forEach((segment, i) => {
@@ -279,6 +292,7 @@ describe('HTTP input fuzzing', () => {
         id: ratingId,
         zone: KEY_OF.zones,
         signal: 'people_count',
+        file: reportFile,
       };
       const value = byName[name] ?? KEY_OF[segments[i - 1]];
       if (value === undefined) throw new Error(`No base value for {${name}} in ${route.template}: add one to this test.`);
