@@ -26,6 +26,7 @@ import { ReportingSchema1765000000008 } from './1765000000008-reporting-schema';
 import { ReportingPolicyOnce1765000000009 } from './1765000000009-reporting-policy-once';
 import { Alerts1765000000010 } from './1765000000010-alerts';
 import { Reports1765000000011 } from './1765000000011-reports';
+import { ShareLinks1765000000012 } from './1765000000012-share-links';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   ReportingPolicyOnce1765000000009,
   Alerts1765000000010,
   Reports1765000000011,
+  ShareLinks1765000000012,
 ];

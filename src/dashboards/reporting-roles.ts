@@ -1,10 +1,11 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Subscription } from 'rxjs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ContractsSyncService } from '../catalog/contracts-sync.service';
 import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
+import { appSecret } from '../platform/database/app-secrets';
 
 /** The database role of a client's Grafana data source: the reporting views show it that client's rows alone. */
 export const clientRole = (clientId: string): string => `xla_client_${clientId.replace(/-/g, '').toLowerCase()}`;
@@ -80,9 +81,7 @@ export class ReportingRoles implements OnModuleInit, OnApplicationShutdown {
     await tx.query(`DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO ${role}', current_database()); END $$`);
   }
 
-  private async loadSecret(): Promise<string> {
-    await this.dataSource.query(`INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [SECRET_NAME, randomBytes(32).toString('base64url')]);
-    const [row] = await this.dataSource.query<Array<{ value: string }>>(`SELECT value FROM app_secrets WHERE name = $1`, [SECRET_NAME]);
-    return row.value;
+  private loadSecret(): Promise<string> {
+    return appSecret(this.dataSource, SECRET_NAME);
   }
 }

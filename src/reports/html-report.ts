@@ -23,8 +23,18 @@ export function formatValue(indicator: string, value: number | null, language: s
 
 const pct = (value: number | null, language: string) => (value === null ? '–' : `${new Intl.NumberFormat(language, { maximumFractionDigits: 0 }).format(value * 100)} %`);
 
-/** The report as one HTML page: print CSS for A4, charts as inline SVG, no script. */
-export async function reportHtml(model: ReportModel): Promise<string> {
+/** What the live scorecard page adds to the report: a refresh and links to the other months. */
+export interface LiveOptions {
+  refreshSeconds: number;
+  /** The months the link shows, newest first, each with its link (the current one first). */
+  months: Array<{ period: string; href: string; current: boolean }>;
+}
+
+/**
+ * The report as one HTML page: print CSS for A4, charts as inline SVG, no script. With `live`, the
+ * same page is the share link's scorecard: it reloads itself (a meta refresh) and links the months.
+ */
+export async function reportHtml(model: ReportModel, live?: LiveOptions): Promise<string> {
   const t = REPORT_TEXTS[model.language];
   const { card } = model;
   const lang = model.language;
@@ -40,8 +50,8 @@ export async function reportHtml(model: ReportModel): Promise<string> {
   const none = (title: string) => Promise.resolve(html`<p class="muted">${title}: ${t.insufficientData}</p>`.value);
   const [trendSvg, heatmapSvg, reasonsSvg] = await Promise.all([
     trendRows.some((r) => r.value !== null) ? svgOf(trendSpec(trendRows, t.trend)) : none(t.trend),
-    model.heatmap.cells.some((c) => c.value !== null) ? svgOf(heatmapSpec(model.heatmap.cells, t.heatmap, DAYS[lang])) : none(t.heatmap),
-    model.drivers.reasons.length ? svgOf(reasonsSpec(model.drivers.reasons.map((r) => ({ reason: r.reason, negatives: r.negatives })), t.reasons)) : none(t.reasons),
+    model.heatmap?.cells.some((c) => c.value !== null) ? svgOf(heatmapSpec(model.heatmap.cells, t.heatmap, DAYS[lang])) : none(t.heatmap),
+    model.drivers?.reasons.length ? svgOf(reasonsSpec(model.drivers.reasons.map((r) => ({ reason: r.reason, negatives: r.negatives })), t.reasons)) : none(t.reasons),
   ]);
   const objectiveRows = card.objectives.map(
     (o) => html`<tr>
@@ -63,16 +73,28 @@ export async function reportHtml(model: ReportModel): Promise<string> {
           <td>${w.metSla.map((o) => `${o.key} ${formatValue(o.indicator, o.value, lang)} (n ${o.sample})`).join(', ')}</td></tr>`,
       )}</tbody></table>`
     : html`<p>${t.noWatermelons}</p>`;
-  const drivers = model.drivers.drivers.map(
+  const drivers = (model.drivers?.drivers ?? []).map(
     (d) => html`<tr><td>${d.condition}</td><td class="num">${d.k1} / ${d.n1}</td><td class="num">${d.k0} / ${d.n0}</td>
       <td class="num">${d.lift === null ? '–' : d.lift.toFixed(2)}</td><td class="num">${d.excessNegatives === null ? '–' : Math.round(d.excessNegatives)}</td></tr>`,
   );
-  const themes = model.drivers.themes.themes.map(
+  const themes = (model.drivers?.themes.themes ?? []).map(
     (th) => html`<div class="theme"><h3>${th.theme} <small>(${th.count})</small></h3><ul>${th.examples.slice(0, 3).map((e) => html`<li>“${e}”</li>`)}</ul></div>`,
   );
-  const excluded = Object.entries(model.drivers.ratings.excluded.byReason).map(([reason, n]) => html`<li>${reason}: ${n}</li>`);
+  const excluded = Object.entries(model.drivers?.ratings.excluded.byReason ?? {}).map(([reason, n]) => html`<li>${reason}: ${n}</li>`);
+  const heading = live ? t.live.title : t.title;
+  const subject = model.site ? `${model.site} · ${model.contract.name}` : model.contract.name;
+  const insightSections = model.drivers
+    ? html`<section id="drivers"><h2>${t.drivers}</h2>
+  <table><thead><tr><th>${t.condition}</th><th class="num">k₁ / n₁</th><th class="num">k₀ / n₀</th><th class="num">${t.lift}</th><th class="num">+</th></tr></thead><tbody>${drivers}</tbody></table>
+  <div class="chart">${trusted(reasonsSvg)}</div>
+  <div class="chart">${trusted(heatmapSvg)}</div></section>
+<section id="comments"><h2>${t.comments}</h2>${themes}</section>
+<section id="coverage"><h2>${t.coverage}</h2><ul><li>${t.rated}: ${model.drivers.ratings.rated}</li><li>${t.excluded}: ${model.drivers.ratings.excluded.total}<ul>${excluded}</ul></li></ul></section>
+`
+    : html`<p class="muted" id="contract-wide">${t.live.siteNote}</p>`;
   return html`<!doctype html>
-<html lang="${lang}"><head><meta charset="utf-8"><title>${t.title} – ${model.contract.name} – ${model.period}</title>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${live ? html`<meta http-equiv="refresh" content="${live.refreshSeconds}">` : ''}
+<title>${heading} – ${subject} – ${model.period}</title>
 <style>
   @page { size: A4; margin: 18mm 14mm 20mm; }
   body { font: 10.5pt/1.4 Helvetica, Arial, sans-serif; color: #1b1b1b; max-width: 190mm; margin: 0 auto; }
@@ -84,10 +106,14 @@ export async function reportHtml(model: ReportModel): Promise<string> {
   .figure b { display: block; font-size: 16pt; } .status.breached { color: #b3261e; font-weight: 600; } .status.met { color: #1e7b34; }
   .status.at_risk { color: #a15c00; } .status.insufficient_data { color: #666; font-style: italic; }
   tr.watermelon td:first-child { border-left: 3px solid #d33; } .melon { color: #b3261e; font-weight: 600; }
-  section.method { break-before: page; } .muted { color: #666; }
+  section.method { break-before: page; } .muted { color: #595959; } .vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  nav.months ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 2mm 4mm; } nav.months a { color: #0b57d0; }
+  @media screen { body { padding: 0 4mm; } }
 </style></head>
 <body>
-<header><h1>${t.title}</h1><p>${model.contract.name} · ${model.contract.client} · ${model.contract.provider}<br>${t.period}: <b>${model.period}</b> <span class="muted">(${model.generatedAt})</span></p></header>
+<header><h1>${heading}</h1><p>${subject} · ${model.contract.client} · ${model.contract.provider}<br>${t.period}: <b>${model.period}</b> <span class="muted">(${model.generatedAt})</span></p>
+${live ? html`<p class="muted">${t.live.refresh}</p><nav class="months" aria-label="${t.live.earlier}"><ul>${live.months.map((m) => html`<li><a href="${m.href}"${m.current ? html` aria-current="page"` : ''}>${m.period}</a></li>`)}</ul></nav>` : ''}</header>
+<main>
 <section id="summary"><h2>${t.summary}</h2>
   <div class="figures">
     <div class="figure" data-figure="experience-index">${t.experienceIndex}<b>${formatValue('happy_index', card.experienceIndex.value, lang)}</b><span class="muted">n ${card.experienceIndex.n}</span></div>
@@ -98,19 +124,15 @@ export async function reportHtml(model: ReportModel): Promise<string> {
   <div class="chart">${trusted(trendSvg)}</div>
 </section>
 <section id="objectives"><h2>${t.objectives}</h2>
-  <table><thead><tr><th>${t.objective}</th><th></th><th>${t.indicator}</th><th class="num">${t.value}</th><th class="num">${t.target}</th><th class="num">k / n</th><th class="num">${t.sample}</th><th>${t.status}</th></tr></thead>
+  <table><thead><tr><th>${t.objective}</th><th><span class="vh">XLA / SLA</span></th><th>${t.indicator}</th><th class="num">${t.value}</th><th class="num">${t.target}</th><th class="num">k / n</th><th class="num">${t.sample}</th><th>${t.status}</th></tr></thead>
   <tbody>${objectiveRows}</tbody></table></section>
 <section id="watermelons"><h2>${t.watermelons}</h2><p class="muted">${t.watermelonExplained}</p>${melons}</section>
 <section id="sites"><h2>${t.sites}</h2>
   <table><thead><tr><th>${t.site}</th><th class="num">${t.rank}</th><th class="num">${t.experienceIndex}</th><th class="num">${t.sample}</th><th class="num">XLA</th><th class="num">SLA</th></tr></thead>
   <tbody>${siteRows}</tbody></table></section>
-<section id="drivers"><h2>${t.drivers}</h2>
-  <table><thead><tr><th>${t.condition}</th><th class="num">k₁ / n₁</th><th class="num">k₀ / n₀</th><th class="num">${t.lift}</th><th class="num">+</th></tr></thead><tbody>${drivers}</tbody></table>
-  <div class="chart">${trusted(reasonsSvg)}</div>
-  <div class="chart">${trusted(heatmapSvg)}</div></section>
-<section id="comments"><h2>${t.comments}</h2>${themes}</section>
-<section id="coverage"><h2>${t.coverage}</h2><ul><li>${t.rated}: ${model.drivers.ratings.rated}</li><li>${t.excluded}: ${model.drivers.ratings.excluded.total}<ul>${excluded}</ul></li></ul></section>
+${insightSections}
 <section class="method" id="methodology"><h2>${t.methodology}</h2><ul>${t.method.map((m) => html`<li>${m}</li>`)}</ul></section>
+</main>
 </body></html>`.value;
 }
 

@@ -13,8 +13,11 @@ export interface ReportModel {
   card: ContractScorecard;
   /** The period and the two before it, oldest first. */
   trend: Array<{ period: string; experienceIndex: number | null; n: number; xla: number | null; sla: number | null }>;
-  drivers: DriversView;
-  heatmap: HeatmapView;
+  /** The contract's drivers, reasons, comments and coverage; absent on a site's live page (they are contract-wide). */
+  drivers?: DriversView;
+  heatmap?: HeatmapView;
+  /** The one site a live page is about; absent: the whole contract. */
+  site?: string;
 }
 
 /** Met objectives of an attainment pair, n of m with data (those without data left out and named). */

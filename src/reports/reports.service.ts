@@ -8,13 +8,25 @@ import { Clock } from '../platform/clock';
 import { AppConfig } from '../platform/config/app-config';
 import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
 import { InsightsService } from '../scoring/insights.service';
-import { ScorecardService } from '../scoring/scorecard.service';
+import { objectiveSummary, type ScopeCard } from '../scoring/scorecard';
+import { ScorecardService, type ContractScorecard } from '../scoring/scorecard.service';
 import { reportHtml } from './html-report';
 import { htmlToPdf } from './pdf';
 import { reportCsv, type ReportModel } from './report';
 import { ReportsRepository, type ReportFormat, type StoredReport } from './reports.repository';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** The period and the two months before it, oldest first (a bad period is a validation error). */
+function trendPeriods(period: string): string[] {
+  if (!MONTH.test(period)) throw new DomainException(ErrorCode.Validation, 'The period is not valid.', [{ field: 'period', message: 'expected a calendar month YYYY-MM' }]);
+  const month = DateTime.fromFormat(period, 'yyyy-MM', { zone: 'utc' });
+  return [2, 1, 0].map((back) => month.minus({ months: back }).toFormat('yyyy-MM'));
+}
+
+/** The trend rows of scorecards, one per period. */
+const trendOf = (periods: readonly string[], cards: ReadonlyArray<Pick<ScopeCard, 'experienceIndex' | 'attainment'>>): ReportModel['trend'] =>
+  cards.map((c, i) => ({ period: periods[i], experienceIndex: c.experienceIndex.value, n: c.experienceIndex.n, xla: c.attainment.xla.value, sla: c.attainment.sla.value }));
 
 /**
  * Monthly contract reports. Every figure is the scoring module's (its scorecard, drivers and
@@ -37,23 +49,39 @@ export class ReportsService {
   }
 
   async model(who: Principal, contractKey: string, period = this.defaultPeriod()): Promise<ReportModel> {
-    if (!MONTH.test(period)) throw new DomainException(ErrorCode.Validation, 'The period is not valid.', [{ field: 'period', message: 'expected a calendar month YYYY-MM' }]);
-    const card = await this.scorecards.contract(who, contractKey, { period });
-    const months = [2, 1].map((back) => DateTime.fromFormat(period, 'yyyy-MM', { zone: 'utc' }).minus({ months: back }).toFormat('yyyy-MM'));
-    const earlier = await Promise.all(months.map((p) => this.scorecards.contract(who, contractKey, { period: p })));
-    const trend = [...earlier.map((c, i) => ({ c, p: months[i] })), { c: card, p: period }].map(({ c, p }) => ({
-      period: p,
-      experienceIndex: c.experienceIndex.value,
-      n: c.experienceIndex.n,
-      xla: c.attainment.xla.value,
-      sla: c.attainment.sla.value,
-    }));
+    const periods = trendPeriods(period);
+    const cards = await Promise.all(periods.map((p) => this.scorecards.contract(who, contractKey, { period: p })));
     const [drivers, heatmap, contract] = await Promise.all([
       this.insights.drivers(who, contractKey, { period }),
       this.insights.heatmap(who, contractKey, { period, indicator: 'negative_rate' }),
       this.contractOf(contractKey),
     ]);
-    return { language: contract.language, contract, period, generatedAt: this.clock.now().toISOString(), card, trend, drivers, heatmap };
+    return { language: contract.language, contract, period, generatedAt: this.clock.now().toISOString(), card: cards[cards.length - 1], trend: trendOf(periods, cards), drivers, heatmap };
+  }
+
+  /**
+   * The live page's model: the contract's report model, or for one site its scorecard in the same
+   * shape (the site its only row). A site's page leaves out the drivers, heatmap and comments,
+   * which the scoring module computes per contract.
+   */
+  async liveModel(who: Principal, contractKey: string, siteKey: string | undefined, period: string): Promise<ReportModel> {
+    if (siteKey === undefined) return this.model(who, contractKey, period);
+    const periods = trendPeriods(period);
+    const cards = await Promise.all(periods.map((p) => this.scorecards.site(who, siteKey, { period: p })));
+    const view = cards[cards.length - 1];
+    const card: ContractScorecard = {
+      contract: view.contract,
+      window: view.window,
+      experienceIndex: view.experienceIndex,
+      attainment: view.attainment,
+      objectives: view.objectives,
+      reasons: view.reasons,
+      watermelons: view.watermelon ? [view.watermelon] : [],
+      benchmark: { indicator: 'happy_index', sites: [] },
+      sites: [{ site: view.site, watermelon: view.watermelon !== null, experienceIndex: view.experienceIndex, attainment: view.attainment, objectives: view.objectives.map(objectiveSummary) }],
+    };
+    const contract = await this.contractOf(contractKey);
+    return { language: contract.language, contract, period, generatedAt: this.clock.now().toISOString(), card, trend: trendOf(periods, cards), site: siteKey };
   }
 
   async html(who: Principal, contractKey: string, period?: string): Promise<string> {
