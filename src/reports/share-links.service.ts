@@ -119,8 +119,8 @@ export class ShareLinksService {
   private async view(row: ShareLinkRow, now: Date): Promise<ShareLinkView> {
     const token = signShareToken(await this.secretOf(), { id: row.id, expiresAt: row.expiresAt });
     const status = row.revokedAt ? 'revoked' : row.expiresAt.getTime() <= now.getTime() ? 'expired' : 'active';
-    const { clientId: _client, ...rest } = row;
-    return { ...rest, status, url: `${this.config.publicUrl.replace(/\/$/, '')}/s/${token}` };
+    const { id, contract, site, label, createdAt, expiresAt, revokedAt } = row;
+    return { id, contract, site, label, createdAt, expiresAt, revokedAt, status, url: `${this.config.publicUrl.replace(/\/$/, '')}/s/${token}` };
   }
 
   private secretOf(): Promise<string> {

@@ -150,7 +150,7 @@ describe('Share links and the live scorecard page', () => {
   it('lets only the account team and FM managers of the contract\'s client make and list links, and refuses bad input plainly', async () => {
     await create('gamma-fm', gammaViewer).expect(403);
     await request(sut.http).get('/api/v1/contracts/gamma-fm/share-links').set('Authorization', `Bearer ${gammaViewer}`).expect(403);
-    await create('gamma-fm').expect(401);
+    await request(sut.http).post('/api/v1/contracts/gamma-fm/share-links').send({}).expect(401);
     await create('gamma-fm', alphaAccount).expect(404);
     await request(sut.http).get('/api/v1/contracts/gamma-fm/share-links').set('Authorization', `Bearer ${alphaAccount}`).expect(404);
     // A site of another contract (alpha's) is not found in gamma's.
