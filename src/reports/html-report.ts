@@ -26,13 +26,17 @@ const pct = (value: number | null, language: string) => (value === null ? '–' 
 /** What the live scorecard page adds to the report: a refresh and links to the other months. */
 export interface LiveOptions {
   refreshSeconds: number;
+  /** The nonce of the page's one script (its Content-Security-Policy allows that script only). */
+  nonce: string;
   /** The months the link shows, newest first, each with its link (the current one first). */
   months: Array<{ period: string; href: string; current: boolean }>;
 }
 
 /**
  * The report as one HTML page: print CSS for A4, charts as inline SVG, no script. With `live`, the
- * same page is the share link's scorecard: it reloads itself (a meta refresh) and links the months.
+ * same page is the share link's scorecard: it links the months, and one small script fetches it
+ * again each minute and swaps in the new figures, in place (no reload: the reader keeps their
+ * place), until the reader pauses it — a timed page reload would fail WCAG 2.2.1.
  */
 export async function reportHtml(model: ReportModel, live?: LiveOptions): Promise<string> {
   const t = REPORT_TEXTS[model.language];
@@ -93,7 +97,7 @@ export async function reportHtml(model: ReportModel, live?: LiveOptions): Promis
 `
     : html`<p class="muted" id="contract-wide">${t.live.siteNote}</p>`;
   return html`<!doctype html>
-<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${live ? html`<meta http-equiv="refresh" content="${live.refreshSeconds}">` : ''}
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${heading} – ${subject} – ${model.period}</title>
 <style>
   @page { size: A4; margin: 18mm 14mm 20mm; }
@@ -107,12 +111,14 @@ export async function reportHtml(model: ReportModel, live?: LiveOptions): Promis
   .status.at_risk { color: #a15c00; } .status.insufficient_data { color: #666; font-style: italic; }
   tr.watermelon td:first-child { border-left: 3px solid #d33; } .melon { color: #b3261e; font-weight: 600; }
   section.method { break-before: page; } .muted { color: #595959; } .vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  button { font: inherit; min-height: 2.2em; padding: 0 .8em; } :focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
+  @media print { nav.months, #pause { display: none; } }
   nav.months ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 2mm 4mm; } nav.months a { color: #0b57d0; }
   @media screen { body { padding: 0 4mm; } }
 </style></head>
 <body>
-<header><h1>${heading}</h1><p>${subject} · ${model.contract.client} · ${model.contract.provider}<br>${t.period}: <b>${model.period}</b> <span class="muted">(${model.generatedAt})</span></p>
-${live ? html`<p class="muted">${t.live.refresh}</p><nav class="months" aria-label="${t.live.earlier}"><ul>${live.months.map((m) => html`<li><a href="${m.href}"${m.current ? html` aria-current="page"` : ''}>${m.period}</a></li>`)}</ul></nav>` : ''}</header>
+<header><h1>${heading}</h1><p>${subject} · ${model.contract.client} · ${model.contract.provider}<br>${t.period}: <b>${model.period}</b> <span class="muted" id="generated">(${model.generatedAt})</span></p>
+${live ? html`<p class="muted">${t.live.refresh} <button type="button" id="pause" aria-pressed="false" data-pause="${t.live.pause}" data-resume="${t.live.resume}">${t.live.pause}</button></p><nav class="months" aria-label="${t.live.earlier}"><ul>${live.months.map((m) => html`<li><a href="${m.href}"${m.current ? html` aria-current="page"` : ''}>${m.period}</a></li>`)}</ul></nav>` : ''}</header>
 <main>
 <section id="summary"><h2>${t.summary}</h2>
   <div class="figures">
@@ -133,7 +139,36 @@ ${live ? html`<p class="muted">${t.live.refresh}</p><nav class="months" aria-lab
 ${insightSections}
 <section class="method" id="methodology"><h2>${t.methodology}</h2><ul>${t.method.map((m) => html`<li>${m}</li>`)}</ul></section>
 </main>
+${live ? html`<script nonce="${live.nonce}" data-refresh-seconds="${live.refreshSeconds}">${trusted(LIVE_SCRIPT)}</script>` : ''}
 </body></html>`.value;
 }
+
+/**
+ * The live page's one script: each interval, unless paused or hidden, it fetches the page again
+ * and swaps in its <main> and time stamp. A failed fetch leaves the page as it is until the next.
+ */
+const LIVE_SCRIPT = `(() => {
+  const script = document.currentScript;
+  const every = Number(script.dataset.refreshSeconds) * 1000;
+  const button = document.getElementById('pause');
+  let paused = false;
+  button.addEventListener('click', () => {
+    paused = !paused;
+    button.setAttribute('aria-pressed', String(paused));
+    button.textContent = paused ? button.dataset.resume : button.dataset.pause;
+  });
+  setInterval(async () => {
+    if (paused || document.hidden) return;
+    try {
+      const response = await fetch(location.href, { cache: 'no-store', credentials: 'omit' });
+      if (!response.ok) return;
+      const next = new DOMParser().parseFromString(await response.text(), 'text/html');
+      for (const selector of ['main', '#generated']) {
+        const fresh = next.querySelector(selector);
+        if (fresh) document.querySelector(selector).replaceWith(fresh);
+      }
+    } catch {}
+  }, every);
+})();`;
 
 export type { SafeHtml };

@@ -39,7 +39,7 @@ export interface ReportTexts {
   statuses: Record<'met' | 'at_risk' | 'breached' | 'insufficient_data', string>;
   method: string[];
   /** The live scorecard page behind a share link. */
-  live: { title: string; refresh: string; current: string; earlier: string; siteNote: string; notFoundTitle: string; notFoundBody: string };
+  live: { title: string; refresh: string; pause: string; resume: string; current: string; earlier: string; siteNote: string; notFoundTitle: string; notFoundBody: string };
 }
 
 const EN: ReportTexts = {
@@ -86,7 +86,7 @@ const EN: ReportTexts = {
     'The error budget is the share of bad events the target allows; burn rate is how fast it is spent.',
     'Ratings the misuse filter excluded change no figure, and are counted here.',
   ],
-  live: { title: "Live scorecard", refresh: "Updated every minute.", current: "This month", earlier: "Earlier months", siteNote: "Drivers, the heatmap and comments are on the contract's page.", notFoundTitle: "This link is not valid", notFoundBody: "The link has expired or was withdrawn. Ask your account team for a new one." },
+  live: { title: "Live scorecard", refresh: "Updated every minute.", pause: "Pause updates", resume: "Resume updates", current: "This month", earlier: "Earlier months", siteNote: "Drivers, the heatmap and comments are on the contract's page.", notFoundTitle: "This link is not valid", notFoundBody: "The link has expired or was withdrawn. Ask your account team for a new one." },
 };
 
 const SV: ReportTexts = {
@@ -133,7 +133,7 @@ const SV: ReportTexts = {
     'Felbudgeten är andelen dåliga händelser som målet tillåter; förbrukningstakten hur fort den går åt.',
     'Betyg som missbruksfiltret uteslutit påverkar inga siffror, och räknas här.',
   ],
-  live: { title: "Resultattavla i realtid", refresh: "Uppdateras varje minut.", current: "Denna månad", earlier: "Tidigare månader", siteNote: "Drivkrafter, värmekarta och kommentarer finns på avtalets sida.", notFoundTitle: "Länken gäller inte", notFoundBody: "Länken har gått ut eller dragits tillbaka. Be ert kundteam om en ny." },
+  live: { title: "Resultattavla i realtid", refresh: "Uppdateras varje minut.", pause: "Pausa uppdateringar", resume: "Återuppta uppdateringar", current: "Denna månad", earlier: "Tidigare månader", siteNote: "Drivkrafter, värmekarta och kommentarer finns på avtalets sida.", notFoundTitle: "Länken gäller inte", notFoundBody: "Länken har gått ut eller dragits tillbaka. Be ert kundteam om en ny." },
 };
 
 const DA: ReportTexts = {
@@ -164,7 +164,7 @@ const DA: ReportTexts = {
   insufficientData: 'utilstrækkelige data',
   of: 'af',
   statuses: { met: 'opfyldt', at_risk: 'i fare', breached: 'brudt', insufficient_data: 'utilstrækkelige data' },
-  live: { title: "Resultattavle i realtid", refresh: "Opdateres hvert minut.", current: "Denne måned", earlier: "Tidligere måneder", siteNote: "Drivere, varmekort og kommentarer findes på kontraktens side.", notFoundTitle: "Linket er ikke gyldigt", notFoundBody: "Linket er udløbet eller trukket tilbage. Bed jeres kundeteam om et nyt." },
+  live: { title: "Resultattavle i realtid", refresh: "Opdateres hvert minut.", pause: "Sæt opdateringer på pause", resume: "Genoptag opdateringer", current: "Denne måned", earlier: "Tidligere måneder", siteNote: "Drivere, varmekort og kommentarer findes på kontraktens side.", notFoundTitle: "Linket er ikke gyldigt", notFoundBody: "Linket er udløbet eller trukket tilbage. Bed jeres kundeteam om et nyt." },
   method: [
     "CSAT er andelen af talte bedømmelser, der er positive; den negative andel er andelen, der er negative.",
     "Tilfredshed er positive minus negative bedømmelser, over alle talte bedømmelser, gange 100.",
@@ -203,7 +203,7 @@ const NB: ReportTexts = {
   insufficientData: 'utilstrekkelige data',
   of: 'av',
   statuses: { met: 'oppnådd', at_risk: 'i faresonen', breached: 'brutt', insufficient_data: 'utilstrekkelige data' },
-  live: { title: "Resultattavle i sanntid", refresh: "Oppdateres hvert minutt.", current: "Denne måneden", earlier: "Tidligere måneder", siteNote: "Drivere, varmekart og kommentarer finnes på kontraktens side.", notFoundTitle: "Lenken er ikke gyldig", notFoundBody: "Lenken er utløpt eller trukket tilbake. Be kundeteamet om en ny." },
+  live: { title: "Resultattavle i sanntid", refresh: "Oppdateres hvert minutt.", pause: "Sett oppdateringer på pause", resume: "Fortsett oppdateringer", current: "Denne måneden", earlier: "Tidligere måneder", siteNote: "Drivere, varmekart og kommentarer finnes på kontraktens side.", notFoundTitle: "Lenken er ikke gyldig", notFoundBody: "Lenken er utløpt eller trukket tilbake. Be kundeteamet om en ny." },
   method: [
     "CSAT er andelen av telte vurderinger som er positive; negativandelen er andelen som er negative.",
     "Tilfredshet er positive minus negative vurderinger, over alle telte vurderinger, ganger 100.",
@@ -244,7 +244,7 @@ const FI: ReportTexts = {
   insufficientData: 'riittämättömät tiedot',
   of: '/',
   statuses: { met: 'saavutettu', at_risk: 'vaarassa', breached: 'rikottu', insufficient_data: 'riittämättömät tiedot' },
-  live: { title: "Reaaliaikainen tulostaulu", refresh: "Päivittyy minuutin välein.", current: "Tämä kuukausi", earlier: "Aiemmat kuukaudet", siteNote: "Tekijät, lämpökartta ja kommentit ovat sopimuksen sivulla.", notFoundTitle: "Linkki ei ole voimassa", notFoundBody: "Linkki on vanhentunut tai peruttu. Pyydä asiakastiimiltä uusi." },
+  live: { title: "Reaaliaikainen tulostaulu", refresh: "Päivittyy minuutin välein.", pause: "Keskeytä päivitykset", resume: "Jatka päivityksiä", current: "Tämä kuukausi", earlier: "Aiemmat kuukaudet", siteNote: "Tekijät, lämpökartta ja kommentit ovat sopimuksen sivulla.", notFoundTitle: "Linkki ei ole voimassa", notFoundBody: "Linkki on vanhentunut tai peruttu. Pyydä asiakastiimiltä uusi." },
   method: [
     "CSAT on laskettujen arvioiden myönteisten osuus; kielteisten osuus on kielteisten arvioiden osuus.",
     "Tyytyväisyys on myönteiset miinus kielteiset arviot kaikista lasketuista arvioista kertaa 100.",
@@ -284,7 +284,7 @@ const DE: ReportTexts = {
   insufficientData: 'unzureichende Daten',
   of: 'von',
   statuses: { met: 'erfüllt', at_risk: 'gefährdet', breached: 'verfehlt', insufficient_data: 'unzureichende Daten' },
-  live: { title: "Live-Scorecard", refresh: "Wird jede Minute aktualisiert.", current: "Dieser Monat", earlier: "Frühere Monate", siteNote: "Treiber, Heatmap und Kommentare stehen auf der Seite des Vertrags.", notFoundTitle: "Dieser Link ist nicht gültig", notFoundBody: "Der Link ist abgelaufen oder wurde zurückgezogen. Bitten Sie Ihr Kundenteam um einen neuen." },
+  live: { title: "Live-Scorecard", refresh: "Wird jede Minute aktualisiert.", pause: "Aktualisierung anhalten", resume: "Aktualisierung fortsetzen", current: "Dieser Monat", earlier: "Frühere Monate", siteNote: "Treiber, Heatmap und Kommentare stehen auf der Seite des Vertrags.", notFoundTitle: "Dieser Link ist nicht gültig", notFoundBody: "Der Link ist abgelaufen oder wurde zurückgezogen. Bitten Sie Ihr Kundenteam um einen neuen." },
   method: [
     "CSAT ist der Anteil der gezählten Bewertungen, die positiv sind; die Negativquote der Anteil der negativen.",
     "Zufriedenheit sind positive minus negative Bewertungen, über alle gezählten Bewertungen, mal 100.",

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { pickLanguage } from '../feedback/pages/language';
 import { html } from '../feedback/pages/html';
+import { newNonce } from '../feedback/pages/page-document';
 import type { Principal } from '../platform/access/roles';
 import { Clock } from '../platform/clock';
 import { AppConfig } from '../platform/config/app-config';
@@ -40,6 +41,8 @@ export interface SharePage {
   status: 200 | 404;
   language: string;
   body: string;
+  /** The nonce of the page's script, for its Content-Security-Policy. */
+  nonce?: string;
 }
 
 /**
@@ -100,11 +103,13 @@ export class ShareLinksService {
     if (!months.includes(shown)) return this.notFound(acceptLanguage);
     const viewer: Principal = { role: 'client_viewer', clientId: link.clientId, siteId: null, keyId: null };
     const model = await this.reports.liveModel(viewer, link.contract, link.site ?? undefined, shown);
+    const nonce = newNonce();
     const body = await reportHtml(model, {
       refreshSeconds: REFRESH_SECONDS,
+      nonce,
       months: months.map((m) => ({ period: m, href: m === current ? `./${token}` : `./${token}?period=${m}`, current: m === shown })),
     });
-    return { status: 200, language: model.language, body };
+    return { status: 200, language: model.language, body, nonce };
   }
 
   private notFound(acceptLanguage: string | undefined): SharePage {

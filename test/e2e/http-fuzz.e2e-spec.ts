@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import request, { type Response } from 'supertest';
 import { AlertsService } from '../../src/alerts/alerts.service';
 import { ReportsRepository } from '../../src/reports/reports.repository';
+import { ShareLinksService } from '../../src/reports/share-links.service';
 import { cutAtCodePoint } from '../../src/platform/validation/safe-text';
 import { FIXTURE_CONTRACTS, startTestApp, type TestApp } from '../support/test-app';
 
@@ -166,6 +167,7 @@ const UNDOCUMENTED: Route[] = [
     page: true,
   },
   { method: 'get', template: '/k/{token}', query: ['lang'], page: true },
+  { method: 'get', template: '/s/{token}', query: ['period'], page: true },
   { method: 'post', template: '/k/{token}', query: [], body: { type: 'form', fields: ['id', 'score', 'lang'] }, page: true },
   { method: 'get', template: '/', query: [] },
   { method: 'get', template: '/health', query: [] },
@@ -272,6 +274,9 @@ describe('HTTP input fuzzing', () => {
     return `${storedReport}.csv`;
   };
 
+  /** A share link of alpha's contract, made as its account team makes one. */
+  const freshShareLink = () => sut.app.get(ShareLinksService).create({ role: 'admin', clientId: null, siteId: null, keyId: null }, 'alpha-fm', { label: 'fuzz' });
+
   /** Real fixture values for every part of the route, so a request with one part mutated gets past the others. */
   async function baseOf(route: Route): Promise<Base> {
     const ratingId = route.template.endsWith('/follow-up')
@@ -280,7 +285,10 @@ describe('HTTP input fuzzing', () => {
         ? await freshIncidentId()
         : route.template.startsWith('/api/v1/alerts/')
           ? await freshAlertId()
-          : undefined;
+          : route.template.includes('/share-links/')
+            ? (await freshShareLink()).id
+            : undefined;
+    const shareToken = route.template === '/s/{token}' ? (await freshShareLink()).token : undefined;
     const reportFile = route.template === '/api/v1/reports/{file}' ? await storedReportFile() : undefined;
     const segments = route.template.split('/');
     const params: Record<string, string> = {};
@@ -288,7 +296,7 @@ describe('HTTP input fuzzing', () => {
       const name = /^\{(.+)\}$/.exec(segment)?.[1];
       if (!name) return;
       const byName: Record<string, string | undefined> = {
-        token: segments[i - 1] === 'k' ? tokens.kiosk : tokens.restroom,
+        token: segments[i - 1] === 'k' ? tokens.kiosk : segments[i - 1] === 's' ? shareToken : tokens.restroom,
         id: ratingId,
         zone: KEY_OF.zones,
         signal: 'people_count',
@@ -319,7 +327,8 @@ describe('HTTP input fuzzing', () => {
       reason: 'malformed',
       lang: 'sv',
       // Scoring: a calendar month, the benchmark's indicator, and the heatmap's.
-      period: '2026-10',
+      // (The live page offers the current month and the twelve before it.)
+      period: route.template === '/s/{token}' ? new Date().toISOString().slice(0, 7) : '2026-10',
       rankBy: 'happy_index',
       indicator: 'csat',
       // A report's format.
@@ -349,6 +358,10 @@ describe('HTTP input fuzzing', () => {
       note: 'Golvet nyss moppat',
       // An alert's snooze.
       minutes: 30,
+      // A share link: one site, a week, and who it is for.
+      site: 'alpha-hq',
+      expiresInDays: 7,
+      label: 'Alpha facilities team',
     };
     const pick = (names: string[], from: Record<string, unknown>) =>
       Object.fromEntries(
