@@ -109,6 +109,23 @@ async function contractKeys(baseUrl: string, key: string): Promise<string[]> {
   return items.map((c) => c.key);
 }
 
+/** The label of the demo's share links: one is kept per contract and reused while it has a day left. */
+const DEMO_LINK_LABEL = 'npm run demo';
+
+/** A share link to the contract's live scorecard page (no key needed to open it), made once and reused. */
+async function livePage(baseUrl: string, key: string, contract: string): Promise<string | undefined> {
+  const url = `${baseUrl}/api/v1/contracts/${contract}/share-links`;
+  const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
+  const listed = await fetch(url, { headers }).then(
+    async (r) => (r.ok ? ((await r.json()) as { items: Array<{ label: string | null; status: string; expiresAt: string; url: string }> }).items : []),
+    () => [],
+  );
+  const kept = listed.find((l) => l.label === DEMO_LINK_LABEL && l.status === 'active' && Date.parse(l.expiresAt) - Date.now() > 86_400_000);
+  if (kept) return kept.url;
+  const made = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ label: DEMO_LINK_LABEL, expiresInDays: 30 }) }).catch(() => undefined);
+  return made?.ok ? ((await made.json()) as { url: string }).url : undefined;
+}
+
 function banner(lines: Array<[string, string]>, notes: string[]): string {
   const width = Math.max(...lines.map(([label]) => label.length));
   return ['', 'XLA Monitor demo is running.', ...lines.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`), ...notes.map((n) => `  Note: ${n}`), ''].join('\n');
@@ -192,7 +209,12 @@ async function main(): Promise<void> {
   if (qr) lines.push(['QR page', `${baseUrl}/r/${qr.token}   (${qr.key})`]);
   if (kiosk) lines.push(['Kiosk', `${baseUrl}/k/${kiosk.token}   (${kiosk.key})`]);
   // The last 30 days, which the backfill fills: a calendar month may have just begun.
-  for (const contract of contracts) lines.push(['Scorecard', `${baseUrl}/api/v1/contracts/${contract}/scorecard?window=rolling_30d   (send the admin key)`]);
+  for (const contract of contracts) {
+    lines.push(['Scorecard', `${baseUrl}/api/v1/contracts/${contract}/scorecard?window=rolling_30d   (send the admin key)`]);
+    // The XLA next to the SLA in a browser, without Grafana: the live page of a share link.
+    const live = await livePage(baseUrl, admin.key, contract);
+    if (live) lines.push(['Live page', `${live}   (${contract}: this month, and the months before; no key needed)`]);
+  }
   lines.push(
     ['MQTT', embeddedBroker ? `${brokerUrl} (embedded broker; devices connect with their own credentials${deviceAuth ? '' : ', or anonymously: MQTT_AUTH=off'})` : brokerUrl],
     [

@@ -1,26 +1,13 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { healthy, runService } from '../support/service-process';
+import { healthy, runBuiltCli, runService } from '../support/service-process';
 import { FIXTURE_CONTRACTS, freePort } from '../support/test-app';
 
 // The built service and the built CLIs, each a process of its own, on one DATA_DIR with the embedded database.
 jest.setTimeout(180_000);
 
 const ADMIN_KEY = 'data-dir-lock-admin-key-0123456789';
-
-/** Runs a built CLI (dist/src/cli/<name>.js) and collects what it prints. */
-async function runBuiltCli(name: string, args: string[], env: Record<string, string | undefined>) {
-  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'src', 'cli', `${name}.js`), ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr };
-}
 
 describe('One process per DATA_DIR', () => {
   let dataDir: string;

@@ -95,6 +95,13 @@ describe('npm run demo on a machine where 3000 and 1883 are taken', () => {
       expect(output).toMatch(/Simulator\s+running: 20 messages\/s live, after replaying the last 30 days/);
       expect(output).toMatch(new RegExp(`^\\s+Scorecard\\s+http://localhost:${httpPort}/api/v1/contracts/always-fm/scorecard\\?window=rolling_30d`, 'm'));
 
+      // The live scorecard page of a share link, which needs no key.
+      const livePath = new RegExp(`^\\s+Live page\\s+http://localhost:${httpPort}(/s/\\S+)\\s+\\(always-fm:`, 'm').exec(output)?.[1];
+      expect(livePath).toBeDefined();
+      const live = await fetch(`http://127.0.0.1:${httpPort}${livePath}`);
+      expect(live.status).toBe(200);
+      expect(await live.text()).toContain('<h1>Live scorecard</h1>');
+
       // The key it prints works, and the landing page links the docs and the demo's pages.
       const key = /^\s+Admin key\s+(\S+)/m.exec(output)?.[1];
       const sites = await fetch(`http://127.0.0.1:${httpPort}/api/v1/sites`, { headers: { Authorization: `Bearer ${key}` } });

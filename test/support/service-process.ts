@@ -26,3 +26,15 @@ export function healthy(port: number) {
     200,
   );
 }
+
+/** Runs a built CLI (dist/src/cli/<name>.js) and collects what it prints; stdout as bytes too (a PDF). */
+export async function runBuiltCli(name: string, args: string[], env: Record<string, string | undefined>) {
+  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'src', 'cli', `${name}.js`), ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => out.push(d));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const bytes = Buffer.concat(out);
+  return { code, stdout: bytes.toString(), bytes, stderr };
+}
