@@ -139,6 +139,11 @@ export interface AlertingPolicy {
   recipients: AlertRecipient[];
 }
 
+/** Who receives the contract's monthly report by e-mail (contract YAML `reports`). */
+export interface ReportPolicy {
+  recipients: string[];
+}
+
 /** When an occupied zone counts as comfortable (contract YAML `comfort`): CO2 at most co2Max ppm, temperature within [min, max] °C. */
 export interface ComfortThresholds {
   co2Max: number;

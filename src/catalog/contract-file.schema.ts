@@ -21,6 +21,7 @@ import {
   WINDOW_KINDS,
   ZONE_TYPES,
   type AlertingPolicy,
+  type ReportPolicy,
   type CleaningPlan,
   type ComfortThresholds,
   type IncidentTarget,
@@ -334,6 +335,12 @@ const alerting = z
   })
   .transform((a): AlertingPolicy => a);
 
+const reporting = z
+  .strictObject({
+    recipients: z.array(z.email({ message: 'expected an e-mail address' }).max(200)).max(50, { message: 'expected at most 50 recipients' }).default([]),
+  })
+  .transform((r): ReportPolicy => r);
+
 export const contractFileSchema = z.strictObject({
   client: z.strictObject({ key: slug, name: text }),
   contract: z
@@ -349,6 +356,8 @@ export const contractFileSchema = z.strictObject({
   objectives: z.array(objective).default([]),
   /** Alert rules over their defaults, and who gets alerts by which channel (issue 15). */
   alerts: alerting.prefault({}),
+  /** Who gets the monthly report (PDF and CSV) by e-mail when SMTP is set (issue 16). */
+  reports: reporting.prefault({}),
 });
 
 export type ContractFile = z.output<typeof contractFileSchema>;

@@ -275,6 +275,15 @@ describe(parseContractFile.name, () => {
     });
   });
 
+  it('takes the monthly report\'s recipients, and points a bad address at its line', () => {
+    expect(parseContractFile('contracts/acme.yaml', `${MINIMAL}reports:\n  recipients: [fm@acme.example, account@polar.example]\n`).spec.reports).toEqual({ recipients: ['fm@acme.example', 'account@polar.example'] });
+    expect(parseContractFile('contracts/acme.yaml', MINIMAL).spec.reports).toEqual({ recipients: [] });
+    expect(problemsOf(`${MINIMAL}reports:\n  recipients:\n    - fm@acme.example\n    - not an address\n`)).toEqual([
+      expect.stringMatching(/^contracts\/acme\.yaml:\d+: reports\.recipients\.1: expected an e-mail address/),
+    ]);
+    expect(problemsOf(`${MINIMAL}reports:\n  to: [fm@acme.example]\n`)).toEqual([expect.stringMatching(/^contracts\/acme\.yaml:\d+: reports: Unrecognized key: "to"/)]);
+  });
+
   it('finds keys used twice', () => {
     const twice = MINIMAL.replace('          - key: soap-1', '          - key: soap-1\n            signals: [battery]\n            interval: 1h\n          - key: soap-1');
     expect(problemsOf(twice)).toEqual([expect.stringContaining('"soap-1" is used twice as a device key in site acme-hq')]);

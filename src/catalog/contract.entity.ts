@@ -1,6 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { TenantRecord } from './catalog-record';
-import type { AlertingPolicy, ComfortThresholds, IncidentPolicy } from './catalog.types';
+import type { AlertingPolicy, ComfortThresholds, IncidentPolicy, ReportPolicy } from './catalog.types';
 
 @Entity({ name: 'contracts' })
 export class ContractEntity extends TenantRecord {
@@ -28,6 +28,10 @@ export class ContractEntity extends TenantRecord {
 
   @Column({ type: 'jsonb', default: {} })
   alerting!: AlertingPolicy;
+
+  /** Who receives the monthly report by e-mail. */
+  @Column({ name: 'report_policy', type: 'jsonb', default: {} })
+  reportPolicy!: ReportPolicy;
 
   /** When an occupied zone counts as comfortable (defaults: CO2 ≤ 1,000 ppm, 20–24 °C). */
   @Column({ type: 'jsonb' })

@@ -38,6 +38,8 @@ export interface ReportTexts {
   of: string;
   statuses: Record<'met' | 'at_risk' | 'breached' | 'insufficient_data', string>;
   method: string[];
+  /** The monthly e-mail's text; {contract} and {period} are filled in. */
+  mailBody: string;
   /** The live scorecard page behind a share link. */
   live: { title: string; refresh: string; pause: string; resume: string; current: string; earlier: string; siteNote: string; notFoundTitle: string; notFoundBody: string };
 }
@@ -87,6 +89,7 @@ const EN: ReportTexts = {
     'Ratings the misuse filter excluded change no figure, and are counted here.',
   ],
   live: { title: "Live scorecard", refresh: "Updated every minute.", pause: "Pause updates", resume: "Resume updates", current: "This month", earlier: "Earlier months", siteNote: "Drivers, the heatmap and comments are on the contract's page.", notFoundTitle: "This link is not valid", notFoundBody: "The link has expired or was withdrawn. Ask your account team for a new one." },
+  mailBody: "Attached is the experience and service report of {contract} for {period}: as PDF, and its figures as CSV (one row per site and objective).",
 };
 
 const SV: ReportTexts = {
@@ -134,6 +137,7 @@ const SV: ReportTexts = {
     'Betyg som missbruksfiltret uteslutit påverkar inga siffror, och räknas här.',
   ],
   live: { title: "Resultattavla i realtid", refresh: "Uppdateras varje minut.", pause: "Pausa uppdateringar", resume: "Återuppta uppdateringar", current: "Denna månad", earlier: "Tidigare månader", siteNote: "Drivkrafter, värmekarta och kommentarer finns på avtalets sida.", notFoundTitle: "Länken gäller inte", notFoundBody: "Länken har gått ut eller dragits tillbaka. Be ert kundteam om en ny." },
+  mailBody: "Bifogat finns rapporten om upplevelse och leverans för {contract}, {period}: som PDF, och dess siffror som CSV (en rad per plats och mål).",
 };
 
 const DA: ReportTexts = {
@@ -173,6 +177,7 @@ const DA: ReportTexts = {
     "Fejlbudgettet er den andel dårlige hændelser, målet tillader; forbrugshastigheden er, hvor hurtigt det bruges.",
     "Bedømmelser, som misbrugsfilteret udelukkede, ændrer intet tal og tælles her.",
   ],
+  mailBody: "Vedhæftet er rapporten om oplevelse og levering for {contract}, {period}: som PDF, og tallene som CSV (en række pr. lokation og mål).",
 };
 
 const NB: ReportTexts = {
@@ -212,6 +217,7 @@ const NB: ReportTexts = {
     "Feilbudsjettet er andelen dårlige hendelser målet tillater; forbrukstakten er hvor fort det brukes.",
     "Vurderinger som misbruksfilteret utelukket, endrer ingen tall og telles her.",
   ],
+  mailBody: "Vedlagt er rapporten om opplevelse og leveranse for {contract}, {period}: som PDF, og tallene som CSV (én rad per lokasjon og mål).",
 };
 
 const FI: ReportTexts = {
@@ -253,6 +259,7 @@ const FI: ReportTexts = {
     "Virhebudjetti on huonojen tapahtumien osuus, jonka tavoite sallii; kulutusnopeus kertoo, kuinka nopeasti se kuluu.",
     "Väärinkäyttösuodattimen poissulkemat arviot eivät muuta yhtään lukua, ja ne lasketaan tässä.",
   ],
+  mailBody: "Liitteenä on sopimuksen {contract} kokemus- ja palveluraportti ajalta {period}: PDF-muodossa, ja sen luvut CSV-muodossa (rivi kohdetta ja tavoitetta kohden).",
 };
 
 const DE: ReportTexts = {
@@ -293,6 +300,7 @@ const DE: ReportTexts = {
     "Das Fehlerbudget ist der Anteil schlechter Ereignisse, den das Ziel erlaubt; die Verbrauchsrate, wie schnell es aufgebraucht wird.",
     "Bewertungen, die der Missbrauchsfilter ausgeschlossen hat, ändern keine Zahl und werden hier gezählt.",
   ],
+  mailBody: "Anbei der Erlebnis- und Leistungsbericht von {contract} für {period}: als PDF, und seine Zahlen als CSV (eine Zeile je Standort und Ziel).",
 };
 
 export const REPORT_TEXTS: Readonly<Record<Language, ReportTexts>> = { en: EN, sv: SV, da: DA, nb: NB, fi: FI, de: DE };

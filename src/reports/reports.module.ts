@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ScoringModule } from '../scoring/scoring.module';
+import { ReportMailer } from './report-mailer';
 import { ReportsController } from './reports.controller';
 import { ReportsRepository } from './reports.repository';
 import { ReportsScheduler } from './reports.scheduler';
@@ -12,7 +13,7 @@ import { ShareLinksService } from './share-links.service';
 @Module({
   imports: [ScoringModule],
   controllers: [ReportsController, ShareLinksController, SharePageController],
-  providers: [ReportsService, ReportsRepository, ReportsScheduler, ShareLinksRepository, ShareLinksService],
+  providers: [ReportsService, ReportsRepository, ReportMailer, ReportsScheduler, ShareLinksRepository, ShareLinksService],
   exports: [ReportsService],
 })
 export class ReportsModule {}

@@ -12,6 +12,22 @@ export interface StoredReport {
   generatedAt: Date;
   attempts: number;
   error: string | null;
+  /** When it was e-mailed to the contract's report recipients, to whom, and why not yet. */
+  emailedAt: Date | null;
+  emailedTo: string[] | null;
+  emailError: string | null;
+}
+
+/** A ready report not yet e-mailed to its contract's recipients. */
+export interface UnsentReport {
+  id: string;
+  clientId: string;
+  contract: string;
+  contractName: string;
+  period: string;
+  language: string;
+  recipients: string[];
+  emailAttempts: number;
 }
 
 export type ReportFormat = 'html' | 'csv' | 'pdf';
@@ -57,7 +73,8 @@ export class ReportsRepository {
     const [contract] = await this.dataSource.query<Array<{ id: string }>>(`SELECT id FROM contracts WHERE key = $1 AND ($2::uuid IS NULL OR client_id = $2)`, [contractKey, clientId]);
     if (!contract) return undefined;
     return this.dataSource.query(
-      `SELECT r.id, r.client_id AS "clientId", $2::text AS contract, r.period, r.status, r.language, r.generated_at AS "generatedAt", r.attempts, r.error
+      `SELECT r.id, r.client_id AS "clientId", $2::text AS contract, r.period, r.status, r.language, r.generated_at AS "generatedAt", r.attempts, r.error,
+              r.emailed_at AS "emailedAt", r.emailed_to AS "emailedTo", r.email_error AS "emailError"
        FROM reports r WHERE r.contract_id = $1 ORDER BY r.period DESC`,
       [contract.id, contractKey],
     );
@@ -71,5 +88,35 @@ export class ReportsRepository {
       [id, clientId],
     );
     return row;
+  }
+
+  /** Ready reports of contracts with report recipients, not yet e-mailed, tried fewer than `maxAttempts` times. */
+  unsent(maxAttempts: number): Promise<UnsentReport[]> {
+    return this.dataSource.query(
+      `SELECT r.id, r.client_id AS "clientId", k.key AS contract, k.name AS "contractName", r.period, r.language,
+              ARRAY(SELECT jsonb_array_elements_text(k.report_policy->'recipients')) AS recipients, r.email_attempts AS "emailAttempts"
+       FROM reports r JOIN contracts k ON k.id = r.contract_id
+       WHERE r.status = 'ready' AND r.emailed_at IS NULL AND r.email_attempts < $1 AND jsonb_array_length(COALESCE(k.report_policy->'recipients', '[]')) > 0
+       ORDER BY r.generated_at`,
+      [maxAttempts],
+    );
+  }
+
+  /** A stored report's PDF and CSV, for its e-mail. */
+  async attachments(clientId: string, id: string): Promise<{ pdf: Buffer; csv: string }> {
+    const [row] = await this.dataSource.query<Array<{ pdf: Buffer; csv: string }>>(`SELECT pdf, csv FROM reports WHERE client_id = $1 AND id = $2`, [clientId, id]);
+    return row;
+  }
+
+  /** Records an e-mail of a report: sent to these recipients, or failed with its error (tried again later). */
+  async emailed(report: { clientId: string; id: string }, outcome: { to: string[]; at: Date } | { error: string }): Promise<void> {
+    if ('error' in outcome) {
+      await this.dataSource.query(`WITH u AS (UPDATE reports SET email_attempts = email_attempts + 1, email_error = $3 WHERE client_id = $1 AND id = $2 RETURNING id) SELECT id FROM u`, [report.clientId, report.id, outcome.error]);
+      return;
+    }
+    await this.dataSource.query(
+      `WITH u AS (UPDATE reports SET email_attempts = email_attempts + 1, email_error = NULL, emailed_at = $3, emailed_to = $4 WHERE client_id = $1 AND id = $2 RETURNING id) SELECT id FROM u`,
+      [report.clientId, report.id, outcome.at, outcome.to],
+    );
   }
 }

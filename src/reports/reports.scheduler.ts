@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import type { Principal } from '../platform/access/roles';
 import { Clock } from '../platform/clock';
 import { LeaderJobs, tickOf } from '../platform/database/leader-job';
+import { ReportMailer } from './report-mailer';
 import { ReportsRepository } from './reports.repository';
 import { ReportsService } from './reports.service';
 
@@ -18,7 +19,8 @@ const SYSTEM: Principal = { role: 'admin', clientId: null, siteId: null, keyId: 
  * Generates each contract's report of the last month on the 1st at 06:00 in the contract's time zone
  * (its first site's), on one leader, checking every 15 minutes: a month without a ready report is
  * generated (HTML, CSV and PDF) and stored; a failure is stored with its error, logged, and tried
- * again on the next run, never silently skipped.
+ * again on the next run, never silently skipped. Then the ready reports not yet e-mailed go to their
+ * contract's report recipients (when SMTP is set), a failed e-mail likewise tried again.
  */
 @Injectable()
 export class ReportsScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -27,6 +29,7 @@ export class ReportsScheduler implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     private readonly reports: ReportsService,
     private readonly stored: ReportsRepository,
+    private readonly mailer: ReportMailer,
     private readonly leader: LeaderJobs,
     private readonly registry: SchedulerRegistry,
     private readonly clock: Clock,
@@ -42,8 +45,8 @@ export class ReportsScheduler implements OnApplicationBootstrap, OnApplicationSh
     if (this.registry.doesExist('interval', REPORTS_JOB)) this.registry.deleteInterval(REPORTS_JOB);
   }
 
-  /** Generates the reports due at the clock's now; how many were made and how many failed. */
-  async runDue(): Promise<{ generated: number; failed: number }> {
+  /** Generates the reports due at the clock's now, then e-mails those not yet sent; how many of each, and how many failed. */
+  async runDue(): Promise<{ generated: number; failed: number; emailed: number; emailFailed: number }> {
     const now = this.clock.now();
     let generated = 0;
     let failed = 0;
@@ -65,6 +68,7 @@ export class ReportsScheduler implements OnApplicationBootstrap, OnApplicationSh
         await this.stored.store(contract, period, now, { error });
       }
     }
-    return { generated, failed };
+    const mail = await this.mailer.sendDue();
+    return { generated, failed, emailed: mail.sent, emailFailed: mail.failed };
   }
 }

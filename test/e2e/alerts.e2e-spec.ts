@@ -4,7 +4,6 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { AlertRulesJob } from '../../src/alerts/alert-rules.job';
 import { NegativeFeedback } from '../../src/alerts/negative-feedback';
@@ -14,6 +13,7 @@ import { verifySignature } from '../../src/alerts/signature';
 import { Clock } from '../../src/platform/clock';
 import { RollupsService } from '../../src/scoring/rollups.service';
 import { MqttService } from '../../src/platform/mqtt/mqtt.service';
+import { smtpServer, type TestSmtpServer } from '../support/smtp-server';
 import { fixtureContracts, freshStorage, pollUntil, startTestApp, type Storage, type TestApp } from '../support/test-app';
 
 const SECRET = 'webhook-secret-for-tests';
@@ -57,29 +57,9 @@ class Receiver {
   }
 }
 
-/** An SMTP server started by the test: every mail it takes. */
-async function smtpServer(): Promise<{ url: string; mails: Array<{ to: string; raw: string }>; stop: () => Promise<void> }> {
-  const mails: Array<{ to: string; raw: string }> = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, mails, stop: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
 describe('alerts', () => {
   let receiver: Receiver;
-  let smtp: Awaited<ReturnType<typeof smtpServer>>;
+  let smtp: TestSmtpServer;
   let storage: Storage;
   let sut: TestApp;
   let contractsDir: string;
