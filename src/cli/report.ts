@@ -65,8 +65,12 @@ void runCli({
     progress(started, `reading the figures of ${args.contract} for ${period}`);
     const model = await reports.model(admin, args.contract, period);
     progress(started, `${model.card.sites.length} sites, ${model.card.objectives.length} objectives, in ${model.language}; rendering ${args.format}`);
-    const body = args.format === 'pdf' ? await reports.renderPdf(model) : args.format === 'html' ? await reports.renderHtml(model) : reports.renderCsv(model);
-    deliver(args, body, started);
+    try {
+      const body = args.format === 'pdf' ? await reports.renderPdf(model) : args.format === 'html' ? await reports.renderHtml(model) : reports.renderCsv(model);
+      deliver(args, body, started);
+    } finally {
+      await reports.onApplicationShutdown();
+    }
   },
   // The embedded database has one user at a time: with a key, the running service renders it (the same renderer).
   whenServiceRuns: async (service) => {

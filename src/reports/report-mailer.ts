@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
 import { isLanguage } from '../feedback/pages/language';
 import { Clock } from '../platform/clock';
@@ -16,7 +16,7 @@ export const MAX_EMAIL_ATTEMPTS = 8;
  * recorded with its recipients and never sent again.
  */
 @Injectable()
-export class ReportMailer {
+export class ReportMailer implements OnApplicationShutdown {
   private readonly logger = new Logger(ReportMailer.name);
   private transport?: Transporter;
 
@@ -25,6 +25,10 @@ export class ReportMailer {
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
+
+  onApplicationShutdown(): void {
+    this.transport?.close();
+  }
 
   /** Sends every ready report not yet sent; how many went and how many failed. Without SMTP, none is tried. */
   async sendDue(): Promise<{ sent: number; failed: number }> {

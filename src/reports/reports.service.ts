@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
@@ -11,7 +11,7 @@ import { InsightsService } from '../scoring/insights.service';
 import { objectiveSummary, type ScopeCard } from '../scoring/scorecard';
 import { ScorecardService, type ContractScorecard } from '../scoring/scorecard.service';
 import { reportHtml } from './html-report';
-import { htmlToPdf } from './pdf';
+import { ChromiumPrinter } from './pdf';
 import { reportCsv, type ReportModel } from './report';
 import { ReportsRepository, type ReportFormat, type StoredReport } from './reports.repository';
 
@@ -33,15 +33,24 @@ const trendOf = (periods: readonly string[], cards: ReadonlyArray<Pick<ScopeCard
  * heatmap for the caller, so a client sees only its own contract): the report computes none.
  */
 @Injectable()
-export class ReportsService {
+export class ReportsService implements OnApplicationShutdown {
+  private readonly printer: ChromiumPrinter;
+
   constructor(
     private readonly scorecards: ScorecardService,
     private readonly insights: InsightsService,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly reports: ReportsRepository,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.printer = new ChromiumPrinter(config.chromiumPath);
+  }
+
+  /** Closes the printing browser (the CLI calls it when done; the service at shutdown). */
+  onApplicationShutdown(): Promise<void> {
+    return this.printer.close();
+  }
 
   /** The last whole calendar month (UTC label; each site reads its own local month). */
   defaultPeriod(): string {
@@ -102,7 +111,7 @@ export class ReportsService {
 
   /** The report as an A4 PDF (Debian's Chromium), headed with the contract and period on every page. */
   async renderPdf(model: ReportModel): Promise<Buffer> {
-    return htmlToPdf(this.config.chromiumPath, await reportHtml(model), `${model.contract.name} · ${model.period}`);
+    return this.printer.print(await reportHtml(model), `${model.contract.name} · ${model.period}`);
   }
 
   renderCsv(model: ReportModel): string {
