@@ -85,6 +85,22 @@ export async function reportHtml(model: ReportModel, live?: LiveOptions): Promis
     (th) => html`<div class="theme"><h3>${th.theme} <small>(${th.count})</small></h3><ul>${th.examples.slice(0, 3).map((e) => html`<li>“${e}”</li>`)}</ul></div>`,
   );
   const excluded = Object.entries(model.drivers?.ratings.excluded.byReason ?? {}).map(([reason, n]) => html`<li>${reason}: ${n}</li>`);
+  const operationRows = (['cleaningOnTime', 'incidentResponse', 'incidentResolution'] as const).map((name) => {
+    const f = card.operations[name];
+    return html`<tr data-operation="${name}"><td>${t.operations[name]}</td><td class="num">${formatValue(f.indicator, f.value, lang)}</td><td class="num">${f.numerator} / ${f.denominator}</td></tr>`;
+  });
+  const slaBySite = card.sites.flatMap((s) =>
+    s.objectives
+      .filter((o) => o.kind === 'sla')
+      .map((o) => html`<tr><td>${s.site}</td><td>${o.key}</td><td class="num">${formatValue(o.indicator, o.value, lang)}</td><td class="num">${o.numerator} / ${o.denominator}</td><td>${status(o.status)}</td></tr>`),
+  );
+  const uptime = card.operations.deviceUptime;
+  // A table per site: each of its objectives, as the site's scorecard gives it.
+  const siteTables = card.sites.map(
+    (s) => html`<section class="site" data-site="${s.site}"><h3>${s.site}${s.watermelon ? html` <span class="melon">🍉</span>` : ''}</h3>
+  <table><thead><tr><th>${t.objective}</th><th class="num">${t.value}</th><th class="num">k / n</th><th class="num">${t.sample}</th><th>${t.status}</th></tr></thead>
+  <tbody>${s.objectives.map((o) => html`<tr><td>${o.key}</td><td class="num">${formatValue(o.indicator, o.value, lang)}</td><td class="num">${o.numerator} / ${o.denominator}</td><td class="num">${o.sample}</td><td>${status(o.status)}</td></tr>`)}</tbody></table></section>`,
+  );
   const heading = live ? t.live.title : t.title;
   const subject = model.site ? `${model.site} · ${model.contract.name}` : model.contract.name;
   const insightSections = model.drivers
@@ -93,7 +109,8 @@ export async function reportHtml(model: ReportModel, live?: LiveOptions): Promis
   <div class="chart">${trusted(reasonsSvg)}</div>
   <div class="chart">${trusted(heatmapSvg)}</div></section>
 <section id="comments"><h2>${t.comments}</h2>${themes}</section>
-<section id="coverage"><h2>${t.coverage}</h2><ul><li>${t.rated}: ${model.drivers.ratings.rated}</li><li>${t.excluded}: ${model.drivers.ratings.excluded.total}<ul>${excluded}</ul></li></ul></section>
+<section id="coverage"><h2>${t.coverage}</h2><ul><li>${t.rated}: ${model.drivers.ratings.rated}</li><li>${t.excluded}: ${model.drivers.ratings.excluded.total}<ul>${excluded}</ul></li>
+  <li data-operation="deviceUptime">${t.operations.deviceUptime}: ${formatValue('device_uptime', uptime.value, lang)} (${uptime.numerator} / ${uptime.denominator} min)</li></ul></section>
 `
     : html`<p class="muted" id="contract-wide">${t.live.siteNote}</p>`;
   return html`<!doctype html>
@@ -102,6 +119,7 @@ export async function reportHtml(model: ReportModel, live?: LiveOptions): Promis
 <style>
   @page { size: A4; margin: 18mm 14mm 20mm; }
   body { font: 10.5pt/1.4 Helvetica, Arial, sans-serif; color: #1b1b1b; max-width: 190mm; margin: 0 auto; }
+  h3 { font-size: 11pt; margin: 4mm 0 1mm; break-after: avoid; } section.site { break-inside: avoid; }
   h1 { font-size: 18pt; margin: 0 0 2mm; } h2 { font-size: 13pt; margin: 7mm 0 2mm; border-bottom: 1px solid #ccc; break-after: avoid; }
   table { border-collapse: collapse; width: 100%; margin: 2mm 0; } th, td { padding: 1.2mm 2mm; border-bottom: 1px solid #e3e3e3; text-align: left; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -136,7 +154,11 @@ ${live ? html`<p class="muted">${t.live.refresh} <button type="button" id="pause
 <section id="sites"><h2>${t.sites}</h2>
   <table><thead><tr><th>${t.site}</th><th class="num">${t.rank}</th><th class="num">${t.experienceIndex}</th><th class="num">${t.sample}</th><th class="num">XLA</th><th class="num">SLA</th></tr></thead>
   <tbody>${siteRows}</tbody></table></section>
+<section id="service"><h2>${t.serviceDelivery}</h2>
+  <table><thead><tr><th>${t.indicator}</th><th class="num">${t.value}</th><th class="num">k / n</th></tr></thead><tbody>${operationRows}</tbody></table>
+  ${slaBySite.length ? html`<table><thead><tr><th>${t.site}</th><th>${t.objective}</th><th class="num">${t.value}</th><th class="num">k / n</th><th>${t.status}</th></tr></thead><tbody>${slaBySite}</tbody></table>` : ''}</section>
 ${insightSections}
+<section id="site-details"><h2>${t.siteDetails}</h2>${siteTables}</section>
 <section class="method" id="methodology"><h2>${t.methodology}</h2><ul>${t.method.map((m) => html`<li>${m}</li>`)}</ul></section>
 </main>
 ${live ? html`<script nonce="${live.nonce}" data-refresh-seconds="${live.refreshSeconds}">${trusted(LIVE_SCRIPT)}</script>` : ''}

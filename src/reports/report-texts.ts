@@ -38,6 +38,9 @@ export interface ReportTexts {
   of: string;
   statuses: Record<'met' | 'at_risk' | 'breached' | 'insufficient_data', string>;
   method: string[];
+  serviceDelivery: string;
+  operations: Record<'cleaningOnTime' | 'incidentResponse' | 'incidentResolution' | 'deviceUptime', string>;
+  siteDetails: string;
   /** The monthly e-mail's text; {contract} and {period} are filled in. */
   mailBody: string;
   /** The live scorecard page behind a share link. */
@@ -90,6 +93,9 @@ const EN: ReportTexts = {
   ],
   live: { title: "Live scorecard", refresh: "Updated every minute.", pause: "Pause updates", resume: "Resume updates", current: "This month", earlier: "Earlier months", siteNote: "Drivers, the heatmap and comments are on the contract's page.", notFoundTitle: "This link is not valid", notFoundBody: "The link has expired or was withdrawn. Ask your account team for a new one." },
   mailBody: "Attached is the experience and service report of {contract} for {period}: as PDF, and its figures as CSV (one row per site and objective).",
+  serviceDelivery: "Service delivery: tasks and incidents",
+  operations: { cleaningOnTime: "Planned cleans done on time", incidentResponse: "Incidents responded to within target", incidentResolution: "Incidents resolved within target", deviceUptime: "Sensor uptime" },
+  siteDetails: "Site by site",
 };
 
 const SV: ReportTexts = {
@@ -138,6 +144,9 @@ const SV: ReportTexts = {
   ],
   live: { title: "Resultattavla i realtid", refresh: "Uppdateras varje minut.", pause: "Pausa uppdateringar", resume: "Återuppta uppdateringar", current: "Denna månad", earlier: "Tidigare månader", siteNote: "Drivkrafter, värmekarta och kommentarer finns på avtalets sida.", notFoundTitle: "Länken gäller inte", notFoundBody: "Länken har gått ut eller dragits tillbaka. Be ert kundteam om en ny." },
   mailBody: "Bifogat finns rapporten om upplevelse och leverans för {contract}, {period}: som PDF, och dess siffror som CSV (en rad per plats och mål).",
+  serviceDelivery: "Leverans: uppdrag och ärenden",
+  operations: { cleaningOnTime: "Planerade städningar i tid", incidentResponse: "Ärenden besvarade inom målet", incidentResolution: "Ärenden åtgärdade inom målet", deviceUptime: "Sensorernas drifttid" },
+  siteDetails: "Plats för plats",
 };
 
 const DA: ReportTexts = {
@@ -178,6 +187,9 @@ const DA: ReportTexts = {
     "Bedømmelser, som misbrugsfilteret udelukkede, ændrer intet tal og tælles her.",
   ],
   mailBody: "Vedhæftet er rapporten om oplevelse og levering for {contract}, {period}: som PDF, og tallene som CSV (en række pr. lokation og mål).",
+  serviceDelivery: "Levering: opgaver og hændelser",
+  operations: { cleaningOnTime: "Planlagte rengøringer til tiden", incidentResponse: "Hændelser besvaret inden for målet", incidentResolution: "Hændelser løst inden for målet", deviceUptime: "Sensorernes oppetid" },
+  siteDetails: "Lokation for lokation",
 };
 
 const NB: ReportTexts = {
@@ -218,6 +230,9 @@ const NB: ReportTexts = {
     "Vurderinger som misbruksfilteret utelukket, endrer ingen tall og telles her.",
   ],
   mailBody: "Vedlagt er rapporten om opplevelse og leveranse for {contract}, {period}: som PDF, og tallene som CSV (én rad per lokasjon og mål).",
+  serviceDelivery: "Leveranse: oppdrag og hendelser",
+  operations: { cleaningOnTime: "Planlagte renhold i tide", incidentResponse: "Hendelser besvart innen målet", incidentResolution: "Hendelser løst innen målet", deviceUptime: "Sensorenes oppetid" },
+  siteDetails: "Lokasjon for lokasjon",
 };
 
 const FI: ReportTexts = {
@@ -260,6 +275,9 @@ const FI: ReportTexts = {
     "Väärinkäyttösuodattimen poissulkemat arviot eivät muuta yhtään lukua, ja ne lasketaan tässä.",
   ],
   mailBody: "Liitteenä on sopimuksen {contract} kokemus- ja palveluraportti ajalta {period}: PDF-muodossa, ja sen luvut CSV-muodossa (rivi kohdetta ja tavoitetta kohden).",
+  serviceDelivery: "Palvelun toteutus: tehtävät ja häiriöt",
+  operations: { cleaningOnTime: "Suunnitellut siivoukset ajallaan", incidentResponse: "Häiriöihin reagoitu tavoiteajassa", incidentResolution: "Häiriöt korjattu tavoiteajassa", deviceUptime: "Antureiden käytettävyys" },
+  siteDetails: "Kohde kohteelta",
 };
 
 const DE: ReportTexts = {
@@ -301,6 +319,9 @@ const DE: ReportTexts = {
     "Bewertungen, die der Missbrauchsfilter ausgeschlossen hat, ändern keine Zahl und werden hier gezählt.",
   ],
   mailBody: "Anbei der Erlebnis- und Leistungsbericht von {contract} für {period}: als PDF, und seine Zahlen als CSV (eine Zeile je Standort und Ziel).",
+  serviceDelivery: "Leistungserbringung: Aufgaben und Störungen",
+  operations: { cleaningOnTime: "Geplante Reinigungen pünktlich", incidentResponse: "Störungen innerhalb des Ziels beantwortet", incidentResolution: "Störungen innerhalb des Ziels behoben", deviceUptime: "Verfügbarkeit der Sensoren" },
+  siteDetails: "Standort für Standort",
 };
 
 export const REPORT_TEXTS: Readonly<Record<Language, ReportTexts>> = { en: EN, sv: SV, da: DA, nb: NB, fi: FI, de: DE };

@@ -85,6 +85,7 @@ export class ReportsService implements OnApplicationShutdown {
       attainment: view.attainment,
       objectives: view.objectives,
       reasons: view.reasons,
+      operations: view.operations,
       watermelons: view.watermelon ? [view.watermelon] : [],
       benchmark: { indicator: 'happy_index', sites: [] },
       sites: [{ site: view.site, watermelon: view.watermelon !== null, experienceIndex: view.experienceIndex, attainment: view.attainment, objectives: view.objectives.map(objectiveSummary) }],

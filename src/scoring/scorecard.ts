@@ -201,7 +201,28 @@ export interface ScopeCard {
   attainment: { xla: Attainment; sla: Attainment };
   objectives: ObjectiveCard[];
   reasons: ReasonShare[];
+  /** Service delivery and sensor coverage over every zone of the scope, objective or not (the report's sections). */
+  operations: OperationsFigures;
 }
+
+/** The operations indicators of a scope, every zone's facts summed: tasks, incidents and sensors. */
+export interface OperationsFigures {
+  cleaningOnTime: PublishedFigure;
+  incidentResponse: PublishedFigure;
+  incidentResolution: PublishedFigure;
+  deviceUptime: PublishedFigure;
+}
+
+const OPERATIONS: ReadonlyArray<[keyof OperationsFigures, IndicatorKey]> = [
+  ['cleaningOnTime', 'cleaning_on_time'],
+  ['incidentResponse', 'incident_response'],
+  ['incidentResolution', 'incident_resolution'],
+  ['deviceUptime', 'device_uptime'],
+];
+
+/** A scope's operations figures from its summed counts (figureOf: no value without a denominator). */
+export const operationsOf = (rollup: RollupCounts): OperationsFigures =>
+  Object.fromEntries(OPERATIONS.map(([name, indicator]) => [name, figureOf(indicator, rollup.counts)])) as unknown as OperationsFigures;
 
 /** Experience index of a scope: happy_index over its counted ratings, n beside it. */
 export function experienceOf(rollup: RollupCounts): ScopeCard['experienceIndex'] {
@@ -225,6 +246,7 @@ export function scopeCard(zones: readonly ScopeZone[], objectives: readonly Scop
     attainment: { xla: attainmentOf('xla', cards), sla: attainmentOf('sla', cards) },
     objectives: cards,
     reasons: reasonShares(all.totals),
+    operations: operationsOf(all.totals),
   };
 }
 

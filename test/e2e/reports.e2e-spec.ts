@@ -15,6 +15,7 @@ import { scorecardContracts, startTestApp, type TestApp } from '../support/test-
 
 interface ApiObjective {
   key: string;
+  indicator: string;
   value: number | null;
   numerator: number;
   denominator: number;
@@ -198,6 +199,28 @@ describe('Contract reports', () => {
     }
     // Four reports rendered, each printed by Chromium.
   }, 180_000);
+
+  it('shows service delivery, sensor uptime and a table per site with the scorecard\'s own figures', async () => {
+    const page = (await request(sut.http).get('/api/v1/contracts/gamma-fm/report?period=2026-10').set('Authorization', `Bearer ${gammaViewer}`).expect(200)).text;
+    const card = (await request(sut.http).get('/api/v1/contracts/gamma-fm/scorecard?period=2026-10').set('Authorization', `Bearer ${gammaViewer}`).expect(200)).body as {
+      operations: Record<string, { indicator: string; value: number | null; numerator: number; denominator: number }>;
+      sites: Array<{ site: string; objectives: ApiObjective[] }>;
+    };
+    // Stockholm's restroom had 30 planned cleans, all on time (seeded above).
+    expect(card.operations.cleaningOnTime).toMatchObject({ numerator: 30, denominator: 30, value: 1 });
+    for (const name of ['cleaningOnTime', 'incidentResponse', 'incidentResolution']) {
+      const f = card.operations[name];
+      expect(page).toMatch(new RegExp(`<tr data-operation="${name}"><td>[^<]+</td><td class="num">${formatValue(f.indicator, f.value, 'en').replace('.', '\\.')}</td><td class="num">${f.numerator} / ${f.denominator}</td></tr>`));
+    }
+    const uptime = card.operations.deviceUptime;
+    expect(page).toContain(`<li data-operation="deviceUptime">Sensor uptime: ${formatValue('device_uptime', uptime.value, 'en')} (${uptime.numerator} / ${uptime.denominator} min)</li>`);
+    expect(page).toContain('<h2>Service delivery: tasks and incidents</h2>');
+    const tables = [...page.matchAll(/<section class="site" data-site="([^"]+)">/g)].map((m) => m[1]);
+    expect(tables).toEqual(card.sites.map((s) => s.site));
+    const sto = card.sites.find((s) => s.site === 'gamma-sto')!;
+    const stoTable = /<section class="site" data-site="gamma-sto">([\s\S]*?)<\/section>/.exec(page)![1];
+    for (const o of sto.objectives) expect(stoTable).toContain(`<td>${o.key}</td><td class="num">${formatValue(o.indicator, o.value, 'en')}</td><td class="num">${o.numerator} / ${o.denominator}</td><td class="num">${o.sample}</td>`);
+  });
 
   it('answers 404 to another client\'s viewer, and a problem to a bad period', async () => {
     await request(sut.http).get('/api/v1/contracts/gamma-fm/report?period=2026-10').set('Authorization', `Bearer ${alphaViewer}`).expect(404);
