@@ -27,6 +27,7 @@ import { ReportingPolicyOnce1765000000009 } from './1765000000009-reporting-poli
 import { Alerts1765000000010 } from './1765000000010-alerts';
 import { Reports1765000000011 } from './1765000000011-reports';
 import { ShareLinks1765000000012 } from './1765000000012-share-links';
+import { DeviceZoneIndex1765000000013 } from './1765000000013-device-zone-index';
 import { ReportMail1765000000014 } from './1765000000014-report-mail';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
@@ -60,5 +61,6 @@ export const MIGRATIONS = [
   Alerts1765000000010,
   Reports1765000000011,
   ShareLinks1765000000012,
+  DeviceZoneIndex1765000000013,
   ReportMail1765000000014,
 ];

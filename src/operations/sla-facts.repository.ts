@@ -21,26 +21,41 @@ export class SlaFactsRepository {
     private readonly intervals: ZoneIntervalsRepository,
   ) {}
 
-  /** Replaces a zone-day's hours and intervals with these, in one transaction: a recomputation from scratch. */
+  /**
+   * Replaces a zone-day's hours and intervals with these, in one transaction: a recomputation from
+   * scratch. Only the hours that differ are written: the statement triggers mark the days of written
+   * rows for the scoring rollups, and today's and yesterday's hours, recomputed every few minutes,
+   * mostly come out the same (rewriting them all had the rollups recomputed and their version moved
+   * every minute for nothing). The rows left are those a delete-all-and-insert would leave.
+   */
   async replaceDay(
     zone: { clientId: string; siteId: string; zoneId: string },
     day: { start: number; end: number },
     hours: readonly HourFacts[],
     intervals: readonly KindInterval[] = [],
   ): Promise<void> {
+    const columns = FACT_COLUMNS.map(([, column]) => column);
+    const params: unknown[] = [
+      zone.clientId,
+      zone.zoneId,
+      zone.siteId,
+      new Date(day.start).toISOString(),
+      new Date(day.end).toISOString(),
+      hours.map((h) => new Date(h.hour).toISOString()),
+      ...FACT_COLUMNS.map(([field]) => hours.map((h) => h[field])),
+    ];
+    const rows = `unnest($6::timestamptz[], ${FACT_COLUMNS.map((_, i) => `$${i + 7}::real[]`).join(', ')}) AS u(hour, ${columns.join(', ')})`;
+    // Equal as stored: every column compared in double precision (exact for integers and reals alike).
+    const same = `f.site_id = $3 AND (${columns.map((c) => `f.${c}::float8`).join(', ')}) IS NOT DISTINCT FROM (${columns.map((c) => `u.${c}::float8`).join(', ')})`;
+    const ofDay = `f.client_id = $1 AND f.zone_id = $2 AND f.hour >= $4 AND f.hour < $5`;
     await this.dataSource.transaction(async (tx) => {
       await this.intervals.replaceDay(tx, zone, day, intervals);
-      await tx.query(`DELETE FROM sla_facts_hourly WHERE client_id = $1 AND zone_id = $2 AND hour >= $3 AND hour < $4`, [
-        zone.clientId,
-        zone.zoneId,
-        new Date(day.start).toISOString(),
-        new Date(day.end).toISOString(),
-      ]);
+      await tx.query(`DELETE FROM sla_facts_hourly f WHERE ${ofDay} AND NOT EXISTS (SELECT 1 FROM ${rows} WHERE u.hour = f.hour AND ${same})`, params);
       if (!hours.length) return;
-      const params: unknown[] = [zone.clientId, zone.zoneId, zone.siteId, hours.map((h) => new Date(h.hour).toISOString()), ...FACT_COLUMNS.map(([field]) => hours.map((h) => h[field]))];
+      // The hours still there are equal to theirs: the others go in.
       await tx.query(
-        `INSERT INTO sla_facts_hourly (client_id, zone_id, site_id, hour, ${FACT_COLUMNS.map(([, column]) => column).join(', ')})
-         SELECT $1, $2, $3, u.* FROM unnest($4::timestamptz[], ${FACT_COLUMNS.map((_, i) => `$${i + 5}::real[]`).join(', ')}) AS u`,
+        `INSERT INTO sla_facts_hourly (client_id, zone_id, site_id, hour, ${columns.join(', ')})
+         SELECT $1, $2, $3, u.* FROM ${rows} WHERE NOT EXISTS (SELECT 1 FROM sla_facts_hourly f WHERE ${ofDay} AND f.hour = u.hour)`,
         params,
       );
     });

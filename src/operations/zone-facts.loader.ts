@@ -79,10 +79,20 @@ export class ZoneFactsLoader {
   }
 }
 
+/** Local days already found, by date and zone (the jobs ask for the same few of every zone of a site); bounded, cleared when full. */
+const days = new Map<string, { start: number; end: number }>();
+const DAYS_KEPT = 20_000;
+
 /** A zone's local day as instants, [start, end): 23 or 25 hours on a DST change. */
 export function localDay(date: string, timeZone: string): { start: number; end: number } {
+  const key = `${date}|${timeZone}`;
+  const found = days.get(key);
+  if (found) return { ...found };
   const start = DateTime.fromISO(date, { zone: timeZone });
-  return { start: start.toMillis(), end: start.plus({ days: 1 }).toMillis() };
+  const day = { start: start.toMillis(), end: start.plus({ days: 1 }).toMillis() };
+  if (days.size >= DAYS_KEPT) days.clear();
+  days.set(key, day);
+  return { ...day };
 }
 
 /** The planned tasks of a zone on a local date, from its facts. */

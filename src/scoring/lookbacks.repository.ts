@@ -32,8 +32,32 @@ const sumOf = (alias: string, column: string, last: boolean) =>
 const HOURS_OF_RANGE = (table: string) => `SELECT h.* FROM ${table} h WHERE h.client_id = $1 AND h.site_id = r.site_id AND h.hour >= r.lo AND h.hour < r.hi OFFSET 0`;
 
 /**
+ * One family's sums per zone and lookback length: rows h of the sites' hour ranges (by the site-hour
+ * index), summed per zone first so that the groups join a few thousand rows, not every hourly row.
+ */
+const zoneSums = (name: string, table: 'rating_rollup_hourly' | 'sla_facts_hourly', columns: readonly string[]) => `${name} AS MATERIALIZED (
+  SELECT h.zone_id, r.n, ${columns.map((c) => sumOf('h', c, false)).join(', ')}
+  FROM r CROSS JOIN LATERAL (${HOURS_OF_RANGE(table)}) AS h
+  GROUP BY h.zone_id, r.n)`;
+
+/**
+ * Both families' sums per group and lookback length, one statement (one round trip): a row per
+ * family, the other family's columns null (counted 0). JIT is off for the service's connections
+ * (database-options.ts): the row estimates of unnest made it compile for longer than this runs.
+ */
+const LOOKBACK_SUMS = `WITH g AS (SELECT * FROM unnest($2::uuid[], $3::int[]) AS g(zone_id, grp)),
+  r AS (SELECT * FROM unnest($4::uuid[], $5::int[], $6::timestamptz[], $7::timestamptz[]) AS r(site_id, n, lo, hi)),
+  ${zoneSums('zr', 'rating_rollup_hourly', RATING_SUM_COLUMNS)},
+  ${zoneSums('zs', 'sla_facts_hourly', SLA_SUM_COLUMNS)}
+  SELECT g.grp, z.n, ${RATING_SUM_COLUMNS.map((c) => sumOf('z', c, true)).join(', ')}, ${SLA_SUM_COLUMNS.map((c) => `NULL AS ${c}`).join(', ')}
+  FROM zr z JOIN g ON g.zone_id = z.zone_id GROUP BY g.grp, z.n
+  UNION ALL
+  SELECT g.grp, z.n, ${RATING_SUM_COLUMNS.map((c) => `NULL AS ${c}`).join(', ')}, ${SLA_SUM_COLUMNS.map((c) => sumOf('z', c, true)).join(', ')}
+  FROM zs z JOIN g ON g.zone_id = z.zone_id GROUP BY g.grp, z.n`;
+
+/**
  * Burn-rate lookbacks from the hourly rollups, summed in SQL per group and lookback length.
- * Raw SQL: one set-based statement per family, each site's hour ranges read through its site-hour index.
+ * Raw SQL: one set-based statement, each site's hour ranges read through its site-hour index.
  */
 @Injectable()
 export class LookbacksRepository {
@@ -46,9 +70,8 @@ export class LookbacksRepository {
     if (!ranges.length || !zones.length) return result;
     const iso = (ms: number) => new Date(ms).toISOString();
     const params = [clientId, zones.map((z) => z.id), zones.map((z) => z.group), ranges.map((r) => r.siteId), ranges.map((r) => r.hours), ranges.map((r) => iso(r.start)), ranges.map((r) => iso(r.end))];
-    const [ratings, sla] = await Promise.all([this.sums('rating_rollup_hourly', RATING_SUM_COLUMNS, params), this.sums('sla_facts_hourly', SLA_SUM_COLUMNS, params)]);
     // A row holds one family's columns (the other's count 0), so a group's two rows add up.
-    for (const row of [...ratings, ...sla]) {
+    for (const row of await this.dataSource.query<RollupRow[]>(LOOKBACK_SUMS, params)) {
       const byLength = result.get(Number(row.grp))!;
       byLength.set(Number(row.n), addCounts(byLength.get(Number(row.n))!, countsOfRow(row).counts));
     }
@@ -64,16 +87,13 @@ export class LookbacksRepository {
     if (!ranges.length) return result;
     const iso = (ms: number) => new Date(ms).toISOString();
     const columns = [...RATING_SUM_COLUMNS, ...SLA_SUM_COLUMNS];
-    const rows = await this.dataSource.transaction(async (tx) => {
-      await tx.query(`SET LOCAL jit = off`);
-      return tx.query<RollupRow[]>(
-        `SELECT h.site_id, h.zone_type, r.n, ${columns.map((c) => sumOf('h', c, true)).join(', ')}
-         FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[]) AS r(site_id, n, lo, hi)
-         CROSS JOIN LATERAL (${HOURS_OF_RANGE('scope_rollup_hourly')}) AS h
-         GROUP BY 1, 2, 3`,
-        [clientId, ranges.map((r) => r.siteId), ranges.map((r) => r.hours), ranges.map((r) => iso(r.start)), ranges.map((r) => iso(r.end))],
-      );
-    });
+    const rows = await this.dataSource.query<RollupRow[]>(
+      `SELECT h.site_id, h.zone_type, r.n, ${columns.map((c) => sumOf('h', c, true)).join(', ')}
+       FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[]) AS r(site_id, n, lo, hi)
+       CROSS JOIN LATERAL (${HOURS_OF_RANGE('scope_rollup_hourly')}) AS h
+       GROUP BY 1, 2, 3`,
+      [clientId, ranges.map((r) => r.siteId), ranges.map((r) => r.hours), ranges.map((r) => iso(r.start)), ranges.map((r) => iso(r.end))],
+    );
     for (const row of rows) {
       const key = `${row.site_id as string}|${row.zone_type as string}`;
       const byLength = result.get(key) ?? new Map(lengths.map((n) => [n, emptyCounts()]));
@@ -81,26 +101,5 @@ export class LookbacksRepository {
       result.set(key, byLength);
     }
     return result;
-  }
-
-  /**
-   * One family's sums per group and lookback length: rows h of the sites' hour ranges (by the site-hour
-   * index), summed per zone first so that the groups join a few thousand rows, not every hourly row.
-   * JIT off: the row estimates of unnest make it compile for longer than the statement runs.
-   */
-  private sums(table: 'rating_rollup_hourly' | 'sla_facts_hourly', columns: readonly string[], params: unknown[]): Promise<RollupRow[]> {
-    const sql = `WITH g AS (SELECT * FROM unnest($2::uuid[], $3::int[]) AS g(zone_id, grp)),
-       r AS (SELECT * FROM unnest($4::uuid[], $5::int[], $6::timestamptz[], $7::timestamptz[]) AS r(site_id, n, lo, hi)),
-       z AS MATERIALIZED (
-         SELECT h.zone_id, r.n, ${columns.map((c) => sumOf('h', c, false)).join(', ')}
-         FROM r CROSS JOIN LATERAL (${HOURS_OF_RANGE(table)}) AS h
-         GROUP BY h.zone_id, r.n)
-       SELECT g.grp, z.n, ${columns.map((c) => sumOf('z', c, true)).join(', ')}
-       FROM z JOIN g ON g.zone_id = z.zone_id
-       GROUP BY g.grp, z.n`;
-    return this.dataSource.transaction(async (tx) => {
-      await tx.query(`SET LOCAL jit = off`);
-      return tx.query<RollupRow[]>(sql, params);
-    });
   }
 }

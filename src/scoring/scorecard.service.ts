@@ -118,9 +118,8 @@ export class ScorecardService {
 
   async site(who: Principal, siteKey: string, query: WindowQuery): Promise<SiteScorecardView> {
     const scope = await this.scopes.site(who, siteKey, query);
-    const objectives = await this.scopes.objectivesOf(who, scope);
-    // Per zone: the zone cards show their own burn rates.
-    const { byUnit } = await this.scopes.counts(scope, { burn: true, perZone: true });
+    // Per zone: the zone cards show their own burn rates. The objectives and the counts are read together.
+    const [objectives, { byUnit }] = await Promise.all([this.scopes.objectivesOf(who, scope), this.scopes.counts(scope, { burn: true, perZone: true })]);
     const card = scopeCard(scope.zones, objectives, byUnit, scope.windowHours);
     return {
       contract: scope.contractKey,

@@ -100,9 +100,9 @@ export class ScoringScopeService {
 
   /** One site of the caller's client and its zones. */
   async site(who: Principal, siteKey: string, query: WindowQuery): Promise<ResolvedScope> {
-    const site = await this.catalog.get('sites', who, siteKey);
+    // Both by the site's key: read together (another client's site is not found, and has no zones either).
+    const [site, zones] = await Promise.all([this.catalog.get('sites', who, siteKey), this.catalog.zoneRefs(who, { site: siteKey })]);
     const request = windowRequestOf(query);
-    const zones = await this.catalog.zoneRefs(who, { site: siteKey });
     return this.resolved(site.contractKey as string, siteKey, request, [site], zones);
   }
 
