@@ -76,14 +76,15 @@ export class PublishedFiguresRepository {
       value: o.value,
       numerator: o.numerator,
       denominator: o.denominator,
-      sample: o.sample,
+      // A minute-based sample (comfort: occupied minutes) can be fractional; the column counts whole ones. Value, numerator and denominator stay exact.
+      sample: Math.round(o.sample),
       target: 'target' in o ? o.target : (card.objectives.find((c) => c.key === o.key)?.target ?? null),
       status: o.status,
       budget_remaining: o.budget_remaining,
       breaches_xla: o.breaches_xla,
     }));
     const burns = card.objectives.flatMap((o) =>
-      o.burnRates.map((b) => ({ objective_key: o.key, lookback_hours: b.hours, burn_rate: b.burn, valid: b.valid, enough_traffic: b.enoughTraffic })),
+      o.burnRates.map((b) => ({ objective_key: o.key, lookback_hours: b.hours, burn_rate: b.burn, valid: Math.round(b.valid), enough_traffic: b.enoughTraffic })),
     );
     const reasons = card.reasons.map((r) => ({ reason: r.reason, negatives: r.negatives, negatives_total: r.of, share: r.share }));
     const days = daily.days.map((d) => ({

@@ -1,5 +1,7 @@
-import { rmSync } from 'node:fs';
+import { appendFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
+import { ContractsSyncService } from '../../src/catalog/contracts-sync.service';
 import { FiguresPublisher } from '../../src/scoring/figures-publisher';
 import { RollupsService } from '../../src/scoring/rollups.service';
 import { ScorecardService } from '../../src/scoring/scorecard.service';
@@ -336,5 +338,24 @@ describe(ScorecardService.name, () => {
     expect(await Promise.all(paths.map(csat))).toEqual(before);
     await sut.app.get(RollupsService).catchUp();
     expect(await Promise.all(paths.map(csat))).toEqual(before.map(([n, d]) => [n + 1, d + 1]));
+  });
+
+  // After the late rating: it adds an objective.
+  it('publishes a minute-based objective whose sample is fractional (comfort: occupied minutes), the sample rounded, the figure exact', async () => {
+    appendFileSync(join(contractsDir, 'gamma.yaml'), '  - { key: comfort, kind: xla, indicator: comfort, target: 0.9, minSample: 10 }\n');
+    await sut.app.get(ContractsSyncService).syncDirectory();
+    await sut.dataSource.query(
+      `UPDATE sla_facts_hourly f SET occupied_minutes = 45.5, comfortable_minutes = 40.25 FROM zones z JOIN sites s ON s.id = z.site_id
+       WHERE f.zone_id = z.id AND s.key = 'gamma-sto' AND z.key = '1f-restroom' AND f.hour = '2026-10-05T08:00:00Z'`,
+    );
+    await sut.app.get(RollupsService).catchUp();
+    const comfort = ((await get('/api/v1/contracts/gamma-fm/scorecard?period=2026-10').expect(200)).body as { objectives: Card[] }).objectives.find((o) => o.key === 'comfort')!;
+    expect(comfort).toMatchObject({ numerator: 40.25, denominator: 45.5, sample: 45.5 });
+    expect(await sut.app.get(FiguresPublisher).publish({ force: true, periods: ['2026-10'] })).toMatchObject({ failed: 0 });
+    const [row] = await sut.dataSource.query<Array<{ numerator: number; denominator: number; sample: number }>>(
+      `SELECT o.numerator, o.denominator, o.sample FROM published_objective_figures o JOIN contracts c ON c.id = o.contract_id
+       WHERE c.key = 'gamma-fm' AND o.period = '2026-10' AND o.site_id IS NULL AND o.objective_key = 'comfort'`,
+    );
+    expect(row).toEqual({ numerator: 40.25, denominator: 45.5, sample: 46 });
   });
 });
