@@ -21,6 +21,11 @@ export function formatValue(indicator: string, value: number | null, language: s
   return share ? `${n} %` : n;
 }
 
+/** A count or a sum of minutes as people read it: grouped, at most one decimal (the exact figures are in the CSV and the API). */
+export function formatCount(value: number, language: string): string {
+  return new Intl.NumberFormat(language, { maximumFractionDigits: 1 }).format(value);
+}
+
 const pct = (value: number | null, language: string) => (value === null ? '–' : `${new Intl.NumberFormat(language, { maximumFractionDigits: 0 }).format(value * 100)} %`);
 
 /** What the live scorecard page adds to the report: a refresh and links to the other months. */
@@ -44,7 +49,7 @@ export async function reportHtml(model: ReportModel, live?: LiveOptions): Promis
   const lang = model.language;
   const met = objectivesMet(card.attainment);
   const status = (s: string, insufficient?: { sample: number; minSample: number }) =>
-    html`<span class="status ${s}">${t.statuses[s as keyof typeof t.statuses] ?? s}${insufficient ? ` (n ${insufficient.sample} ${t.of} ${insufficient.minSample})` : ''}</span>`;
+    html`<span class="status ${s}">${t.statuses[s as keyof typeof t.statuses] ?? s}${insufficient ? ` (n ${formatCount(insufficient.sample, lang)} ${t.of} ${formatCount(insufficient.minSample, lang)})` : ''}</span>`;
   const trendRows = model.trend.flatMap((m) => [
     { period: m.period, series: t.experienceIndex, value: m.experienceIndex },
     { period: m.period, series: t.xlaAttainment, value: m.xla === null ? null : m.xla * 100 },
@@ -59,22 +64,22 @@ export async function reportHtml(model: ReportModel, live?: LiveOptions): Promis
   ]);
   const objectiveRows = card.objectives.map(
     (o) => html`<tr>
-      <td>${o.key}</td><td>${o.kind.toUpperCase()}</td><td>${o.indicator}</td>
+      <td>${o.key}</td><td class="kind">${o.kind.toUpperCase()}</td><td>${o.indicator}</td>
       <td class="num">${formatValue(o.indicator, o.value, lang)}</td><td class="num">${formatValue(o.indicator, o.target, lang)}</td>
-      <td class="num">${o.numerator} / ${o.denominator}</td><td class="num">${o.sample}</td><td>${status(o.status, o.insufficientData)}</td></tr>`,
+      <td class="num">${formatCount(o.numerator, lang)} / ${formatCount(o.denominator, lang)}</td><td class="num">${formatCount(o.sample, lang)}</td><td>${status(o.status, o.insufficientData)}</td></tr>`,
   );
   const ranks = new Map(card.benchmark.sites.map((b) => [b.site, b.rank]));
   const siteRows = card.sites.map(
     (s) => html`<tr class="${s.watermelon ? 'watermelon' : ''}" data-site="${s.site}">
-      <td>${s.site}${s.watermelon ? html` <span class="melon" title="${t.watermelonExplained}">🍉 ${t.watermelons.split(' ')[0]}</span>` : ''}</td>
+      <td>${s.site}${s.watermelon ? html` <span class="melon" title="${t.watermelonExplained}">${t.watermelon}</span>` : ''}</td>
       <td class="num">${ranks.get(s.site) ?? '–'}</td>
-      <td class="num">${formatValue('happy_index', s.experienceIndex.value, lang)}</td><td class="num">${s.experienceIndex.n}</td>
+      <td class="num">${formatValue('happy_index', s.experienceIndex.value, lang)}</td><td class="num">${formatCount(s.experienceIndex.n, lang)}</td>
       <td class="num">${pct(s.attainment.xla.value, lang)}</td><td class="num">${pct(s.attainment.sla.value, lang)}</td></tr>`,
   );
   const melons = card.watermelons.length
     ? html`<table><thead><tr><th>${t.site}</th><th>XLA</th><th>SLA</th></tr></thead><tbody>${card.watermelons.map(
-        (w) => html`<tr class="watermelon"><td>${w.site}</td><td>${w.breachedXla.map((o) => `${o.key} ${formatValue(o.indicator, o.value, lang)} (n ${o.sample})`).join(', ')}</td>
-          <td>${w.metSla.map((o) => `${o.key} ${formatValue(o.indicator, o.value, lang)} (n ${o.sample})`).join(', ')}</td></tr>`,
+        (w) => html`<tr class="watermelon"><td>${w.site}</td><td>${w.breachedXla.map((o) => `${o.key} ${formatValue(o.indicator, o.value, lang)} (n ${formatCount(o.sample, lang)})`).join(', ')}</td>
+          <td>${w.metSla.map((o) => `${o.key} ${formatValue(o.indicator, o.value, lang)} (n ${formatCount(o.sample, lang)})`).join(', ')}</td></tr>`,
       )}</tbody></table>`
     : html`<p>${t.noWatermelons}</p>`;
   const drivers = (model.drivers?.drivers ?? []).map(
@@ -87,19 +92,19 @@ export async function reportHtml(model: ReportModel, live?: LiveOptions): Promis
   const excluded = Object.entries(model.drivers?.ratings.excluded.byReason ?? {}).map(([reason, n]) => html`<li>${reason}: ${n}</li>`);
   const operationRows = (['cleaningOnTime', 'incidentResponse', 'incidentResolution'] as const).map((name) => {
     const f = card.operations[name];
-    return html`<tr data-operation="${name}"><td>${t.operations[name]}</td><td class="num">${formatValue(f.indicator, f.value, lang)}</td><td class="num">${f.numerator} / ${f.denominator}</td></tr>`;
+    return html`<tr data-operation="${name}"><td>${t.operations[name]}</td><td class="num">${formatValue(f.indicator, f.value, lang)}</td><td class="num">${formatCount(f.numerator, lang)} / ${formatCount(f.denominator, lang)}</td></tr>`;
   });
   const slaBySite = card.sites.flatMap((s) =>
     s.objectives
       .filter((o) => o.kind === 'sla')
-      .map((o) => html`<tr><td>${s.site}</td><td>${o.key}</td><td class="num">${formatValue(o.indicator, o.value, lang)}</td><td class="num">${o.numerator} / ${o.denominator}</td><td>${status(o.status)}</td></tr>`),
+      .map((o) => html`<tr><td>${s.site}</td><td>${o.key}</td><td class="num">${formatValue(o.indicator, o.value, lang)}</td><td class="num">${formatCount(o.numerator, lang)} / ${formatCount(o.denominator, lang)}</td><td>${status(o.status)}</td></tr>`),
   );
   const uptime = card.operations.deviceUptime;
   // A table per site: each of its objectives, as the site's scorecard gives it.
   const siteTables = card.sites.map(
-    (s) => html`<section class="site" data-site="${s.site}"><h3>${s.site}${s.watermelon ? html` <span class="melon">🍉</span>` : ''}</h3>
+    (s) => html`<section class="site" data-site="${s.site}"><h3>${s.site}${s.watermelon ? html` <span class="melon">${t.watermelon}</span>` : ''}</h3>
   <table><thead><tr><th>${t.objective}</th><th class="num">${t.value}</th><th class="num">k / n</th><th class="num">${t.sample}</th><th>${t.status}</th></tr></thead>
-  <tbody>${s.objectives.map((o) => html`<tr><td>${o.key}</td><td class="num">${formatValue(o.indicator, o.value, lang)}</td><td class="num">${o.numerator} / ${o.denominator}</td><td class="num">${o.sample}</td><td>${status(o.status)}</td></tr>`)}</tbody></table></section>`,
+  <tbody>${s.objectives.map((o) => html`<tr><td>${o.key}</td><td class="num">${formatValue(o.indicator, o.value, lang)}</td><td class="num">${formatCount(o.numerator, lang)} / ${formatCount(o.denominator, lang)}</td><td class="num">${formatCount(o.sample, lang)}</td><td>${status(o.status)}</td></tr>`)}</tbody></table></section>`,
   );
   const heading = live ? t.live.title : t.title;
   const subject = model.site ? `${model.site} · ${model.contract.name}` : model.contract.name;
@@ -110,7 +115,7 @@ export async function reportHtml(model: ReportModel, live?: LiveOptions): Promis
   <div class="chart">${trusted(heatmapSvg)}</div></section>
 <section id="comments"><h2>${t.comments}</h2>${themes}</section>
 <section id="coverage"><h2>${t.coverage}</h2><ul><li>${t.rated}: ${model.drivers.ratings.rated}</li><li>${t.excluded}: ${model.drivers.ratings.excluded.total}<ul>${excluded}</ul></li>
-  <li data-operation="deviceUptime">${t.operations.deviceUptime}: ${formatValue('device_uptime', uptime.value, lang)} (${uptime.numerator} / ${uptime.denominator} min)</li></ul></section>
+  <li data-operation="deviceUptime">${t.operations.deviceUptime}: ${formatValue('device_uptime', uptime.value, lang)} (${formatCount(uptime.numerator, lang)} / ${formatCount(uptime.denominator, lang)} min)</li></ul></section>
 `
     : html`<p class="muted" id="contract-wide">${t.live.siteNote}</p>`;
   return html`<!doctype html>
@@ -122,12 +127,13 @@ export async function reportHtml(model: ReportModel, live?: LiveOptions): Promis
   h3 { font-size: 11pt; margin: 4mm 0 1mm; break-after: avoid; } section.site { break-inside: avoid; }
   h1 { font-size: 18pt; margin: 0 0 2mm; } h2 { font-size: 13pt; margin: 7mm 0 2mm; border-bottom: 1px solid #ccc; break-after: avoid; }
   table { border-collapse: collapse; width: 100%; margin: 2mm 0; } th, td { padding: 1.2mm 2mm; border-bottom: 1px solid #e3e3e3; text-align: left; }
-  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; } table { font-size: 9.5pt; } td { overflow-wrap: anywhere; } td.kind { white-space: nowrap; }
   tr, svg, .figure, .theme { break-inside: avoid; page-break-inside: avoid; }
   .figures { display: flex; gap: 4mm; } .figure { flex: 1; border: 1px solid #ddd; border-radius: 2mm; padding: 3mm; }
   .figure b { display: block; font-size: 16pt; } .status.breached { color: #b3261e; font-weight: 600; } .status.met { color: #1e7b34; }
   .status.at_risk { color: #a15c00; } .status.insufficient_data { color: #666; font-style: italic; }
-  tr.watermelon td:first-child { border-left: 3px solid #d33; } .melon { color: #b3261e; font-weight: 600; }
+  tr.watermelon td:first-child { border-left: 3px solid #d33; } .melon { color: #b3261e; font-weight: 600; white-space: nowrap; }
+  .melon::before { content: ''; display: inline-block; width: .8em; height: .8em; margin-right: .3em; vertical-align: -.05em; border-radius: 50%; background: radial-gradient(circle, #e0383e 58%, #2e7d32 60%); }
   section.method { break-before: page; } .muted { color: #595959; } .vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   button { font: inherit; min-height: 2.2em; padding: 0 .8em; } :focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
   @media print { nav.months, #pause { display: none; } }
@@ -140,7 +146,7 @@ ${live ? html`<p class="muted">${t.live.refresh} <button type="button" id="pause
 <main>
 <section id="summary"><h2>${t.summary}</h2>
   <div class="figures">
-    <div class="figure" data-figure="experience-index">${t.experienceIndex}<b>${formatValue('happy_index', card.experienceIndex.value, lang)}</b><span class="muted">n ${card.experienceIndex.n}</span></div>
+    <div class="figure" data-figure="experience-index">${t.experienceIndex}<b>${formatValue('happy_index', card.experienceIndex.value, lang)}</b><span class="muted">n ${formatCount(card.experienceIndex.n, lang)}</span></div>
     <div class="figure" data-figure="xla-attainment">${t.xlaAttainment}<b>${pct(card.attainment.xla.value, lang)}</b><span class="muted">${card.attainment.xla.met.length} ${t.of} ${card.attainment.xla.met.length + card.attainment.xla.notMet.length}</span></div>
     <div class="figure" data-figure="sla-attainment">${t.slaAttainment}<b>${pct(card.attainment.sla.value, lang)}</b><span class="muted">${card.attainment.sla.met.length} ${t.of} ${card.attainment.sla.met.length + card.attainment.sla.notMet.length}</span></div>
     <div class="figure" data-figure="objectives-met">${t.objectivesMet}<b>${met.met} ${t.of} ${met.of}</b>${met.insufficient ? html`<span class="muted">+ ${met.insufficient} ${t.insufficientData}</span>` : ''}</div>

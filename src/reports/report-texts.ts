@@ -18,6 +18,8 @@ export interface ReportTexts {
   status: string;
   sample: string;
   watermelons: string;
+  /** The mark of one watermelon site (green outside, red inside). */
+  watermelon: string;
   noWatermelons: string;
   watermelonExplained: string;
   sites: string;
@@ -96,6 +98,7 @@ const EN: ReportTexts = {
   serviceDelivery: "Service delivery: tasks and incidents",
   operations: { cleaningOnTime: "Planned cleans done on time", incidentResponse: "Incidents responded to within target", incidentResolution: "Incidents resolved within target", deviceUptime: "Sensor uptime" },
   siteDetails: "Site by site",
+  watermelon: "watermelon",
 };
 
 const SV: ReportTexts = {
@@ -147,6 +150,7 @@ const SV: ReportTexts = {
   serviceDelivery: "Leverans: uppdrag och ärenden",
   operations: { cleaningOnTime: "Planerade städningar i tid", incidentResponse: "Ärenden besvarade inom målet", incidentResolution: "Ärenden åtgärdade inom målet", deviceUptime: "Sensorernas drifttid" },
   siteDetails: "Plats för plats",
+  watermelon: "vattenmelon",
 };
 
 const DA: ReportTexts = {
@@ -190,6 +194,13 @@ const DA: ReportTexts = {
   serviceDelivery: "Levering: opgaver og hændelser",
   operations: { cleaningOnTime: "Planlagte rengøringer til tiden", incidentResponse: "Hændelser besvaret inden for målet", incidentResolution: "Hændelser løst inden for målet", deviceUptime: "Sensorernes oppetid" },
   siteDetails: "Lokation for lokation",
+  indicator: "Indikator",
+  watermelonExplained: "Alle SLA-mål med data opfyldt, mens et oplevelsesmål er brudt: grøn udenpå, rød indeni.",
+  rank: "Placering",
+  condition: "Forhold",
+  lift: "Løft",
+  theme: "Tema",
+  watermelon: "vandmelon",
 };
 
 const NB: ReportTexts = {
@@ -233,6 +244,13 @@ const NB: ReportTexts = {
   serviceDelivery: "Leveranse: oppdrag og hendelser",
   operations: { cleaningOnTime: "Planlagte renhold i tide", incidentResponse: "Hendelser besvart innen målet", incidentResolution: "Hendelser løst innen målet", deviceUptime: "Sensorenes oppetid" },
   siteDetails: "Lokasjon for lokasjon",
+  indicator: "Indikator",
+  watermelonExplained: "Alle SLA-mål med data oppfylt, mens et opplevelsesmål er brutt: grønn utenpå, rød inni.",
+  rank: "Plassering",
+  condition: "Forhold",
+  lift: "Løft",
+  theme: "Tema",
+  watermelon: "vannmelon",
 };
 
 const FI: ReportTexts = {
@@ -278,6 +296,13 @@ const FI: ReportTexts = {
   serviceDelivery: "Palvelun toteutus: tehtävät ja häiriöt",
   operations: { cleaningOnTime: "Suunnitellut siivoukset ajallaan", incidentResponse: "Häiriöihin reagoitu tavoiteajassa", incidentResolution: "Häiriöt korjattu tavoiteajassa", deviceUptime: "Antureiden käytettävyys" },
   siteDetails: "Kohde kohteelta",
+  indicator: "Indikaattori",
+  watermelonExplained: "Kaikki SLA-tavoitteet, joista on tietoa, täyttyvät, mutta jokin kokemustavoite on rikottu: vihreä ulkoa, punainen sisältä.",
+  rank: "Sija",
+  condition: "Olosuhde",
+  lift: "Nosto",
+  theme: "Teema",
+  watermelon: "vesimeloni",
 };
 
 const DE: ReportTexts = {
@@ -322,6 +347,13 @@ const DE: ReportTexts = {
   serviceDelivery: "Leistungserbringung: Aufgaben und Störungen",
   operations: { cleaningOnTime: "Geplante Reinigungen pünktlich", incidentResponse: "Störungen innerhalb des Ziels beantwortet", incidentResolution: "Störungen innerhalb des Ziels behoben", deviceUptime: "Verfügbarkeit der Sensoren" },
   siteDetails: "Standort für Standort",
+  indicator: "Indikator",
+  watermelonExplained: "Alle SLA-Ziele mit Daten erfüllt, während ein Erlebnisziel verfehlt ist: außen grün, innen rot.",
+  rank: "Rang",
+  condition: "Bedingung",
+  lift: "Lift",
+  theme: "Thema",
+  watermelon: "Wassermelone",
 };
 
 export const REPORT_TEXTS: Readonly<Record<Language, ReportTexts>> = { en: EN, sv: SV, da: DA, nb: NB, fi: FI, de: DE };

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { formatValue } from '../../src/reports/html-report';
+import { formatCount, formatValue } from '../../src/reports/html-report';
 import { CSV_COLUMNS } from '../../src/reports/report';
 import { Clock } from '../../src/platform/clock';
 import { ReportsScheduler } from '../../src/reports/reports.scheduler';
@@ -95,7 +95,7 @@ describe('Contract reports', () => {
     expect(figure('experience-index')).toBe(formatValue('happy_index', card.experienceIndex.value, 'en'));
     for (const o of card.objectives) {
       expect(page).toContain(`<td>${o.key}</td>`);
-      expect(page).toContain(`${o.numerator} / ${o.denominator}`);
+      expect(page).toContain(`${formatCount(o.numerator, 'en')} / ${formatCount(o.denominator, 'en')}`);
     }
     expect(card.watermelons.map((w) => w.site)).toEqual(['gamma-sto']);
     expect(page).toMatch(/<tr class="watermelon" data-site="gamma-sto">/);
@@ -210,16 +210,16 @@ describe('Contract reports', () => {
     expect(card.operations.cleaningOnTime).toMatchObject({ numerator: 30, denominator: 30, value: 1 });
     for (const name of ['cleaningOnTime', 'incidentResponse', 'incidentResolution']) {
       const f = card.operations[name];
-      expect(page).toMatch(new RegExp(`<tr data-operation="${name}"><td>[^<]+</td><td class="num">${formatValue(f.indicator, f.value, 'en').replace('.', '\\.')}</td><td class="num">${f.numerator} / ${f.denominator}</td></tr>`));
+      expect(page).toMatch(new RegExp(`<tr data-operation="${name}"><td>[^<]+</td><td class="num">${formatValue(f.indicator, f.value, 'en').replace('.', '\\.')}</td><td class="num">${formatCount(f.numerator, 'en')} / ${formatCount(f.denominator, 'en')}</td></tr>`));
     }
     const uptime = card.operations.deviceUptime;
-    expect(page).toContain(`<li data-operation="deviceUptime">Sensor uptime: ${formatValue('device_uptime', uptime.value, 'en')} (${uptime.numerator} / ${uptime.denominator} min)</li>`);
+    expect(page).toContain(`<li data-operation="deviceUptime">Sensor uptime: ${formatValue('device_uptime', uptime.value, 'en')} (${formatCount(uptime.numerator, 'en')} / ${formatCount(uptime.denominator, 'en')} min)</li>`);
     expect(page).toContain('<h2>Service delivery: tasks and incidents</h2>');
     const tables = [...page.matchAll(/<section class="site" data-site="([^"]+)">/g)].map((m) => m[1]);
     expect(tables).toEqual(card.sites.map((s) => s.site));
     const sto = card.sites.find((s) => s.site === 'gamma-sto')!;
     const stoTable = /<section class="site" data-site="gamma-sto">([\s\S]*?)<\/section>/.exec(page)![1];
-    for (const o of sto.objectives) expect(stoTable).toContain(`<td>${o.key}</td><td class="num">${formatValue(o.indicator, o.value, 'en')}</td><td class="num">${o.numerator} / ${o.denominator}</td><td class="num">${o.sample}</td>`);
+    for (const o of sto.objectives) expect(stoTable).toContain(`<td>${o.key}</td><td class="num">${formatValue(o.indicator, o.value, 'en')}</td><td class="num">${formatCount(o.numerator, 'en')} / ${formatCount(o.denominator, 'en')}</td><td class="num">${formatCount(o.sample, 'en')}</td>`);
   });
 
   it('answers 404 to another client\'s viewer, and a problem to a bad period', async () => {

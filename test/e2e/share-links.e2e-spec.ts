@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import request from 'supertest';
 import { Clock } from '../../src/platform/clock';
-import { formatValue } from '../../src/reports/html-report';
+import { formatCount, formatValue } from '../../src/reports/html-report';
 import { RollupsService } from '../../src/scoring/rollups.service';
 import { octoberAtGamma, seedRatings } from '../support/seed-ratings';
 import { scorecardContracts, startTestApp, type TestApp } from '../support/test-app';
@@ -83,7 +83,7 @@ describe('Share links and the live scorecard page', () => {
       watermelons: Array<{ site: string }>;
     };
     expect(new RegExp('data-figure="experience-index">[^<]*<b>([^<]*)</b>').exec(html)?.[1]).toBe(formatValue('happy_index', card.experienceIndex.value, 'en'));
-    for (const o of card.objectives) expect(html).toContain(`${o.numerator} / ${o.denominator}`);
+    for (const o of card.objectives) expect(html).toContain(`${formatCount(o.numerator, 'en')} / ${formatCount(o.denominator, 'en')}`);
     expect(card.watermelons.map((w) => w.site)).toEqual(['gamma-sto']);
     expect(html).toMatch(/<tr class="watermelon" data-site="gamma-sto">/);
     expect(html.match(/<svg /g)?.length).toBe(3);
@@ -108,7 +108,7 @@ describe('Share links and the live scorecard page', () => {
     };
     expect(html).toContain('gamma-sto · ');
     expect(new RegExp('data-figure="experience-index">[^<]*<b>([^<]*)</b>').exec(html)?.[1]).toBe(formatValue('happy_index', site.experienceIndex.value, 'en'));
-    for (const o of site.objectives) expect(html).toContain(`${o.numerator} / ${o.denominator}`);
+    for (const o of site.objectives) expect(html).toContain(`${formatCount(o.numerator, 'en')} / ${formatCount(o.denominator, 'en')}`);
     expect(html.match(/<tr class="[^"]*" data-site="/g)).toHaveLength(1);
     expect(html).toMatch(/<tr class="watermelon" data-site="gamma-sto">/);
     expect(html).toContain('id="contract-wide"');
