@@ -29,6 +29,7 @@ import { Reports1765000000011 } from './1765000000011-reports';
 import { ShareLinks1765000000012 } from './1765000000012-share-links';
 import { DeviceZoneIndex1765000000013 } from './1765000000013-device-zone-index';
 import { ReportMail1765000000014 } from './1765000000014-report-mail';
+import { ContractLanguage1765000000015 } from './1765000000015-contract-language';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -63,4 +64,5 @@ export const MIGRATIONS = [
   ShareLinks1765000000012,
   DeviceZoneIndex1765000000013,
   ReportMail1765000000014,
+  ContractLanguage1765000000015,
 ];

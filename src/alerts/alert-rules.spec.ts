@@ -37,9 +37,9 @@ describe('alert rule settings', () => {
   it('alerts on one lowest-score rating with a reason, or on a burst', () => {
     expect(lowestScore('smiley5')).toBe(1);
     expect(lowestScore('nps11')).toBe(0);
-    expect(alerts({ negatives: 1, lowestWithReason: true }, 1, 3)).toEqual({ alert: true, burst: false });
-    expect(alerts({ negatives: 1, lowestWithReason: false }, 2, 3)).toEqual({ alert: false, burst: false });
-    expect(alerts({ negatives: 1, lowestWithReason: false }, 3, 3)).toEqual({ alert: true, burst: true });
+    expect(alerts(true, 1, 3)).toEqual({ alert: true, burst: false });
+    expect(alerts(false, 2, 3)).toEqual({ alert: false, burst: false });
+    expect(alerts(false, 3, 3)).toEqual({ alert: true, burst: true });
   });
 });
 

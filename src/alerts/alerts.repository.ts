@@ -46,6 +46,10 @@ export interface AlertRow {
   levelSince: Date | null;
   remindedAt: Date | null;
   allHours: boolean;
+  /** The keys of its contract, site and zone, read with it (a list shows them without a query per row). */
+  contractKey: string;
+  siteKey: string | null;
+  zoneKey: string | null;
 }
 
 export interface AlertEventRow {
@@ -96,7 +100,9 @@ export interface RaiseInput {
 
 const ALERT_COLUMNS = `a.client_id AS "clientId", a.id, a.contract_id AS "contractId", a.site_id AS "siteId", a.zone_id AS "zoneId", a.rule, a.scope, a.severity, a.state,
   a.title, a.detail, a.count, a.opened_at AS "openedAt", a.last_seen_at AS "lastSeenAt", a.acknowledged_at AS "acknowledgedAt", a.resolved_at AS "resolvedAt",
-  a.snoozed_until AS "snoozedUntil", a.level, a.level_since AS "levelSince", a.reminded_at AS "remindedAt", a.all_hours AS "allHours"`;
+  a.snoozed_until AS "snoozedUntil", a.level, a.level_since AS "levelSince", a.reminded_at AS "remindedAt", a.all_hours AS "allHours",
+  (SELECT k.key FROM contracts k WHERE k.id = a.contract_id) AS "contractKey", (SELECT s.key FROM sites s WHERE s.id = a.site_id) AS "siteKey",
+  (SELECT z.key FROM zones z WHERE z.id = a.zone_id) AS "zoneKey"`;
 
 const PLACE_COLUMNS = `k.client_id AS "clientId", k.id AS "contractId", k.key AS "contractKey", k.alerting,
   s.id AS "siteId", s.key AS "siteKey", s.name AS "siteName", COALESCE(s.language, 'en') AS language, COALESCE(s.time_zone, 'UTC') AS "timeZone",

@@ -132,14 +132,14 @@ export class AlertsService {
 
   async list(who: Principal, q: { site?: string; contract?: string; state?: string; rule?: string; limit: number }): Promise<{ items: AlertView[] }> {
     const rows = await this.alerts.list({ clientId: who.clientId, siteId: who.siteId ?? undefined, siteKey: q.site, contractKey: q.contract, state: q.state, rule: q.rule, limit: q.limit });
-    return { items: await Promise.all(rows.map((r) => this.view(r))) };
+    return { items: rows.map((r) => this.view(r)) };
   }
 
   async get(who: Principal, id: string): Promise<AlertView & { history: Array<{ at: string; action: string; actor: string; note: string | null }>; deliveries: unknown[] }> {
     const row = await this.visible(who, id);
     const history = (await this.alerts.events(row.clientId, id)).map((e) => ({ at: e.at.toISOString(), action: e.action, actor: e.actor, note: e.note }));
     const deliveries = (await this.alerts.deliveries(row.clientId, id)).map((d) => ({ ...d, deliveredAt: iso(d.deliveredAt), failedAt: iso(d.failedAt) }));
-    return { ...(await this.view(row)), history, deliveries };
+    return { ...this.view(row), history, deliveries };
   }
 
   async acknowledge(who: Principal, id: string, note: string | null): Promise<AlertView> {
@@ -179,9 +179,13 @@ export class AlertsService {
   async remindAndEscalate(rows: readonly AlertRow[], now = this.clock.now()): Promise<{ reminded: number; escalated: number }> {
     let reminded = 0;
     let escalated = 0;
+    // A zone's (or contract's) place once a run, however many of its alerts are open.
+    const places = new Map<string, Promise<AlertPlaceRow | undefined>>();
     for (const row of rows) {
       if (row.state !== 'open') continue;
-      const place = await this.placeOf(row);
+      const key = row.zoneId ?? `contract:${row.contractId}`;
+      if (!places.has(key)) places.set(key, this.placeOf(row));
+      const place = await places.get(key)!;
       if (!place) continue;
       const settings = settingsFor(place.alerting, row.rule, { siteKey: place.siteKey ?? undefined, zoneType: place.zoneType ?? undefined });
       const paging = row.allHours || isOpen(hoursOf(place), now.getTime());
@@ -242,17 +246,16 @@ export class AlertsService {
     return factsOf(place, { id: row.id, rule: row.rule, detail: row.detail, count: row.count, openedAt: row.openedAt, lastSeenAt: row.lastSeenAt });
   }
 
-  private async view(row: AlertRow): Promise<AlertView> {
-    const place = await this.placeOf(row);
+  private view(row: AlertRow): AlertView {
     return {
       id: row.id,
       rule: row.rule,
       severity: row.severity,
       state: row.state,
       title: row.title,
-      contract: place?.contractKey ?? '',
-      site: place?.siteKey ?? null,
-      zone: place?.zoneKey ?? null,
+      contract: row.contractKey,
+      site: row.siteKey,
+      zone: row.zoneKey,
       count: row.count,
       openedAt: row.openedAt.toISOString(),
       lastSeenAt: row.lastSeenAt.toISOString(),

@@ -13,18 +13,14 @@ const RECOVER_AFTER_MS = 30_000;
 /** A zone's place is looked up once a minute at most: ratings of a busy zone come many a second. */
 const PLACE_CACHE_MS = 60_000;
 
-/** What a zone's ratings taken together call for: an alert (new or a repeat) and whether a burst of them calls for an incident too. */
-export interface ZoneNegatives {
-  /** Negative ratings counted now. */
-  negatives: number;
-  /** One of them has the lowest score and a reason: it alerts by itself. */
-  lowestWithReason: boolean;
-}
-
-/** Whether a zone's negatives alert: one with the lowest score and a reason, or `burstCount` in the burst window. */
-export const alerts = (z: ZoneNegatives, recent: number, burstCount: number): { alert: boolean; burst: boolean } => {
+/**
+ * What a zone's negatives taken together call for: an alert (new or a repeat) when one of them has
+ * the lowest score and a reason, or `burstCount` came in the burst window (`recent`); a burst calls
+ * for an incident too.
+ */
+export const alerts = (lowestWithReason: boolean, recent: number, burstCount: number): { alert: boolean; burst: boolean } => {
   const burst = recent >= burstCount;
-  return { alert: z.lowestWithReason || burst, burst };
+  return { alert: lowestWithReason || burst, burst };
 };
 
 /**
@@ -127,7 +123,7 @@ export class NegativeFeedback implements OnModuleInit, BeforeApplicationShutdown
     const counted = ratings.filter((r) => !r.followUp);
     const lowestWithReason = ratings.some((r) => r.score === lowestScore(r.scale) && r.reasons.length > 0);
     const recent = await this.ratings.negativesSince(first.clientId, first.siteId, first.zoneId, new Date(now.getTime() - settings.burstMinutes * 60_000));
-    const verdict = alerts({ negatives: counted.length, lowestWithReason }, recent, settings.burstCount);
+    const verdict = alerts(lowestWithReason, recent, settings.burstCount);
     const reasons = [...new Set(ratings.flatMap((r) => r.reasons))].sort();
     // The count is the negatives this process saw while the alert was open (each once: the burst's
     // earlier ones may still be on their way here); the burst's own size is in the detail.

@@ -344,7 +344,15 @@ const reporting = z
 export const contractFileSchema = z.strictObject({
   client: z.strictObject({ key: slug, name: text }),
   contract: z
-    .strictObject({ key: slug, name: text, provider: text, starts: isoDate, ends: isoDate.optional() })
+    .strictObject({
+      key: slug,
+      name: text,
+      provider: text,
+      starts: isoDate,
+      ends: isoDate.optional(),
+      /** The language of its dashboards and reports (default: its sites' most common). */
+      language: z.enum(LANGUAGES, { message: `expected one of ${LANGUAGES.join(', ')}` }).optional(),
+    })
     .refine((c) => !c.ends || c.ends >= c.starts, { message: 'ends must not be before starts', path: ['ends'] }),
   sites: z.array(site).min(1, { message: 'expected at least one site' }),
   connectors: z.array(connector).default([]),

@@ -275,6 +275,12 @@ describe(parseContractFile.name, () => {
     });
   });
 
+  it('takes the language a contract states, and points an unknown one at its line', () => {
+    expect(parseContractFile('contracts/acme.yaml', MINIMAL.replace('  name: Acme FM', '  name: Acme FM\n  language: fi')).spec.contract.language).toBe('fi');
+    expect(parseContractFile('contracts/acme.yaml', MINIMAL).spec.contract.language).toBeUndefined();
+    expect(problemsOf(MINIMAL.replace('  name: Acme FM', '  name: Acme FM\n  language: xx'))).toEqual([expect.stringMatching(/^contracts\/acme\.yaml:\d+: contract\.language: expected one of sv, da, nb, fi, en, de/)]);
+  });
+
   it('takes the monthly report\'s recipients, and points a bad address at its line', () => {
     expect(parseContractFile('contracts/acme.yaml', `${MINIMAL}reports:\n  recipients: [fm@acme.example, account@polar.example]\n`).spec.reports).toEqual({ recipients: ['fm@acme.example', 'account@polar.example'] });
     expect(parseContractFile('contracts/acme.yaml', MINIMAL).spec.reports).toEqual({ recipients: [] });

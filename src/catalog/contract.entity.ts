@@ -1,6 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { TenantRecord } from './catalog-record';
-import type { AlertingPolicy, ComfortThresholds, IncidentPolicy, ReportPolicy } from './catalog.types';
+import type { AlertingPolicy, ComfortThresholds, IncidentPolicy, Language, ReportPolicy } from './catalog.types';
 
 @Entity({ name: 'contracts' })
 export class ContractEntity extends TenantRecord {
@@ -18,6 +18,10 @@ export class ContractEntity extends TenantRecord {
 
   @Column({ name: 'ends_on', type: 'date', nullable: true })
   endsOn!: string | null;
+
+  /** The language its file states for its dashboards and reports; null: its sites' most common. */
+  @Column({ type: 'text', nullable: true })
+  language!: Language | null;
 
   @Column({ name: 'source_file', type: 'text', nullable: true })
   sourceFile!: string | null;

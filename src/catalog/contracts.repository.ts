@@ -64,7 +64,7 @@ class FileSync {
       this.fail(['contract', 'key'], `contract "${spec.contract.key}" belongs to another client`);
     }
     const [contract] = await this.reconcile(ContractEntity, 'contracts', existingContract, [
-      { key: spec.contract.key, clientId: client.id, name: spec.contract.name, provider: spec.contract.provider, startsOn: spec.contract.starts, endsOn: spec.contract.ends ?? null, sourceFile: this.file.path, incidentPolicy: spec.incidents, alerting: spec.alerts, reportPolicy: spec.reports, comfort: spec.comfort },
+      { key: spec.contract.key, clientId: client.id, name: spec.contract.name, provider: spec.contract.provider, startsOn: spec.contract.starts, endsOn: spec.contract.ends ?? null, language: spec.contract.language ?? null, sourceFile: this.file.path, incidentPolicy: spec.incidents, alerting: spec.alerts, reportPolicy: spec.reports, comfort: spec.comfort },
     ]);
 
     await this.refuseForeign(SiteEntity, spec.sites.map((s) => s.key), { contractId: Not(contract.id) }, (i) => ['sites', i, 'key'], 'site');

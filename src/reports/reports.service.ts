@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import type { Language } from '../catalog/catalog.types';
+import { contractLanguage } from '../catalog/contract-language';
 import type { Principal } from '../platform/access/roles';
 import { Clock } from '../platform/clock';
 import { AppConfig } from '../platform/config/app-config';
@@ -138,14 +139,15 @@ export class ReportsService implements OnApplicationShutdown {
     return found;
   }
 
-  /** The contract's names and language (its sites' most common; the first site's on a tie). Read after the scorecard checked access. */
+  /** The contract's names and language (contractLanguage: stated, else its sites' most common). Read after the scorecard checked access. */
   private async contractOf(key: string): Promise<ReportModel['contract'] & { language: Language }> {
-    const [row] = await this.dataSource.query<Array<{ key: string; name: string; provider: string; client: string; language: Language }>>(
-      `SELECT k.key, k.name, k.provider, c.name AS client,
-              (SELECT s.language FROM sites s WHERE s.contract_id = k.id GROUP BY s.language ORDER BY count(*) DESC, min(s.key) LIMIT 1) AS language
+    const [row] = await this.dataSource.query<Array<{ key: string; name: string; provider: string; client: string; stated: Language | null; sites: Array<{ key: string; language: Language }> }>>(
+      `SELECT k.key, k.name, k.provider, c.name AS client, k.language AS stated,
+              COALESCE((SELECT jsonb_agg(jsonb_build_object('key', s.key, 'language', s.language)) FROM sites s WHERE s.contract_id = k.id AND s.retired_at IS NULL), '[]') AS sites
        FROM contracts k JOIN clients c ON c.id = k.client_id WHERE k.key = $1`,
       [key],
     );
-    return row;
+    const { stated, sites, ...contract } = row;
+    return { ...contract, language: contractLanguage(stated, sites) };
   }
 }
