@@ -466,6 +466,9 @@ async function measureLag(dbUrl: string, contractId: string, rate: number, secs:
   const reader = new Client({ connectionString: dbUrl });
   await writer.connect();
   await reader.connect();
+  // Stopped before the connections close, whatever happened: a failed insert must end the run with its error, not a poll's.
+  let polling = true;
+  let poller: Promise<void> = Promise.resolve();
   try {
     const { rows: tps } = await writer.query<{ id: string; client_id: string; site_id: string; zone_id: string; kind: string; scale: Scale }>(
       `SELECT tp.id, tp.client_id, tp.site_id, tp.zone_id, tp.kind, tp.scale
@@ -489,9 +492,8 @@ async function measureLag(dbUrl: string, contractId: string, rate: number, secs:
     const before = await counted();
     const commits: Array<{ at: number; total: number }> = [];
     let total = 0;
-    let polling = true;
     const seen: Array<{ at: number; n: number }> = [];
-    const poller = (async () => {
+    poller = (async () => {
       while (polling) {
         const at = performance.now();
         seen.push({ at, n: (await counted()) - before });
@@ -553,6 +555,8 @@ async function measureLag(dbUrl: string, contractId: string, rate: number, secs:
       missing,
     };
   } finally {
+    polling = false;
+    await poller.catch(() => undefined);
     await writer.end().catch(() => undefined);
     await reader.end().catch(() => undefined);
   }
