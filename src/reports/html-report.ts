@@ -127,7 +127,7 @@ export async function reportHtml(model: ReportModel, live?: LiveOptions): Promis
   h3 { font-size: 11pt; margin: 4mm 0 1mm; break-after: avoid; } section.site { break-inside: avoid; }
   h1 { font-size: 18pt; margin: 0 0 2mm; } h2 { font-size: 13pt; margin: 7mm 0 2mm; border-bottom: 1px solid #ccc; break-after: avoid; }
   table { border-collapse: collapse; width: 100%; margin: 2mm 0; } th, td { padding: 1.2mm 2mm; border-bottom: 1px solid #e3e3e3; text-align: left; }
-  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; } table { font-size: 9.5pt; } td { overflow-wrap: anywhere; } td.kind { white-space: nowrap; }
+  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; } table { font-size: 9.5pt; } td { overflow-wrap: anywhere; } td.kind, .status { white-space: nowrap; }
   tr, svg, .figure, .theme { break-inside: avoid; page-break-inside: avoid; }
   .figures { display: flex; gap: 4mm; } .figure { flex: 1; border: 1px solid #ddd; border-radius: 2mm; padding: 3mm; }
   .figure b { display: block; font-size: 16pt; } .status.breached { color: #b3261e; font-weight: 600; } .status.met { color: #1e7b34; }
