@@ -23,18 +23,8 @@ const EARLIER_MONTHS = 12;
 const REFRESH_SECONDS = 60;
 const SECRET_NAME = 'share-links';
 
-export interface ShareLinkView {
-  id: string;
-  contract: string;
-  site: string | null;
-  label: string | null;
-  createdAt: Date;
-  expiresAt: Date;
-  revokedAt: Date | null;
-  status: 'active' | 'expired' | 'revoked';
-  /** The page's address: give it to the client. */
-  url: string;
-}
+/** A link as its makers see it: the row without its client, its status now, and the page's address (give it to the client). */
+export type ShareLinkView = Omit<ShareLinkRow, 'clientId'> & { status: 'active' | 'expired' | 'revoked'; url: string };
 
 /** The live page as it is sent: its status and language (a 404 page for a token that does not stand). */
 export interface SharePage {

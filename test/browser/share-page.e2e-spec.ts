@@ -4,7 +4,7 @@ import request from 'supertest';
 import { Clock } from '../../src/platform/clock';
 import { CHROMIUM_ARGS } from '../../src/reports/pdf';
 import { RollupsService } from '../../src/scoring/rollups.service';
-import { octoberAtGamma, seedRatings } from '../support/seed-ratings';
+import { octoberAtGamma, seedRatings, stockholmCleaningInOctober } from '../support/seed-ratings';
 import { scorecardContracts, startTestApp, type TestApp } from '../support/test-app';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -42,14 +42,7 @@ describe('The live scorecard page in a browser', () => {
     contractsDir = scorecardContracts('share-page');
     sut = await startTestApp({ env: { CONTRACTS_DIR: contractsDir } });
     await seedRatings(sut.dataSource, octoberAtGamma());
-    // Stockholm's cleaning on time in October is met: with its breached csat, a watermelon.
-    for (let d = 5; d < 8; d++) {
-      await sut.dataSource.query(
-        `INSERT INTO sla_facts_hourly (client_id, zone_id, site_id, hour, tasks_due, tasks_on_time, visitors)
-         SELECT z.client_id, z.id, z.site_id, $1, 10, 10, 40 FROM zones z JOIN sites s ON s.id = z.site_id WHERE s.key = 'gamma-sto' AND z.key = '1f-restroom'`,
-        [`2026-10-0${d}T08:00:00Z`],
-      );
-    }
+    await stockholmCleaningInOctober(sut.dataSource);
     const rollups = sut.app.get(RollupsService);
     await rollups.catchUp();
     await rollups.catchUpInsights();

@@ -8,7 +8,7 @@ import { ReportsScheduler } from '../../src/reports/reports.scheduler';
 import { RollupsService } from '../../src/scoring/rollups.service';
 import { octoberAtGamma, seedRatings } from '../support/seed-ratings';
 import { smtpServer, type TestSmtpServer } from '../support/smtp-server';
-import { scorecardContracts, startTestApp, type TestApp } from '../support/test-app';
+import { asBytes, scorecardContracts, startTestApp, type TestApp } from '../support/test-app';
 
 const RECIPIENTS = ['facilities@gamma.example', 'gamma-account@polar-fs.example'];
 
@@ -72,11 +72,7 @@ describe('Monthly reports by e-mail', () => {
           .get(path)
           .set('Authorization', `Bearer ${viewer}`)
           .buffer(true)
-          .parse((r, done) => {
-            const chunks: Buffer[] = [];
-            r.on('data', (c: Buffer) => chunks.push(c));
-            r.on('end', () => done(null, Buffer.concat(chunks)));
-          })
+          .parse(asBytes)
           .expect(200);
       expect(Buffer.compare(mail.attachments[0].content, (await stored(`/api/v1/reports/${sent.id}.pdf`)).body as Buffer)).toBe(0);
       expect(mail.attachments[1].content.toString()).toBe(((await stored(`/api/v1/reports/${sent.id}.csv`)).body as Buffer).toString());

@@ -10,8 +10,8 @@ import { Clock } from '../../src/platform/clock';
 import { ReportsScheduler } from '../../src/reports/reports.scheduler';
 import { ReportsService } from '../../src/reports/reports.service';
 import { RollupsService } from '../../src/scoring/rollups.service';
-import { octoberAtGamma, seedRatings } from '../support/seed-ratings';
-import { scorecardContracts, startTestApp, type TestApp } from '../support/test-app';
+import { octoberAtGamma, seedRatings, stockholmCleaningInOctober } from '../support/seed-ratings';
+import { asBytes, scorecardContracts, startTestApp, type TestApp } from '../support/test-app';
 
 interface ApiObjective {
   key: string;
@@ -36,13 +36,7 @@ describe('Contract reports', () => {
     gammaViewer = await sut.keyFor('client_viewer', 'gamma');
     alphaViewer = await sut.keyFor('client_viewer', 'alpha');
     await seedRatings(sut.dataSource, octoberAtGamma());
-    for (let d = 5; d < 8; d++) {
-      await sut.dataSource.query(
-        `INSERT INTO sla_facts_hourly (client_id, zone_id, site_id, hour, tasks_due, tasks_on_time, visitors)
-         SELECT z.client_id, z.id, z.site_id, $1, 10, 10, 40 FROM zones z JOIN sites s ON s.id = z.site_id WHERE s.key = 'gamma-sto' AND z.key = '1f-restroom'`,
-        [`2026-10-0${d}T08:00:00Z`],
-      );
-    }
+    await stockholmCleaningInOctober(sut.dataSource);
     const rollups = sut.app.get(RollupsService);
     await rollups.catchUp();
     await rollups.catchUpInsights();
@@ -109,11 +103,7 @@ describe('Contract reports', () => {
       .get('/api/v1/contracts/gamma-fm/report?period=2026-10&format=pdf')
       .set('Authorization', `Bearer ${gammaViewer}`)
       .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(asBytes)
       .expect(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     const dir = mkdtempSync(join(tmpdir(), 'xla-report-pdf-'));
@@ -175,11 +165,7 @@ describe('Contract reports', () => {
       expect(await list('alpha-fm', alphaViewer)).toEqual([]);
       const live = (await request(sut.http).get('/api/v1/contracts/gamma-fm/report?period=2026-10&format=csv').set('Authorization', `Bearer ${gammaViewer}`).expect(200)).text;
       expect((await request(sut.http).get(gamma.links.csv).set('Authorization', `Bearer ${gammaViewer}`).expect(200)).text).toBe(live);
-      const pdf = await request(sut.http).get(gamma.links.pdf).set('Authorization', `Bearer ${gammaViewer}`).buffer(true).parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      }).expect(200);
+      const pdf = await request(sut.http).get(gamma.links.pdf).set('Authorization', `Bearer ${gammaViewer}`).buffer(true).parse(asBytes).expect(200);
       expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
       expect((await request(sut.http).get(gamma.links.html).set('Authorization', `Bearer ${gammaViewer}`).expect(200)).text).toContain('<h1>Experience and service report</h1>');
       // Another client's viewer: neither the list nor a stored report.

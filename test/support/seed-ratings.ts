@@ -86,3 +86,14 @@ export function octoberAtGamma(): RatingSeed[] {
   for (let i = 0; i < 12; i++) seeds.push({ touchpoint: 'alpha-1f-restroom-qr', at: `2026-10-${String(1 + i).padStart(2, '0')}T09:00`, score: i < 6 ? 5 : 1, reasons: i < 6 ? [] : ['no_paper'], comment: i === 7 ? 'No paper at all' : undefined });
   return seeds;
 }
+
+/** Stockholm's restroom at Gamma: 30 planned cleans in October, all on time (3 hours of 10), so with its breached csat a watermelon. */
+export async function stockholmCleaningInOctober(dataSource: DataSource): Promise<void> {
+  for (let d = 5; d < 8; d++) {
+    await dataSource.query(
+      `INSERT INTO sla_facts_hourly (client_id, zone_id, site_id, hour, tasks_due, tasks_on_time, visitors)
+       SELECT z.client_id, z.id, z.site_id, $1, 10, 10, 40 FROM zones z JOIN sites s ON s.id = z.site_id WHERE s.key = 'gamma-sto' AND z.key = '1f-restroom'`,
+      [`2026-10-0${d}T08:00:00Z`],
+    );
+  }
+}

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Response as SuperagentResponse } from 'superagent';
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,3 +166,12 @@ export async function pollUntil<T>(check: () => Promise<T | undefined | false>, 
 }
 
 export { freePort } from '../../bench/support';
+
+/** A supertest parser that keeps the body as bytes (a PDF): `.buffer(true).parse(asBytes)`, the body a Buffer. */
+export function asBytes(res: SuperagentResponse, done: (error: Error | null, body: unknown) => void): void {
+  // In Node, what superagent hands a parser is the response stream.
+  const stream = res as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
+}
