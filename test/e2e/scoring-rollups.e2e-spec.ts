@@ -382,15 +382,16 @@ describe(RollupsService.name, () => {
     await rate(b, '2026-10-27T10:00:00Z');
     // A's day again, after B's: a queue by the latest mark would put it behind B, and a zone rated all day long would wait for ever.
     await rate(a, '2026-10-27T10:05:00Z');
-    const queue = await repository.dirtyDays(10);
-    expect(queue.map((d) => d.zoneId)).toEqual([a.zoneId, b.zoneId]);
+    // The service's own jobs may mark today's zone-days meanwhile (the SLA facts of the minute): only the day rated here is looked at.
+    const marked = async (limit: number) => (await repository.dirtyDays(limit)).filter((d) => d.localDate === '2026-10-27');
+    expect((await marked(10)).map((d) => d.zoneId)).toEqual([a.zoneId, b.zoneId]);
     // Forgotten only where no later mark came: A, marked again after it was read, stays for the next run.
-    const [first] = await repository.dirtyDays(1);
+    const [first] = await marked(10);
     await rate(a, '2026-10-27T10:10:00Z');
     await repository.recomputeDays([first]);
-    expect((await repository.dirtyDays(10)).map((d) => d.zoneId)).toEqual([a.zoneId, b.zoneId]);
+    expect((await marked(10)).map((d) => d.zoneId)).toEqual([a.zoneId, b.zoneId]);
     await rollups.catchUp();
-    expect(await repository.dirtyDays(10)).toEqual([]);
+    expect(await marked(10)).toEqual([]);
   });
 
   it('has a rating posted through the API in the rollups by the next run of the leader job, a kiosk repeat as excluded', async () => {
