@@ -28,7 +28,7 @@ interface ReportArgs {
   out?: string;
 }
 
-const USAGE = 'usage: npm run report -- --contract <key> [--period YYYY-MM] [--format pdf|html|csv] [--out <file>]';
+const USAGE = 'usage: npm run report -- --contract <key> [--period YYYY-MM|YYYY-Www|YYYY-MM-DD..YYYY-MM-DD] [--format pdf|html|csv] [--out <file>]';
 
 /** --contract, --period (default: the last whole month), --format (default: the --out file's extension, else pdf), --out (default: stdout). */
 function parseReportArgs(argv: string[]): ReportArgs {

@@ -50,6 +50,7 @@ export async function reportHtml(model: ReportModel, live?: LiveOptions): Promis
   const met = objectivesMet(card.attainment);
   const status = (s: string, insufficient?: { sample: number; minSample: number }) =>
     html`<span class="status ${s}">${t.statuses[s as keyof typeof t.statuses] ?? s}${insufficient ? ` (n ${formatCount(insufficient.sample, lang)} ${t.of} ${formatCount(insufficient.minSample, lang)})` : ''}</span>`;
+  const trendTitle = card.window.kind === 'calendar_month' ? t.trend : t.trendPeriods;
   const trendRows = model.trend.flatMap((m) => [
     { period: m.period, series: t.experienceIndex, value: m.experienceIndex },
     { period: m.period, series: t.xlaAttainment, value: m.xla === null ? null : m.xla * 100 },
@@ -58,7 +59,7 @@ export async function reportHtml(model: ReportModel, live?: LiveOptions): Promis
   // A chart with nothing to draw says so: Vega sizes an empty line chart at Number.MAX_VALUE, which no printer survives.
   const none = (title: string) => Promise.resolve(html`<p class="muted">${title}: ${t.insufficientData}</p>`.value);
   const [trendSvg, heatmapSvg, reasonsSvg] = await Promise.all([
-    trendRows.some((r) => r.value !== null) ? svgOf(trendSpec(trendRows, t.trend)) : none(t.trend),
+    trendRows.some((r) => r.value !== null) ? svgOf(trendSpec(trendRows, trendTitle)) : none(trendTitle),
     model.heatmap?.cells.some((c) => c.value !== null) ? svgOf(heatmapSpec(model.heatmap.cells, t.heatmap, DAYS[lang])) : none(t.heatmap),
     model.drivers?.reasons.length ? svgOf(reasonsSpec(model.drivers.reasons.map((r) => ({ reason: r.reason, negatives: r.negatives })), t.reasons)) : none(t.reasons),
   ]);

@@ -9,7 +9,10 @@ export interface ReportTexts {
   xlaAttainment: string;
   slaAttainment: string;
   objectivesMet: string;
+  /** The trend's title for a report of a month, */
   trend: string;
+  /** and for a week or a date range (the two before are as long). */
+  trendPeriods: string;
   objectives: string;
   objective: string;
   indicator: string;
@@ -58,6 +61,7 @@ const EN: ReportTexts = {
   slaAttainment: 'SLA attainment',
   objectivesMet: 'Objectives met',
   trend: 'Trend, last three months',
+  trendPeriods: 'Trend, this period and the two before',
   objectives: 'Objectives',
   objective: 'Objective',
   indicator: 'Indicator',
@@ -110,6 +114,7 @@ const SV: ReportTexts = {
   slaAttainment: 'SLA-uppfyllnad',
   objectivesMet: 'Uppfyllda mål',
   trend: 'Trend, senaste tre månaderna',
+  trendPeriods: 'Trend, denna period och de två föregående',
   objectives: 'Mål',
   objective: 'Mål',
   indicator: 'Indikator',
@@ -162,6 +167,7 @@ const DA: ReportTexts = {
   slaAttainment: 'SLA-opfyldelse',
   objectivesMet: 'Opfyldte mål',
   trend: 'Udvikling, seneste tre måneder',
+  trendPeriods: 'Udvikling, denne periode og de to foregående',
   objectives: 'Mål',
   objective: 'Mål',
   value: 'Værdi',
@@ -212,6 +218,7 @@ const NB: ReportTexts = {
   slaAttainment: 'SLA-oppnåelse',
   objectivesMet: 'Oppnådde mål',
   trend: 'Utvikling, siste tre måneder',
+  trendPeriods: 'Utvikling, denne perioden og de to foregående',
   objectives: 'Mål',
   objective: 'Mål',
   value: 'Verdi',
@@ -263,6 +270,7 @@ const FI: ReportTexts = {
   slaAttainment: 'SLA-toteuma',
   objectivesMet: 'Saavutetut tavoitteet',
   trend: 'Kehitys, kolme viimeistä kuukautta',
+  trendPeriods: 'Kehitys, tämä jakso ja kaksi edellistä',
   objectives: 'Tavoitteet',
   objective: 'Tavoite',
   value: 'Arvo',
@@ -315,6 +323,7 @@ const DE: ReportTexts = {
   slaAttainment: 'SLA-Erfüllung',
   objectivesMet: 'Erfüllte Ziele',
   trend: 'Verlauf, letzte drei Monate',
+  trendPeriods: 'Verlauf, dieser Zeitraum und die zwei davor',
   objectives: 'Ziele',
   objective: 'Ziel',
   value: 'Wert',

@@ -5,6 +5,7 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import type { Principal } from '../platform/access/roles';
 import { CurrentPrincipal, Roles } from '../platform/access/roles.decorator';
+import { periodField } from '../scoring/scorecard-query.dto';
 import { ReportsService } from './reports.service';
 
 class ContractParamsDto extends createZodDto(z.strictObject({ key: z.string().min(1).max(64) })) {}
@@ -15,7 +16,7 @@ class StoredReportParamsDto extends createZodDto(
 const TYPES = { pdf: 'application/pdf', html: 'text/html; charset=utf-8', csv: 'text/csv; charset=utf-8' } as const;
 class ReportQueryDto extends createZodDto(
   z.strictObject({
-    period: z.string().min(1).max(16).optional().describe('a calendar month YYYY-MM (default: the last whole month)'),
+    period: periodField.describe(`${periodField.description} (default: the last whole month)`),
     format: z.enum(['html', 'csv', 'pdf']).default('html'),
   }),
 ) {}

@@ -9,6 +9,8 @@ import { Clock } from '../platform/clock';
 import { AppConfig } from '../platform/config/app-config';
 import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
 import { InsightsService } from '../scoring/insights.service';
+import { periodBefore, periodLabel } from '../scoring/periods';
+import { queryPeriod } from '../scoring/scorecard-window';
 import { objectiveSummary, type ScopeCard } from '../scoring/scorecard';
 import { ScorecardService, type ContractScorecard } from '../scoring/scorecard.service';
 import { reportHtml } from './html-report';
@@ -16,13 +18,13 @@ import { ChromiumPrinter } from './pdf';
 import { reportCsv, type ReportModel } from './report';
 import { ReportsRepository, type ReportFormat, type StoredReport } from './reports.repository';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-/** The period and the two months before it, oldest first (a bad period is a validation error). */
-function trendPeriods(period: string): string[] {
-  if (!MONTH.test(period)) throw new DomainException(ErrorCode.Validation, 'The period is not valid.', [{ field: 'period', message: 'expected a calendar month YYYY-MM' }]);
-  const month = DateTime.fromFormat(period, 'yyyy-MM', { zone: 'utc' });
-  return [2, 1, 0].map((back) => month.minus({ months: back }).toFormat('yyyy-MM'));
+/**
+ * The period and the two before it, oldest first: months or weeks by the calendar, a date range by
+ * its own length (a bad period is a validation error that says what was expected).
+ */
+function trendPeriods(text: string): string[] {
+  const period = queryPeriod(text);
+  return [2, 1, 0].map((back) => periodLabel(periodBefore(period, back)));
 }
 
 /** The trend rows of scorecards, one per period. */

@@ -1,8 +1,9 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { HEATMAP_INDICATORS } from './insights';
+import { periodField } from './scorecard-query.dto';
 
-const period = z.string().min(1).max(16).optional().describe('a calendar month YYYY-MM or ISO week YYYY-Www, in each site\'s time zone (default: the current month)');
+const period = periodField.describe(`${periodField.description} (default: the current month)`);
 
 export class DriversQueryDto extends createZodDto(z.strictObject({ period })) {}
 

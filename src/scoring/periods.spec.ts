@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
-import { currentWindow, elapsedHours, localDates, parsePeriod, periodLabel, periodOf, periodWindow, rollingHours, windowHours, WINDOW_KINDS } from './periods';
+import { currentWindow, elapsedHours, localDates, parsePeriod, periodBefore, periodLabel, periodOf, periodWindow, rollingHours, windowHours, WINDOW_KINDS } from './periods';
 
 const STOCKHOLM = 'Europe/Stockholm';
 const KOLKATA = 'Asia/Kolkata';
@@ -14,14 +14,28 @@ describe(parsePeriod.name, () => {
     expect(['2026-10', '2026-W05', '2026-W53'].map((p) => periodLabel(parsePeriod(p)))).toEqual(['2026-10', '2026-W05', '2026-W53']);
   });
 
+  it('reads local dates, both included, and writes them back', () => {
+    expect(parsePeriod('2026-10-05..2026-10-20')).toEqual({ kind: 'date_range', from: '2026-10-05', to: '2026-10-20' });
+    expect(['2026-10-05..2026-10-20', '2026-10-25..2026-10-25', '2024-01-01..2024-12-31'].map((p) => periodLabel(parsePeriod(p)))).toEqual([
+      '2026-10-05..2026-10-20',
+      '2026-10-25..2026-10-25',
+      '2024-01-01..2024-12-31',
+    ]);
+  });
+
   it.each([
     ['2026-13', 'the month must be 01 to 12'],
     ['2026-00', 'the month must be 01 to 12'],
-    ['2026-1', 'expected YYYY-MM (a calendar month) or YYYY-Www'],
+    ['2026-1', 'expected YYYY-MM (a calendar month), YYYY-Www'],
     ['2026-w05', 'expected YYYY-MM'],
     ['October', 'expected YYYY-MM'],
     ['2025-W53', 'ISO year 2025 has weeks W01 to W52'],
     ['2026-W00', 'ISO year 2026 has weeks W01 to W53'],
+    ['2026-10-20..2026-10-05', 'the first date must not be after the last'],
+    ['2026-02-29..2026-03-05', '2026-02-29 is not a date'],
+    ['2026-02-01..2026-13-01', '2026-13-01 is not a date'],
+    ['2024-01-01..2025-01-01', 'a date range is at most 366 days'],
+    ['2026-10-05/2026-10-20', 'YYYY-MM-DD..YYYY-MM-DD'],
   ])('rejects %s with a validation error that says what it expected', (text, why) => {
     const sut = () => parsePeriod(text);
     expect(sut).toThrow(DomainException);
@@ -68,6 +82,16 @@ describe(periodWindow.name, () => {
     expect([localDates(sut)[6], elapsedHours(sut), windowHours(sut)]).toEqual(['2026-10-25', 169, 168]);
   });
 
+  it('a date range holds its local days, both ends included, across the October DST change and in Asia/Kolkata', () => {
+    const range = parsePeriod('2026-10-24..2026-10-26');
+    const sut = periodWindow(range, STOCKHOLM);
+    expect(localDates(sut)).toEqual(['2026-10-24', '2026-10-25', '2026-10-26']);
+    expect([sut.start.toISO(), sut.end.toISO()]).toEqual(['2026-10-24T00:00:00.000+02:00', '2026-10-27T00:00:00.000+01:00']);
+    expect([windowHours(sut), elapsedHours(sut)]).toEqual([72, 73]);
+    expect(periodWindow(range, KOLKATA).start.toUTC().toISO()).toBe('2026-10-23T18:30:00.000Z');
+    expect(periodOf(sut)).toEqual(range);
+  });
+
   it('rejects an unknown time zone instead of computing in UTC', () => {
     expect(() => periodWindow(parsePeriod('2026-10'), 'Europe/Atlantis')).toThrow('Unknown IANA time zone');
   });
@@ -87,6 +111,15 @@ describe(periodWindow.name, () => {
         expect(dates.size).toBe(sut.start.daysInMonth);
       }),
     );
+  });
+});
+
+describe(periodBefore.name, () => {
+  it('steps months and weeks by the calendar, across a year, and a date range by its own length', () => {
+    const before = (text: string, back: number) => periodLabel(periodBefore(parsePeriod(text), back));
+    expect([before('2026-01', 1), before('2026-03', 2), before('2026-10', 0)]).toEqual(['2025-12', '2026-01', '2026-10']);
+    expect([before('2026-W01', 1), before('2027-W01', 1)]).toEqual(['2025-W52', '2026-W53']);
+    expect([before('2026-10-05..2026-10-20', 1), before('2026-03-01..2026-03-01', 2)]).toEqual(['2026-09-19..2026-10-04', '2026-02-27..2026-02-27']);
   });
 });
 

@@ -6,14 +6,21 @@ export type WindowKind = (typeof WINDOW_KINDS)[number];
 
 const ROLLING_DAYS: Readonly<Record<string, number>> = { rolling_7d: 7, rolling_28d: 28, rolling_30d: 30 };
 
-/** A calendar period named in a query: `2026-10` or `2026-W44`. */
+/** A period named in a query: a calendar month `2026-10`, an ISO week `2026-W44`, or local dates `2026-10-05..2026-10-20` (both included). */
 export type Period =
   | { kind: 'calendar_month'; year: number; month: number }
-  | { kind: 'calendar_week'; weekYear: number; week: number };
+  | { kind: 'calendar_week'; weekYear: number; week: number }
+  | { kind: 'date_range'; from: string; to: string };
+
+/** What a window is: a kind objectives are measured over, or dates a query named. */
+export type PeriodKind = WindowKind | 'date_range';
+
+/** The longest date range a query may name: a year and a day (a leap year's 366 days). */
+export const MAX_RANGE_DAYS = 366;
 
 /** A window in a site's own time zone: [start, end), whole local days. */
 export interface TimeWindow {
-  kind: WindowKind;
+  kind: PeriodKind;
   timeZone: string;
   start: DateTime;
   end: DateTime;
@@ -21,6 +28,7 @@ export interface TimeWindow {
 
 const MONTH = /^(\d{4})-(\d{2})$/;
 const WEEK = /^(\d{4})-W(\d{2})$/;
+const RANGE = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/;
 
 /** A 400 that names the parameter and what it expected. */
 const badPeriod = (text: string, why: string) =>
@@ -29,13 +37,47 @@ const badPeriod = (text: string, why: string) =>
 /** Narrows text (a YAML field, a query parameter) to a window kind. */
 export const isWindowKind = (text: string): text is WindowKind => (WINDOW_KINDS as readonly string[]).includes(text);
 
-/** Parses `?period=YYYY-MM|YYYY-Www`; throws a validation error that says what was expected. */
+/** Parses `?period=YYYY-MM|YYYY-Www|YYYY-MM-DD..YYYY-MM-DD`; throws a validation error that says what was expected. */
 export function parsePeriod(text: string): Period {
   const month = MONTH.exec(text);
   if (month) return monthPeriod(text, Number(month[1]), Number(month[2]));
   const week = WEEK.exec(text);
   if (week) return weekPeriod(text, Number(week[1]), Number(week[2]));
-  throw badPeriod(text, 'expected YYYY-MM (a calendar month) or YYYY-Www (an ISO week, e.g. 2026-W05)');
+  const range = RANGE.exec(text);
+  if (range) return rangePeriod(text, range[1], range[2]);
+  throw badPeriod(text, 'expected YYYY-MM (a calendar month), YYYY-Www (an ISO week, e.g. 2026-W05) or YYYY-MM-DD..YYYY-MM-DD (local dates, both included)');
+}
+
+/** A date range of real dates, the first not after the last, at most MAX_RANGE_DAYS days. */
+function rangePeriod(text: string, from: string, to: string): Period {
+  const [first, last] = [DateTime.fromISO(from, { zone: 'UTC' }), DateTime.fromISO(to, { zone: 'UTC' })];
+  if (!first.isValid || !last.isValid) throw badPeriod(text, `${first.isValid ? to : from} is not a date`);
+  const days = last.diff(first, 'days').days + 1;
+  if (days < 1) throw badPeriod(text, 'the first date must not be after the last');
+  if (days > MAX_RANGE_DAYS) throw badPeriod(text, `a date range is at most ${MAX_RANGE_DAYS} days`);
+  return { kind: 'date_range', from, to };
+}
+
+/** The years a period touches, first and last: what bounds on years are checked against. */
+export function periodYears(period: Period): [number, number] {
+  if (period.kind === 'calendar_month') return [period.year, period.year];
+  if (period.kind === 'calendar_week') return [period.weekYear, period.weekYear];
+  return [Number(period.from.slice(0, 4)), Number(period.to.slice(0, 4))];
+}
+
+/** The period `back` periods before this one: months and weeks by the calendar, a date range by its own length. */
+export function periodBefore(period: Period, back: number): Period {
+  if (period.kind === 'calendar_month') {
+    const month = DateTime.fromObject({ year: period.year, month: period.month }, { zone: 'UTC' }).minus({ months: back });
+    return { kind: 'calendar_month', year: month.year, month: month.month };
+  }
+  if (period.kind === 'calendar_week') {
+    const week = DateTime.fromObject({ weekYear: period.weekYear, weekNumber: period.week, weekday: 1 }, { zone: 'UTC' }).minus({ weeks: back });
+    return { kind: 'calendar_week', weekYear: week.weekYear, week: week.weekNumber };
+  }
+  const [from, to] = [DateTime.fromISO(period.from, { zone: 'UTC' }), DateTime.fromISO(period.to, { zone: 'UTC' })];
+  const days = (to.diff(from, 'days').days + 1) * back;
+  return { kind: 'date_range', from: from.minus({ days }).toISODate()!, to: to.minus({ days }).toISODate()! };
 }
 
 /** A month period, 01 to 12. */
@@ -51,9 +93,10 @@ function weekPeriod(text: string, weekYear: number, week: number): Period {
   return { kind: 'calendar_week', weekYear, week };
 }
 
-/** The label of a period as the API accepts it back (`2026-10`, `2026-W05`). */
+/** The label of a period as the API accepts it back (`2026-10`, `2026-W05`, `2026-10-05..2026-10-20`). */
 export function periodLabel(period: Period): string {
   const two = (n: number) => String(n).padStart(2, '0');
+  if (period.kind === 'date_range') return `${period.from}..${period.to}`;
   return period.kind === 'calendar_month' ? `${period.year}-${two(period.month)}` : `${period.weekYear}-W${two(period.week)}`;
 }
 
@@ -68,6 +111,10 @@ export function periodWindow(period: Period, timeZone: string): TimeWindow {
   if (period.kind === 'calendar_month') {
     const start = DateTime.fromObject({ year: period.year, month: period.month, day: 1 }, { zone: timeZone });
     return { kind: 'calendar_month', timeZone, start, end: start.plus({ months: 1 }) };
+  }
+  if (period.kind === 'date_range') {
+    const start = DateTime.fromISO(period.from, { zone: timeZone });
+    return { kind: 'date_range', timeZone, start, end: DateTime.fromISO(period.to, { zone: timeZone }).plus({ days: 1 }) };
   }
   const start = DateTime.fromObject({ weekYear: period.weekYear, weekNumber: period.week, weekday: 1 }, { zone: timeZone });
   return { kind: 'calendar_week', timeZone, start, end: start.plus({ weeks: 1 }) };
@@ -91,6 +138,7 @@ export function periodOf(window: TimeWindow): Period | undefined {
   if (window.kind === 'calendar_week') {
     return { kind: 'calendar_week', weekYear: window.start.weekYear, week: window.start.weekNumber };
   }
+  if (window.kind === 'date_range') return { kind: 'date_range', from: window.start.toISODate()!, to: window.end.minus({ days: 1 }).toISODate()! };
   return undefined;
 }
 

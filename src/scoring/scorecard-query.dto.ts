@@ -3,8 +3,16 @@ import { z } from 'zod';
 import { INDICATOR_KEYS } from './indicators';
 import { QUERY_WINDOWS } from './scorecard-window';
 
+/** `?period=`, as every scoring and report route takes it (parsePeriod says what is wrong with a bad one). */
+export const periodField = z
+  .string()
+  .min(1)
+  .max(32)
+  .optional()
+  .describe('a calendar month YYYY-MM, an ISO week YYYY-Www, or local dates YYYY-MM-DD..YYYY-MM-DD (both included, at most 366 days), in each site\'s time zone');
+
 const windowFields = {
-  period: z.string().min(1).max(16).optional().describe('a calendar month YYYY-MM or ISO week YYYY-Www, in each site\'s time zone'),
+  period: periodField,
   window: z.enum(QUERY_WINDOWS).optional().describe('instead of period: the current calendar month or week, or the last 7, 28 or 30 local days'),
 };
 

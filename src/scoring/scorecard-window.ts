@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { ServiceHours } from '../catalog/catalog.types';
 import { serviceSpans, type ServiceSpan } from '../operations/service-time';
 import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
-import { currentWindow, localDates, parsePeriod, periodLabel, periodOf, periodWindow, type Period, type TimeWindow, type WindowKind } from './periods';
+import { currentWindow, localDates, parsePeriod, periodLabel, periodOf, periodWindow, periodYears, type Period, type PeriodKind, type TimeWindow, type WindowKind } from './periods';
 
 /** The windows a query may name without a period: the current calendar month or week, or the last N local days. */
 export const QUERY_WINDOWS = ['calendar_month', 'calendar_week', 'rolling_7d', 'rolling_28d', 'rolling_30d'] as const;
@@ -14,20 +14,23 @@ const YEARS = { min: 2000, max: 2999 };
 /** What a scoring request asks for: a calendar period, or a window kind that holds now. */
 export type WindowRequest = { period: Period } | { kind: WindowKind };
 
+/** A `?period=` a route takes: parsed, in the years anything is rated in. A bad one is a 400 naming the field. */
+export function queryPeriod(text: string): Period {
+  const period = parsePeriod(text);
+  const [first, last] = periodYears(period);
+  if (first < YEARS.min || last > YEARS.max) {
+    const why = `the year must be ${YEARS.min} to ${YEARS.max}`;
+    throw new DomainException(ErrorCode.Validation, `Invalid period "${text}": ${why}.`, [{ field: 'period', message: why }]);
+  }
+  return period;
+}
+
 /** `?period=` or `?window=` (not both); the default, when neither is given. A bad one is a 400 naming its field. */
 export function windowRequestOf(query: { period?: string; window?: string }, fallback: WindowKind = 'calendar_month'): WindowRequest {
   if (query.period !== undefined && query.window !== undefined) {
     throw new DomainException(ErrorCode.Validation, 'Give either period or window, not both.', [{ field: 'window', message: 'not with period' }]);
   }
-  if (query.period !== undefined) {
-    const period = parsePeriod(query.period);
-    const year = period.kind === 'calendar_month' ? period.year : period.weekYear;
-    if (year < YEARS.min || year > YEARS.max) {
-      const why = `the year must be ${YEARS.min} to ${YEARS.max}`;
-      throw new DomainException(ErrorCode.Validation, `Invalid period "${query.period}": ${why}.`, [{ field: 'period', message: why }]);
-    }
-    return { period };
-  }
+  if (query.period !== undefined) return { period: queryPeriod(query.period) };
   return { kind: (query.window as WindowKind | undefined) ?? fallback };
 }
 
@@ -36,7 +39,7 @@ export const windowAt = (request: WindowRequest, now: Date, timeZone: string): T
   'period' in request ? periodWindow(request.period, timeZone) : currentWindow(request.kind, now, timeZone);
 
 /** The kind and label of a request's window, as the API echoes it. */
-export function windowLabel(request: WindowRequest, sample?: TimeWindow): { kind: WindowKind; period: string | null } {
+export function windowLabel(request: WindowRequest, sample?: TimeWindow): { kind: PeriodKind; period: string | null } {
   if ('period' in request) return { kind: request.period.kind, period: periodLabel(request.period) };
   const period = sample ? periodOf(sample) : undefined;
   return { kind: request.kind, period: period ? periodLabel(period) : null };

@@ -8,7 +8,7 @@ import { Clock } from '../platform/clock';
 import { lookbackHours } from './burn-rate';
 import { emptyCounts, type Counts } from './indicators';
 import { LookbacksRepository, type LookbackZone, type SiteLookbackRange } from './lookbacks.repository';
-import { windowHours, type TimeWindow, type WindowKind } from './periods';
+import { windowHours, type PeriodKind, type TimeWindow, type WindowKind } from './periods';
 import type { RollupCounts } from './rollup-columns';
 import { RollupsService } from './rollups.service';
 import { emptyRollup, type LookbackGroup, type ScopedObjective, type ScopeZone, type ZoneCounts } from './scorecard';
@@ -34,7 +34,7 @@ export interface ResolvedScope {
   /** The site asked for, on site routes. */
   siteKey?: string;
   request: WindowRequest;
-  window: { kind: WindowKind; period: string | null };
+  window: { kind: PeriodKind; period: string | null };
   /** Nominal hours of the window (local days × 24), for burn-rate factors. */
   windowHours: number;
   sites: ScopeSite[];

@@ -208,6 +208,29 @@ describe('Contract reports', () => {
     for (const o of sto.objectives) expect(stoTable).toContain(`<td>${o.key}</td><td class="num">${formatValue(o.indicator, o.value, 'en')}</td><td class="num">${formatCount(o.numerator, 'en')} / ${formatCount(o.denominator, 'en')}</td><td class="num">${formatCount(o.sample, 'en')}</td>`);
   });
 
+  it('reports any date range with the scorecard API\'s figures for those local dates, its trend over the two ranges as long before it', async () => {
+    const range = '2026-10-05..2026-10-14';
+    const res = await request(sut.http).get(`/api/v1/contracts/gamma-fm/report?period=${range}&format=csv`).set('Authorization', `Bearer ${gammaViewer}`).expect(200);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="gamma-fm-${range}.csv"`);
+    const rows = parse<Record<(typeof CSV_COLUMNS)[number], string>>(res.text, { columns: true });
+    const card = (await request(sut.http).get(`/api/v1/contracts/gamma-fm/scorecard?period=${range}`).set('Authorization', `Bearer ${gammaViewer}`).expect(200)).body as ApiCard & {
+      window: { kind: string; period: string; sites: Array<{ site: string; from: string; to: string }> };
+    };
+    expect(card.window).toMatchObject({ kind: 'date_range', period: range });
+    expect(card.window.sites.find((s) => s.site === 'gamma-sto')).toMatchObject({ from: '2026-10-05T00:00:00.000+02:00', to: '2026-10-15T00:00:00.000+02:00' });
+    const site = card.sites.find((s) => s.site === 'gamma-sto')!.objectives.find((o) => o.key === 'restroom-csat')!;
+    // Stockholm is rated twice a day, 5 every time before the 17th: 20 of 20 in these ten days, where the month has 41 of 50.
+    expect([site.numerator, site.denominator]).toEqual([20, 20]);
+    const row = rows.find((r) => r.site === 'gamma-sto' && r.objective === 'restroom-csat')!;
+    expect([row.period, row.numerator, row.denominator, row.sample, row.status]).toEqual([range, '20', '20', String(site.sample), site.status]);
+    const page = (await request(sut.http).get(`/api/v1/contracts/gamma-fm/report?period=${range}`).set('Authorization', `Bearer ${gammaViewer}`).expect(200)).text;
+    expect(page).toContain(`<b>${range}</b>`);
+    expect(page).toContain('Trend, this period and the two before');
+    // The ten days before hold October's first four (the trend chart draws the ranges that have figures).
+    expect(page).toContain('2026-09-25..2026-10-04');
+    await request(sut.http).get('/api/v1/contracts/gamma-fm/report?period=2026-10-14..2026-10-05').set('Authorization', `Bearer ${gammaViewer}`).expect(400);
+  });
+
   it('answers 404 to another client\'s viewer, and a problem to a bad period', async () => {
     await request(sut.http).get('/api/v1/contracts/gamma-fm/report?period=2026-10').set('Authorization', `Bearer ${alphaViewer}`).expect(404);
     await request(sut.http).get('/api/v1/contracts/gamma-fm/report?period=2026-13&format=csv').set('Authorization', `Bearer ${gammaViewer}`).expect(400);
