@@ -13,6 +13,7 @@ import { MetricsController } from './health/metrics.controller';
 import { IngestHealthIndicator } from './health/ingest.health';
 import { StatusBoard } from './health/status-board';
 import { MqttHealthIndicator } from './health/mqtt.health';
+import { MailSender } from './mail/mail-sender';
 import { MqttModule } from './mqtt/mqtt.module';
 import { SafeInputPipe } from './validation/safe-input.pipe';
 
@@ -52,12 +53,13 @@ export class PlatformModule {
         MqttHealthIndicator,
         IngestHealthIndicator,
         StatusBoard,
+        MailSender,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useClass: SafeInputPipe },
       ],
-      // The status board is written by features' background components.
+      // The status board is written by features' background components; mail goes out from alerts and reports.
       global: true,
-      exports: [StatusBoard],
+      exports: [StatusBoard, MailSender],
     };
   }
 }

@@ -1,8 +1,7 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { createTransport, type Transporter } from 'nodemailer';
+import { Injectable, Logger } from '@nestjs/common';
 import { isLanguage } from '../feedback/pages/language';
 import { Clock } from '../platform/clock';
-import { AppConfig } from '../platform/config/app-config';
+import { MailSender } from '../platform/mail/mail-sender';
 import { REPORT_TEXTS } from './report-texts';
 import { ReportsRepository, type UnsentReport } from './reports.repository';
 
@@ -16,29 +15,23 @@ export const MAX_EMAIL_ATTEMPTS = 8;
  * recorded with its recipients and never sent again.
  */
 @Injectable()
-export class ReportMailer implements OnApplicationShutdown {
+export class ReportMailer {
   private readonly logger = new Logger(ReportMailer.name);
-  private transport?: Transporter;
 
   constructor(
     private readonly reports: ReportsRepository,
-    private readonly config: AppConfig,
+    private readonly mail: MailSender,
     private readonly clock: Clock,
   ) {}
 
-  onApplicationShutdown(): void {
-    this.transport?.close();
-  }
-
   /** Sends every ready report not yet sent; how many went and how many failed. Without SMTP, none is tried. */
   async sendDue(): Promise<{ sent: number; failed: number }> {
-    const smtp = this.config.smtp;
-    if (!smtp) return { sent: 0, failed: 0 };
+    if (!this.mail.configured) return { sent: 0, failed: 0 };
     let sent = 0;
     let failed = 0;
     for (const report of await this.reports.unsent(MAX_EMAIL_ATTEMPTS)) {
       try {
-        await this.send(report, smtp);
+        await this.send(report);
         await this.reports.emailed(report, { to: report.recipients, at: this.clock.now() });
         sent++;
       } catch (err) {
@@ -51,13 +44,11 @@ export class ReportMailer implements OnApplicationShutdown {
     return { sent, failed };
   }
 
-  private async send(report: UnsentReport, smtp: { url: string; from: string }): Promise<void> {
+  private async send(report: UnsentReport): Promise<void> {
     const language = isLanguage(report.language) ? report.language : 'en';
     const t = REPORT_TEXTS[language];
     const { pdf, csv } = await this.reports.attachments(report.clientId, report.id);
-    this.transport ??= createTransport(smtp.url);
-    const info = (await this.transport.sendMail({
-      from: smtp.from,
+    await this.mail.send({
       to: report.recipients,
       subject: `${t.title} – ${report.contractName} – ${report.period}`,
       text: t.mailBody.replace('{contract}', report.contractName).replace('{period}', report.period),
@@ -68,7 +59,6 @@ export class ReportMailer implements OnApplicationShutdown {
         { filename: `${report.contract}-${report.period}.pdf`, content: pdf, contentType: 'application/pdf' },
         { filename: `${report.contract}-${report.period}.csv`, content: csv, contentType: 'text/csv; charset=utf-8' },
       ],
-    })) as { accepted?: unknown[]; rejected?: unknown[] };
-    if (!info.accepted?.length) throw new Error('the SMTP server took no recipient');
+    });
   }
 }

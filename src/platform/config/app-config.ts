@@ -62,7 +62,7 @@ const envSchema = z
     ),
     LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     GRAFANA_URL: optional(url(['http', 'https'])),
-    /** Where alert e-mails go out: smtp://user:pass@host:port (smtps:// for TLS); unset, e-mail recipients get none. */
+    /** Where e-mail goes out (alerts, monthly reports): smtp://user:pass@host:port (smtps:// for TLS); unset, none does. */
     SMTP_URL: optional(url(['smtp', 'smtps'])),
     SMTP_FROM: z.string().email().default('xla-monitor@localhost'),
     /** Debian's Chromium, which renders reports to PDF (playwright-core; no browser is downloaded). */
@@ -152,7 +152,7 @@ export class AppConfig {
    * organisations per client need a server admin), or an API token (GRAFANA_TOKEN: the provider's organisation only). db: how Grafana reaches PostgreSQL, and
    * the password of xla_grafana for the provider's data source (left alone when unset: provisioned by file).
    */
-  /** Alert e-mail (nodemailer): the SMTP server's URL and the sender; unset, e-mail deliveries fail and are retried for a day. */
+  /** E-mail (MailSender): the SMTP server's URL and the sender; unset, alert e-mails fail and are retried for a day, and reports are not mailed. */
   readonly smtp?: { url: string; from: string };
   /** The Chromium that renders report PDFs. */
   readonly chromiumPath!: string;
