@@ -7,7 +7,7 @@ import { Clock } from '../platform/clock';
 import { LeaderJobs, tickOf } from '../platform/database/leader-job';
 import { ScorecardService } from '../scoring/scorecard.service';
 import type { AlertRow } from './alerts.repository';
-import { AlertsService } from './alerts.service';
+import { AlertsService, contractPlaceOf } from './alerts.service';
 import { NegativeFeedback } from './negative-feedback';
 
 export const ALERT_RULES_JOB = 'alerts:rules';
@@ -98,8 +98,7 @@ export class AlertRulesJob implements OnApplicationBootstrap, OnApplicationShutd
       const card = await this.scorecards.contract(RULES, contract.key, {});
       const firing = card.objectives.filter((o) => o.alerts.some((a) => a.fires));
       if (!firing.length) continue;
-      const place = await this.alerts.contractPlace(contract.id);
-      if (!place) continue;
+      const place = contractPlaceOf(contract);
       for (const o of firing) {
         const scope = `objective:${contract.id}:${o.key}`;
         holding.add(`${contract.clientId}|burn_rate|${scope}`);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
 import { FeedbackModule } from '../feedback/feedback.module';
 import { OperationsModule } from '../operations/operations.module';
 import { ScoringModule } from '../scoring/scoring.module';
@@ -12,7 +13,7 @@ import { ThankTheTeam } from './thank-the-team';
 
 /** Alerts (issue 15): rules, one open alert per rule and scope, lifecycle, and delivery through the outbox. */
 @Module({
-  imports: [FeedbackModule, OperationsModule, ScoringModule],
+  imports: [CatalogModule, FeedbackModule, OperationsModule, ScoringModule],
   controllers: [AlertsController],
   providers: [AlertsRepository, AlertsService, NegativeFeedback, ThankTheTeam, AlertRulesJob, OutboxSender],
   exports: [AlertsService],

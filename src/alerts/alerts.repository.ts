@@ -129,24 +129,6 @@ export class AlertsRepository {
     return row;
   }
 
-  /** A contract's place (no site): contract-wide alerts page in the time zone of its first site. */
-  async contractPlace(contractId: string): Promise<AlertPlaceRow | undefined> {
-    const [row] = await this.dataSource.query<AlertPlaceRow[]>(
-      `SELECT k.client_id AS "clientId", k.id AS "contractId", k.key AS "contractKey", k.alerting, NULL AS "siteId", NULL AS "siteKey", NULL AS "siteName",
-              COALESCE(f.language, 'en') AS language, COALESCE(f.time_zone, 'UTC') AS "timeZone", f.service_hours AS "serviceHours", COALESCE(f.holidays, '[]'::jsonb) AS holidays,
-              NULL AS "zoneId", NULL AS "zoneKey", NULL AS "zoneName", NULL AS "zoneType"
-       FROM contracts k LEFT JOIN LATERAL (SELECT * FROM sites s WHERE s.contract_id = k.id AND s.retired_at IS NULL ORDER BY s.key LIMIT 1) f ON true
-       WHERE k.id = $1`,
-      [contractId],
-    );
-    return row;
-  }
-
-  /** Every contract (the rules job's list). */
-  contracts(): Promise<Array<{ id: string; key: string; clientId: string }>> {
-    return this.dataSource.query(`SELECT id, key, client_id AS "clientId" FROM contracts ORDER BY key`);
-  }
-
   /** Whether a rule's alert of a scope was open, or seen, at or after an instant (the recovery sweep's test). */
   async coveredSince(clientId: string, rule: string, scope: string, at: Date): Promise<boolean> {
     const [row] = await this.dataSource.query<Array<{ covered: boolean }>>(

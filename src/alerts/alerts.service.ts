@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AlertRuleKey, ServiceHours } from '../catalog/catalog.types';
+import { ContractDirectory, type ContractHome } from '../catalog/contract-directory';
 import { sees, type Principal } from '../platform/access/roles';
 import { Clock } from '../platform/clock';
 import { AppConfig } from '../platform/config/app-config';
@@ -58,6 +59,7 @@ export class AlertsService {
 
   constructor(
     private readonly alerts: AlertsRepository,
+    private readonly directory: ContractDirectory,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -210,8 +212,8 @@ export class AlertsService {
     return this.alerts.unresolved();
   }
 
-  contracts(): Promise<Array<{ id: string; key: string; clientId: string }>> {
-    return this.alerts.contracts();
+  contracts(): Promise<ContractHome[]> {
+    return this.directory.all();
   }
 
   coveredSince(clientId: string, rule: string, scope: string, at: Date): Promise<boolean> {
@@ -226,8 +228,9 @@ export class AlertsService {
     return this.alerts.zonePlace(clientId, zoneId);
   }
 
-  contractPlace(contractId: string): Promise<AlertPlaceRow | undefined> {
-    return this.alerts.contractPlace(contractId);
+  async contractPlace(contractId: string): Promise<AlertPlaceRow | undefined> {
+    const home = await this.directory.byId(contractId);
+    return home && contractPlaceOf(home);
   }
 
   // ------------------------------------------------------------------ helpers
@@ -239,7 +242,7 @@ export class AlertsService {
   }
 
   private placeOf(row: AlertRow): Promise<AlertPlaceRow | undefined> {
-    return row.zoneId ? this.alerts.zonePlace(row.clientId, row.zoneId) : this.alerts.contractPlace(row.contractId);
+    return row.zoneId ? this.alerts.zonePlace(row.clientId, row.zoneId) : this.contractPlace(row.contractId);
   }
 
   private factsOfRow(place: AlertPlaceRow, row: AlertRow): AlertFacts {
@@ -292,3 +295,8 @@ function factsOf(place: AlertPlaceRow, a: { id: string; rule: AlertRuleKey; deta
   };
 }
 
+/** A contract's place (no site): contract-wide alerts speak the contract's language and page by its home site's clock. */
+export function contractPlaceOf(home: ContractHome): AlertPlaceRow {
+  const { clientId, id, key, alerting, language, timeZone, serviceHours, holidays } = home;
+  return { clientId, contractId: id, contractKey: key, alerting, language, timeZone, serviceHours, holidays, siteId: null, siteKey: null, siteName: null, zoneId: null, zoneKey: null, zoneName: null, zoneType: null };
+}

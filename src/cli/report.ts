@@ -4,6 +4,7 @@ import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { CatalogService } from '../catalog/catalog.service';
+import { ContractDirectory } from '../catalog/contract-directory';
 import type { Principal } from '../platform/access/roles';
 import { Clock } from '../platform/clock';
 import { AppConfig } from '../platform/config/app-config';
@@ -59,7 +60,7 @@ void runCli({
     const clock = new Clock();
     // Built by hand: the CLI module has no scheduler, which the scoring module's jobs need; the report only reads.
     const scopes = new ScoringScopeService(context.get(CatalogService), new RollupsService(new RollupsRepository(dataSource), undefined as never, undefined as never, clock), new LookbacksRepository(dataSource), clock);
-    const reports = new ReportsService(new ScorecardService(scopes), new InsightsService(scopes, new InsightsRepository(dataSource)), dataSource, new ReportsRepository(dataSource), clock, context.get(AppConfig));
+    const reports = new ReportsService(new ScorecardService(scopes), new InsightsService(scopes, new InsightsRepository(dataSource)), context.get(ContractDirectory), new ReportsRepository(dataSource), clock, context.get(AppConfig));
     const admin: Principal = { role: 'admin', clientId: null, siteId: null, keyId: null };
     const period = args.period ?? reports.defaultPeriod();
     progress(started, `reading the figures of ${args.contract} for ${period}`);

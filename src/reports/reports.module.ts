@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
 import { ScoringModule } from '../scoring/scoring.module';
 import { ReportMailer } from './report-mailer';
 import { ReportsController } from './reports.controller';
@@ -11,7 +12,7 @@ import { ShareLinksService } from './share-links.service';
 
 /** Monthly contract reports (issue 16): HTML, PDF and CSV from the scoring module's figures, stored each month, and the live scorecard page behind share links. */
 @Module({
-  imports: [ScoringModule],
+  imports: [CatalogModule, ScoringModule],
   controllers: [ReportsController, ShareLinksController, SharePageController],
   providers: [ReportsService, ReportsRepository, ReportMailer, ReportsScheduler, ShareLinksRepository, ShareLinksService],
   exports: [ReportsService],

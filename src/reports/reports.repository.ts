@@ -32,18 +32,10 @@ export interface UnsentReport {
 
 export type ReportFormat = 'html' | 'csv' | 'pdf';
 
-/** Stored reports, one per contract and period. Reads the catalog's contracts and sites (read-only) for keys and time zones. */
+/** Stored reports, one per contract and period. Reads the catalog's contracts (read-only) for their keys and names. */
 @Injectable()
 export class ReportsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /** Every contract with its client and the time zone of its first site (reports are due by it). */
-  contracts(): Promise<Array<{ id: string; key: string; clientId: string; timeZone: string }>> {
-    return this.dataSource.query(
-      `SELECT k.id, k.key, k.client_id AS "clientId", COALESCE((SELECT s.time_zone FROM sites s WHERE s.contract_id = k.id ORDER BY s.key LIMIT 1), 'UTC') AS "timeZone"
-       FROM contracts k ORDER BY k.key`,
-    );
-  }
 
   async find(contractId: string, period: string): Promise<{ status: string; attempts: number } | undefined> {
     const [row] = await this.dataSource.query<Array<{ status: string; attempts: number }>>(`SELECT status, attempts FROM reports WHERE contract_id = $1 AND period = $2`, [contractId, period]);

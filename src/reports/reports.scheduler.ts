@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DateTime } from 'luxon';
+import { ContractDirectory } from '../catalog/contract-directory';
 import type { Principal } from '../platform/access/roles';
 import { Clock } from '../platform/clock';
 import { LeaderJobs, tickOf } from '../platform/database/leader-job';
@@ -29,6 +30,7 @@ export class ReportsScheduler implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     private readonly reports: ReportsService,
     private readonly stored: ReportsRepository,
+    private readonly contracts: ContractDirectory,
     private readonly mailer: ReportMailer,
     private readonly leader: LeaderJobs,
     private readonly registry: SchedulerRegistry,
@@ -50,7 +52,7 @@ export class ReportsScheduler implements OnApplicationBootstrap, OnApplicationSh
     const now = this.clock.now();
     let generated = 0;
     let failed = 0;
-    for (const contract of await this.stored.contracts()) {
+    for (const contract of await this.contracts.all()) {
       const local = DateTime.fromJSDate(now, { zone: contract.timeZone });
       if (local < local.startOf('month').set({ hour: 6 })) continue;
       const period = local.minus({ months: 1 }).toFormat('yyyy-MM');

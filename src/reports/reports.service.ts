@@ -1,9 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
-import { DataSource } from 'typeorm';
 import type { Language } from '../catalog/catalog.types';
-import { contractLanguage } from '../catalog/contract-language';
+import { ContractDirectory } from '../catalog/contract-directory';
 import type { Principal } from '../platform/access/roles';
 import { Clock } from '../platform/clock';
 import { AppConfig } from '../platform/config/app-config';
@@ -42,7 +40,7 @@ export class ReportsService implements OnApplicationShutdown {
   constructor(
     private readonly scorecards: ScorecardService,
     private readonly insights: InsightsService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly contracts: ContractDirectory,
     private readonly reports: ReportsRepository,
     private readonly clock: Clock,
     config: AppConfig,
@@ -143,13 +141,8 @@ export class ReportsService implements OnApplicationShutdown {
 
   /** The contract's names and language (contractLanguage: stated, else its sites' most common). Read after the scorecard checked access. */
   private async contractOf(key: string): Promise<ReportModel['contract'] & { language: Language }> {
-    const [row] = await this.dataSource.query<Array<{ key: string; name: string; provider: string; client: string; stated: Language | null; sites: Array<{ key: string; language: Language }> }>>(
-      `SELECT k.key, k.name, k.provider, c.name AS client, k.language AS stated,
-              COALESCE((SELECT jsonb_agg(jsonb_build_object('key', s.key, 'language', s.language)) FROM sites s WHERE s.contract_id = k.id AND s.retired_at IS NULL), '[]') AS sites
-       FROM contracts k JOIN clients c ON c.id = k.client_id WHERE k.key = $1`,
-      [key],
-    );
-    const { stated, sites, ...contract } = row;
-    return { ...contract, language: contractLanguage(stated, sites) };
+    const home = await this.contracts.byKey(key);
+    if (!home) throw new DomainException(ErrorCode.NotFound, `No contract "${key}".`);
+    return { key: home.key, name: home.name, provider: home.provider, client: home.client, language: home.language };
   }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { ContractFileError } from '../../src/catalog/contract-file';
 import { ContractsSyncService } from '../../src/catalog/contracts-sync.service';
+import { ContractDirectory } from '../../src/catalog/contract-directory';
 import { FIXTURE_CONTRACTS, freshStorage, startTestApp, type TestApp } from '../support/test-app';
 
 // pseudonym_keys: daily salts of sender pseudonyms, a platform secret that belongs to no client.
@@ -90,6 +91,27 @@ describe('Catalog', () => {
     expect(res.body.serviceHours.sat).toEqual([]);
     const device = await get('/api/v1/devices/beta-hq.beta-1f-soap').expect(200);
     expect(device.body).toMatchObject({ signals: ['soap_level'], expectedIntervalS: 900, zoneRef: 'beta-hq.1f-restroom' });
+  });
+
+  it('gives the service\'s jobs a contract\'s language and home site: the first active site by key, a retired one counting for neither', async () => {
+    const directory = sut.app.get(ContractDirectory);
+    const site = async (key: string) =>
+      (await sut.dataSource.query<Array<{ time_zone: string; service_hours: unknown; language: string; retired_at: Date | null }>>(`SELECT time_zone, service_hours, language, retired_at FROM sites WHERE key = $1`, [key]))[0];
+    const branch = await site('alpha-branch');
+    expect(await directory.byKey('alpha-fm')).toMatchObject({ key: 'alpha-fm', name: 'Alpha FM', provider: 'Polar Facility Services', client: 'Alpha Bank', language: 'sv', timeZone: 'Europe/Stockholm', serviceHours: branch.service_hours });
+    const change = (values: { time_zone: string; language: string; retired_at: Date | null }) =>
+      sut.dataSource.query(`UPDATE sites SET time_zone = $2, language = $3, retired_at = $4 WHERE key = $1`, ['alpha-branch', values.time_zone, values.language, values.retired_at]);
+    try {
+      await change({ time_zone: 'Asia/Kolkata', language: 'en', retired_at: new Date() });
+      expect(await directory.byKey('alpha-fm')).toMatchObject({ language: 'sv', timeZone: 'Europe/Stockholm', serviceHours: (await site('alpha-hq')).service_hours });
+      // Active again: one site each speaks sv and en, and the tie goes to the first site by key.
+      await change({ time_zone: 'Asia/Kolkata', language: 'en', retired_at: null });
+      expect(await directory.byKey('alpha-fm')).toMatchObject({ language: 'en', timeZone: 'Asia/Kolkata' });
+      expect((await directory.all()).map((c) => c.key)).toEqual(((await sut.dataSource.query<Array<{ key: string }>>(`SELECT key FROM contracts ORDER BY key`))).map((c) => c.key));
+      expect(await directory.byKey('no-such-contract')).toBeUndefined();
+    } finally {
+      await change(branch);
+    }
   });
 
   it('updates what changed, retires what was removed and keeps tokens', async () => {
