@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { pickLanguage } from '../feedback/pages/language';
 import { html } from '../feedback/pages/html';
-import { newNonce } from '../feedback/pages/page-document';
+import { newNonce, pageDocument } from '../feedback/pages/page-document';
 import type { Principal } from '../platform/access/roles';
 import { Clock } from '../platform/clock';
 import { AppConfig } from '../platform/config/app-config';
@@ -59,15 +59,15 @@ export class ShareLinksService {
     // Whole seconds: the token carries the expiry in seconds, and must name the row's exactly.
     const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + (body.expiresInDays ?? SHARE_LINK_DAYS.default) * 86_400_000);
     const row = await this.links.create(scope, { label: body.label ?? null, createdBy: who.keyId, createdAt: now, expiresAt });
-    const view = await this.view(row, now);
-    return { ...view, token: view.url.slice(view.url.lastIndexOf('/') + 1) };
+    const token = await this.tokenOf(row);
+    return { ...this.view(row, now, token), token };
   }
 
   async list(who: Principal, contractKey: string): Promise<{ items: ShareLinkView[] }> {
     const scope = await this.links.scope(who.clientId, contractKey);
     if (!scope) throw DomainException.notFound('contract', contractKey);
     const now = this.clock.now();
-    return { items: await Promise.all((await this.links.list(scope.clientId, scope.contractId)).map((row) => this.view(row, now))) };
+    return { items: await Promise.all((await this.links.list(scope.clientId, scope.contractId)).map(async (row) => this.view(row, now, await this.tokenOf(row)))) };
   }
 
   /** Withdraws a link at once: its page answers 404 from the next request. */
@@ -105,14 +105,16 @@ export class ShareLinksService {
   private notFound(acceptLanguage: string | undefined): SharePage {
     const language = pickLanguage(undefined, acceptLanguage, 'en');
     const t = REPORT_TEXTS[language].live;
-    const body = html`<!doctype html>
-<html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${t.notFoundTitle}</title></head>
-<body><main><h1>${t.notFoundTitle}</h1><p>${t.notFoundBody}</p></main></body></html>`.value;
+    const body = pageDocument({ language, title: t.notFoundTitle, nonce: newNonce(), css: '', body: html`<main><h1>${t.notFoundTitle}</h1><p>${t.notFoundBody}</p></main>` });
     return { status: 404, language, body };
   }
 
-  private async view(row: ShareLinkRow, now: Date): Promise<ShareLinkView> {
-    const token = signShareToken(await this.secretOf(), { id: row.id, expiresAt: row.expiresAt });
+  /** A link's token: its id and expiry, signed. */
+  private async tokenOf(row: ShareLinkRow): Promise<string> {
+    return signShareToken(await this.secretOf(), { id: row.id, expiresAt: row.expiresAt });
+  }
+
+  private view(row: ShareLinkRow, now: Date, token: string): ShareLinkView {
     const status = row.revokedAt ? 'revoked' : row.expiresAt.getTime() <= now.getTime() ? 'expired' : 'active';
     const { id, contract, site, label, createdAt, expiresAt, revokedAt } = row;
     return { id, contract, site, label, createdAt, expiresAt, revokedAt, status, url: `${this.config.publicUrl.replace(/\/$/, '')}/s/${token}` };
