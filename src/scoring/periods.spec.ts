@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
-import { currentWindow, elapsedHours, localDates, parsePeriod, periodBefore, periodLabel, periodOf, periodWindow, rollingHours, windowHours, WINDOW_KINDS } from './periods';
+import { currentWindow, dateSpan, elapsedHours, localDates, parsePeriod, periodBefore, periodLabel, periodOf, periodWindow, rollingHours, windowHours, WINDOW_KINDS } from './periods';
 
 const STOCKHOLM = 'Europe/Stockholm';
 const KOLKATA = 'Asia/Kolkata';
@@ -111,6 +111,18 @@ describe(periodWindow.name, () => {
         expect(dates.size).toBe(sut.start.daysInMonth);
       }),
     );
+  });
+});
+
+describe(dateSpan.name, () => {
+  it('gives the first and last of dates that follow one another, in any order, across a month', () => {
+    expect(dateSpan(localDates(periodWindow(parsePeriod('2026-10'), STOCKHOLM)))).toEqual(['2026-10-01', '2026-10-31']);
+    expect(dateSpan(['2026-11-01', '2026-10-31', '2026-10-30'])).toEqual(['2026-10-30', '2026-11-01']);
+  });
+
+  it('refuses dates with a gap: a range would count the day between', () => {
+    expect(() => dateSpan(['2026-10-01', '2026-10-03'])).toThrow('have gaps');
+    expect(() => dateSpan(['2026-10-01', '2026-10-01', '2026-10-03'])).toThrow('have gaps');
   });
 });
 

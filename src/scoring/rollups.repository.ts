@@ -5,6 +5,7 @@ import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
 import { dayCommentsOf, insertDriverRollups, INSERT_THEME_ROLLUPS, selectBaselineDays, selectBaselineVisitors, selectDayComments } from './insight-rollups';
 import { crowdingThresholds, themeRollupRows } from './insights';
 import { countsOfRow, EXCLUSION_REASONS, RATING_COLUMNS, SLA_COLUMNS, SLA_EXTRA_COLUMNS, SLA_REAL_COLUMNS, type RollupCounts, type RollupRow } from './rollup-columns';
+import { dateSpan } from './periods';
 
 /** A zone-day whose facts changed, with the generation of its mark (bigint, as text). */
 export interface DirtyDay {
@@ -89,6 +90,12 @@ const SLACK = `interval '3 hours'`;
 const bucketOf = (at: string, timeZone: string) => `
   CROSS JOIN LATERAL (SELECT ${at} AT TIME ZONE ${timeZone} AS lt) AS l
   CROSS JOIN LATERAL (SELECT ${at} - (l.lt - date_trunc('hour', l.lt)) AS hour, l.lt::date AS local_date) AS b`;
+
+/**
+ * Rollup rows h of a window's local dates, $3 to $4: one range of the (…, local_date) keys per zone
+ * or site, where a list of dates made the index look each date up (1,400 buffers for a site's month).
+ */
+const DATE_SPAN = 'h.local_date BETWEEN $3::date AND $4::date';
 
 /** Merges a jsonb array of {reason: n} maps into one map (an empty one when there are none, without running the subquery: most groups have none). */
 const mergedReasons = (maps: string) => `CASE WHEN ${maps} IS NULL THEN '{}'::jsonb ELSE COALESCE((
@@ -218,12 +225,12 @@ export class RollupsRepository {
    * dates (the daily ones): one row per site and zone type, keyed `siteId|zoneType`.
    */
   async scopeTotals(clientId: string, siteIds: readonly string[], over: { month: string } | { dates: readonly string[] }): Promise<Map<string, RollupCounts>> {
-    const [table, when, value] = 'month' in over ? ['scope_rollup_monthly', 'h.month = $3::date', over.month] : ['scope_rollup_daily', 'h.local_date = ANY($3::date[])', over.dates];
+    const [table, when, values] = 'month' in over ? ['scope_rollup_monthly', 'h.month = $3::date', [over.month]] : ['scope_rollup_daily', DATE_SPAN, dateSpan(over.dates)];
     const rows = await this.dataSource.query<RollupRow[]>(
       `SELECT g.site_id, g.zone_type, ${[...RATING_SUM_COLUMNS, ...SLA_ALL_COLUMNS].map((c) => `g.${c}`).join(', ')}, ${mergedReasons('g.maps')} AS negative_reasons
        FROM (SELECT h.site_id, h.zone_type, ${RATING_SUMS}, ${slaSums('h')}
              FROM ${table} h WHERE h.client_id = $1 AND h.site_id = ANY($2::uuid[]) AND ${when} GROUP BY 1, 2) AS g`,
-      [clientId, siteIds, value],
+      [clientId, siteIds, ...values],
     );
     return new Map(rows.map((row) => [`${row.site_id as string}|${row.zone_type as string}`, countsOfRow(row)]));
   }
@@ -232,9 +239,9 @@ export class RollupsRepository {
   async scopeDaily(clientId: string, siteIds: readonly string[], dates: readonly string[]): Promise<Array<{ unit: string; localDate: string } & RollupCounts>> {
     const rows = await this.dataSource.query<RollupRow[]>(
       `SELECT h.site_id, h.zone_type, to_char(h.local_date, 'YYYY-MM-DD') AS local_date, ${[...RATING_SUM_COLUMNS, ...SLA_ALL_COLUMNS].map((c) => `h.${c}`).join(', ')}, h.negative_reasons
-       FROM scope_rollup_daily h WHERE h.client_id = $1 AND h.site_id = ANY($2::uuid[]) AND h.local_date = ANY($3::date[])
+       FROM scope_rollup_daily h WHERE h.client_id = $1 AND h.site_id = ANY($2::uuid[]) AND ${DATE_SPAN}
        ORDER BY h.local_date, h.site_id, h.zone_type`,
-      [clientId, siteIds, dates],
+      [clientId, siteIds, ...dateSpan(dates)],
     );
     return rows.map((row) => ({ unit: `${row.site_id as string}|${row.zone_type as string}`, localDate: row.local_date as string, ...countsOfRow(row) }));
   }
@@ -277,7 +284,7 @@ export class RollupsRepository {
   private dailyQuery(clientId: string, zoneIds: readonly string[], dates: readonly string[], byDate: boolean): Promise<RollupRow[]> {
     const keys = byDate ? 'h.zone_id, h.local_date' : 'h.zone_id';
     const on = byDate ? 's.zone_id = r.zone_id AND s.local_date = r.local_date' : 's.zone_id = r.zone_id';
-    const scope = `h.client_id = $1 AND h.zone_id = ANY($2::uuid[]) AND h.local_date = ANY($3::date[])`;
+    const scope = `h.client_id = $1 AND h.zone_id = ANY($2::uuid[]) AND ${DATE_SPAN}`;
     return this.dataSource.query<RollupRow[]>(
       `WITH r AS (SELECT ${keys}, ${RATING_SUMS} FROM rating_rollup_daily h WHERE ${scope} GROUP BY ${keys}),
        s AS (SELECT ${keys}, ${slaSums('h')} FROM sla_rollup_daily h WHERE ${scope} GROUP BY ${keys})
@@ -285,7 +292,7 @@ export class RollupsRepository {
               ${RATING_SUM_COLUMNS.map((c) => `r.${c}`).join(', ')}, ${mergedReasons('r.maps')} AS negative_reasons, ${SLA_ALL_COLUMNS.map((c) => `s.${c}`).join(', ')}
        FROM r FULL JOIN s ON ${on}
        ORDER BY 1${byDate ? ', 2' : ''}`,
-      [clientId, zoneIds, dates],
+      [clientId, zoneIds, ...dateSpan(dates)],
     );
   }
 
