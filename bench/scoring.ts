@@ -1,6 +1,6 @@
 /**
  * npm run bench:scoring [-- --sites 1000 --zones 10 --ratings 10000000 --readings 100000000 --period YYYY-MM
- *                          --requests 20 --warmup 3 --uncached-requests 5 --raw-runs 3 --lag-seconds 60 --lag-rate 1000 --skip-lag --log-level warn]
+ *                          --requests 20 --warmup 3 --uncached-requests 5 --raw-runs 3 --lag-seconds 60 --lag-rate 1000 --skip-lag --log-level warn --db <kept database URL>]
  *
  * Scoring on real PostgreSQL (a fresh database, dropped afterwards): one generated contract of N
  * sites × M zones (the simulator's offices, widened, with the demo contract's objectives) and one
@@ -46,7 +46,8 @@
  * starts after the rebuild. Options as flags or environment (BENCH_SITES, BENCH_ZONES, BENCH_RATINGS,
  * BENCH_READINGS, BENCH_PERIOD, BENCH_REQUESTS, BENCH_WARMUP, BENCH_RAW_RUNS, BENCH_LAG_SECONDS,
  * BENCH_LAG_RATE, BENCH_SKIP_LAG=1, BENCH_LOG_LEVEL); DATABASE_URL names the server (default
- * postgres://postgres@127.0.0.1:5432/test); BENCH_KEEP_DB=1 keeps the database (printed on stderr).
+ * postgres://postgres@127.0.0.1:5432/test); BENCH_KEEP_DB=1 keeps the database (printed on stderr), and
+ * `--db <its URL>` (BENCH_DB) measures it again without generating or rebuilding (rebuild figures null).
  * Progress goes to stderr.
  */
 import { execFile, fork } from 'node:child_process';
@@ -177,6 +178,8 @@ interface Options {
   skipLag: boolean;
   logLevel: string;
   databaseUrl: string;
+  /** A database an earlier run kept (BENCH_KEEP_DB=1): its data and rollups are measured again, without generating or rebuilding. */
+  db?: string;
 }
 
 /** The latest calendar month that ended at least three days before `now` (YYYY-MM). */
@@ -203,6 +206,7 @@ function options(): Options {
       'lag-rate': { type: 'string' },
       'skip-lag': { type: 'boolean' },
       'log-level': { type: 'string' },
+      db: { type: 'string' },
     },
   });
   const env = process.env;
@@ -230,6 +234,7 @@ function options(): Options {
     skipLag: values['skip-lag'] ?? env.BENCH_SKIP_LAG === '1',
     logLevel: values['log-level'] ?? env.BENCH_LOG_LEVEL ?? 'warn',
     databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
+    db: values.db ?? (env.BENCH_DB || undefined),
   };
 }
 
@@ -295,6 +300,19 @@ interface Loaded {
 }
 
 /** The month's facts for every site of the contract, on two connections at once (ratings; readings and SLA facts). */
+/** What a kept database holds for the month (its load and index times are those of the run that made it: not known here). */
+async function counted(db: Client, period: string): Promise<Loaded> {
+  const count = async (sql: string) => Number((await db.query<{ n: string }>(sql, [`${period}-01`, nextMonth(period)])).rows[0].n);
+  return {
+    ratings: await count(`SELECT count(*) AS n FROM ratings WHERE rated_at >= $1::date - 1 AND rated_at < $2::date + 1`),
+    readingsHourly: await count(`SELECT count(*) AS n FROM readings_hourly WHERE hour >= $1::date - 1 AND hour < $2::date + 1`),
+    readingsRepresented: await count(`SELECT COALESCE(sum(n), 0) AS n FROM readings_hourly WHERE hour >= $1::date - 1 AND hour < $2::date + 1`),
+    slaFacts: await count(`SELECT count(*) AS n FROM sla_facts_hourly WHERE hour >= $1::date - 1 AND hour < $2::date + 1`),
+    seconds: 0,
+    indexSeconds: 0,
+  };
+}
+
 async function load(dbUrl: string, opts: Options, contractId: string, sites: Array<{ id: string }>): Promise<Loaded> {
   const connect = async () => {
     const c = new Client({ connectionString: dbUrl });
@@ -566,13 +584,13 @@ async function main(): Promise<void> {
   const opts = options();
   const work = mkdtempSync(join(tmpdir(), 'xla-bench-scoring-'));
   const dbName = `xla_bench_scoring_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const dbUrl = new URL(opts.databaseUrl);
-  dbUrl.pathname = `/${dbName}`;
+  const dbUrl = new URL(opts.db ?? opts.databaseUrl);
+  if (!opts.db) dbUrl.pathname = `/${dbName}`;
   let service: Service | undefined;
   let db: Client | undefined;
   let created = false;
   try {
-    progress(`${opts.sites} sites × ${opts.zones} zones, ${opts.ratings.toLocaleString('en')} ratings, ${opts.period}; database ${dbName}`);
+    progress(opts.db ? `the kept database ${dbUrl.pathname.slice(1)}, ${opts.period}: no generation, no rebuild` : `${opts.sites} sites × ${opts.zones} zones, ${opts.ratings.toLocaleString('en')} ratings, ${opts.period}; database ${dbName}`);
     // Compile the service (and this file) with swc into the scratch folder; dist/ is left alone.
     const swc = join(ROOT, 'node_modules', '.bin', 'swc');
     await run(swc, ['src', 'migrations', 'bench', '-d', join(work, 'out'), '--config-file', '.swcrc', '--quiet'], { cwd: ROOT });
@@ -582,11 +600,13 @@ async function main(): Promise<void> {
     const yaml = benchContractYaml(opts.sites, opts.zones);
     writeFileSync(join(contractsDir, 'bench.yaml'), yaml);
 
-    const admin = new Client({ connectionString: opts.databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    created = true;
-    await admin.end();
+    if (!opts.db) {
+      const admin = new Client({ connectionString: opts.databaseUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${dbName}`);
+      created = true;
+      await admin.end();
+    }
 
     const apiKey = randomBytes(24).toString('base64url');
     const env: Record<string, string> = {
@@ -599,24 +619,24 @@ async function main(): Promise<void> {
       NODE_PATH: join(ROOT, 'node_modules'),
     };
 
-    // The catalog: migrations and the contract, by the compiled contracts:sync.
+    // The catalog: migrations and the contract, by the compiled contracts:sync (a kept database has them).
     let started = performance.now();
-    await run(process.execPath, [join(compiled, 'src', 'cli', 'contracts-sync.js'), contractsDir], { env, cwd: ROOT, maxBuffer: 1 << 24 });
-    const syncSeconds = seconds(started);
-    progress(`catalog synced (${syncSeconds} s)`);
+    if (!opts.db) await run(process.execPath, [join(compiled, 'src', 'cli', 'contracts-sync.js'), contractsDir], { env, cwd: ROOT, maxBuffer: 1 << 24 });
+    const syncSeconds = opts.db ? null : seconds(started);
+    if (syncSeconds !== null) progress(`catalog synced (${syncSeconds} s)`);
 
     db = new Client({ connectionString: dbUrl.toString() });
     await db.connect();
     const { rows: contract } = await db.query<{ id: string }>('SELECT id FROM contracts WHERE key = $1', [BENCH_CONTRACT]);
     const { rows: sites } = await db.query<{ id: string; key: string }>('SELECT id, key FROM sites WHERE contract_id = $1 ORDER BY key', [contract[0].id]);
-    const loaded = await load(dbUrl.toString(), opts, contract[0].id, sites);
-    progress(`loaded in ${loaded.seconds} s (indexes ${loaded.indexSeconds} s)`);
+    const loaded = opts.db ? await counted(db, opts.period) : await load(dbUrl.toString(), opts, contract[0].id, sites);
+    if (!opts.db) progress(`loaded in ${loaded.seconds} s (indexes ${loaded.indexSeconds} s)`);
 
     // The rebuild: the compiled scoring:rebuild CLI (in a child that times its statements), from empty rollups.
     started = performance.now();
-    const { summary: rebuild, queries: rebuildQueries } = await rebuildWithTimes(compiled, env);
-    const rebuildWall = seconds(started);
-    progress(`rebuilt in ${rebuild.seconds} s (${rebuild.ratings.toLocaleString('en')} ratings)`);
+    const { summary: rebuild, queries: rebuildQueries } = opts.db ? { summary: undefined, queries: {} as QueryTimes } : await rebuildWithTimes(compiled, env);
+    const rebuildWall = opts.db ? null : seconds(started);
+    if (rebuild) progress(`rebuilt in ${rebuild.seconds} s (${rebuild.ratings.toLocaleString('en')} ratings)`);
 
     started = performance.now();
     const serviceEnv = { ...env, BENCH_PERIOD: opts.period, PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '0', TRUST_PROXY: 'false', MQTT_URL: '', MQTT_PORT: '0' };
@@ -672,7 +692,7 @@ async function main(): Promise<void> {
     const contractP95 = percentile(contractRun.ms, 95);
     const siteP95 = percentile(siteRun.ms, 95);
     const rawMedian = median(rawMs);
-    const rebuildPer10M = loaded.ratings > 0 ? (rebuild.seconds * 10_000_000) / loaded.ratings : 0;
+    const rebuildPer10M = rebuild && loaded.ratings > 0 ? (rebuild.seconds * 10_000_000) / loaded.ratings : null;
     // A bound: met at or below it (`at most`) or at or above it; `times` says how far a missed one is off (1.0 = met exactly).
     const bound = (value: number | null, limit: number, pass: boolean, times: number | null) => ({
       value: value === null ? null : round(value, 1),
@@ -686,7 +706,7 @@ async function main(): Promise<void> {
       contract_p95_ms: atMost(contractP95, TARGETS.contractP95Ms),
       contract_ratio: atLeast(rawMedian / contractP95, TARGETS.contractRatio),
       site_p95_ms: atMost(siteP95, TARGETS.siteP95Ms),
-      rebuild_s_per_10m_ratings: atMost(rebuildPer10M, TARGETS.rebuildSPer10M),
+      ...(rebuildPer10M !== null ? { rebuild_s_per_10m_ratings: atMost(rebuildPer10M, TARGETS.rebuildSPer10M) } : {}),
       figures_equal: { value: mismatches.length === 0, target: true, pass: mismatches.length === 0 },
       ...(lag ? { lag_max_s: atMost(lag.maxS, TARGETS.lagS) } : {}),
     };
@@ -703,8 +723,8 @@ async function main(): Promise<void> {
       ratio: round(rawMedian / contractP50, 1),
       ratio_p95: round(rawMedian / contractP95, 1),
       figures_equal: mismatches.length === 0,
-      rebuild_s: round(rebuild.seconds, 2),
-      rebuild_s_per_10m_ratings: round(rebuildPer10M, 1),
+      rebuild_s: rebuild ? round(rebuild.seconds, 2) : null,
+      rebuild_s_per_10m_ratings: rebuildPer10M === null ? null : round(rebuildPer10M, 1),
       lag_p50_s: lag?.p50S ?? null,
       lag_p95_s: lag?.p95S ?? null,
       lag_max_s: lag?.maxS ?? null,
@@ -725,9 +745,9 @@ async function main(): Promise<void> {
       load: 'replica role (no triggers, no FK checks), indexes of ratings and readings_hourly built after, VACUUM ANALYZE; rollups empty before the rebuild',
       catalog_sync_s: syncSeconds,
       rebuild_wall_s: rebuildWall,
-      rebuild_zone_hours: rebuild.zoneHours,
-      rebuild_rating_days: rebuild.ratingDays,
-      rebuild_sla_days: rebuild.slaDays,
+      rebuild_zone_hours: rebuild?.zoneHours ?? null,
+      rebuild_rating_days: rebuild?.ratingDays ?? null,
+      rebuild_sla_days: rebuild?.slaDays ?? null,
       // Time in each kind of statement over the whole rebuild (s), by the table it writes; those of 50 ms or more.
       rebuild_queries: Object.fromEntries(
         Object.entries(rebuildQueries)
