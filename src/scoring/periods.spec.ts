@@ -120,9 +120,11 @@ describe(dateSpan.name, () => {
     expect(dateSpan(['2026-11-01', '2026-10-31', '2026-10-30'])).toEqual(['2026-10-30', '2026-11-01']);
   });
 
-  it('refuses dates with a gap: a range would count the day between', () => {
-    expect(() => dateSpan(['2026-10-01', '2026-10-03'])).toThrow('have gaps');
-    expect(() => dateSpan(['2026-10-01', '2026-10-01', '2026-10-03'])).toThrow('have gaps');
+  it('has no span for dates with a gap (a range would count the day between), or for none', () => {
+    expect(dateSpan(['2026-10-01', '2026-10-03'])).toBeUndefined();
+    expect(dateSpan(['2026-10-01', '2026-10-01', '2026-10-03'])).toBeUndefined();
+    expect(dateSpan(['2026-10-02', '2026-10-01', '2026-10-02'])).toEqual(['2026-10-01', '2026-10-02']);
+    expect(dateSpan([])).toBeUndefined();
   });
 });
 

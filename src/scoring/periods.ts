@@ -158,11 +158,14 @@ export const rollingHours = (kind: WindowKind): number | undefined => (ROLLING_D
 /** Elapsed real hours of a window (23 h or 25 h days included), for audits next to the nominal hours. */
 export const elapsedHours = (window: TimeWindow): number => window.end.diff(window.start, 'hours').hours;
 
-/** The first and last of a window's local dates, which follow one another (a window's dates, or two sites' windows a day apart). */
-export function dateSpan(dates: readonly string[]): [string, string] {
-  const sorted = [...dates].sort();
+/**
+ * The first and last of local dates that follow one another with none missing (a window's, or the
+ * union of sites' windows a day apart), as one range; undefined for dates with a gap (or none).
+ */
+export function dateSpan(dates: readonly string[]): [string, string] | undefined {
+  const sorted = [...new Set(dates)].sort();
   const [first, last] = [sorted[0], sorted[sorted.length - 1]];
-  const days = first === undefined ? 0 : (Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86_400_000 + 1;
-  if (new Set(sorted).size !== days) throw new Error(`Local dates ${first}…${last} have gaps: a window's dates follow one another.`);
-  return [first, last];
+  if (first === undefined) return undefined;
+  const days = (Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86_400_000 + 1;
+  return sorted.length === days ? [first, last] : undefined;
 }

@@ -92,10 +92,14 @@ const bucketOf = (at: string, timeZone: string) => `
   CROSS JOIN LATERAL (SELECT ${at} - (l.lt - date_trunc('hour', l.lt)) AS hour, l.lt::date AS local_date) AS b`;
 
 /**
- * Rollup rows h of a window's local dates, $3 to $4: one range of the (…, local_date) keys per zone
- * or site, where a list of dates made the index look each date up (1,400 buffers for a site's month).
+ * Rollup rows h of a set of local dates, from parameter $3 on: a window's dates (they follow one
+ * another) as one range of the (…, local_date) keys per zone or site, where the list made the index
+ * look each date up (2,778 buffers for a site's month, 960 as a range); any other set as the list.
  */
-const DATE_SPAN = 'h.local_date BETWEEN $3::date AND $4::date';
+function ofDates(dates: readonly string[]): { sql: string; params: unknown[] } {
+  const span = dateSpan(dates);
+  return span ? { sql: 'h.local_date BETWEEN $3::date AND $4::date', params: span } : { sql: 'h.local_date = ANY($3::date[])', params: [dates] };
+}
 
 /** Merges a jsonb array of {reason: n} maps into one map (an empty one when there are none, without running the subquery: most groups have none). */
 const mergedReasons = (maps: string) => `CASE WHEN ${maps} IS NULL THEN '{}'::jsonb ELSE COALESCE((
@@ -225,23 +229,24 @@ export class RollupsRepository {
    * dates (the daily ones): one row per site and zone type, keyed `siteId|zoneType`.
    */
   async scopeTotals(clientId: string, siteIds: readonly string[], over: { month: string } | { dates: readonly string[] }): Promise<Map<string, RollupCounts>> {
-    const [table, when, values] = 'month' in over ? ['scope_rollup_monthly', 'h.month = $3::date', [over.month]] : ['scope_rollup_daily', DATE_SPAN, dateSpan(over.dates)];
+    const read = 'month' in over ? { table: 'scope_rollup_monthly', sql: 'h.month = $3::date', params: [over.month] } : { table: 'scope_rollup_daily', ...ofDates(over.dates) };
     const rows = await this.dataSource.query<RollupRow[]>(
       `SELECT g.site_id, g.zone_type, ${[...RATING_SUM_COLUMNS, ...SLA_ALL_COLUMNS].map((c) => `g.${c}`).join(', ')}, ${mergedReasons('g.maps')} AS negative_reasons
        FROM (SELECT h.site_id, h.zone_type, ${RATING_SUMS}, ${slaSums('h')}
-             FROM ${table} h WHERE h.client_id = $1 AND h.site_id = ANY($2::uuid[]) AND ${when} GROUP BY 1, 2) AS g`,
-      [clientId, siteIds, ...values],
+             FROM ${read.table} h WHERE h.client_id = $1 AND h.site_id = ANY($2::uuid[]) AND ${read.sql} GROUP BY 1, 2) AS g`,
+      [clientId, siteIds, ...read.params],
     );
     return new Map(rows.map((row) => [`${row.site_id as string}|${row.zone_type as string}`, countsOfRow(row)]));
   }
 
   /** Sites' counts per zone type and local date (daily series), keyed `siteId|zoneType`. */
   async scopeDaily(clientId: string, siteIds: readonly string[], dates: readonly string[]): Promise<Array<{ unit: string; localDate: string } & RollupCounts>> {
+    const within = ofDates(dates);
     const rows = await this.dataSource.query<RollupRow[]>(
       `SELECT h.site_id, h.zone_type, to_char(h.local_date, 'YYYY-MM-DD') AS local_date, ${[...RATING_SUM_COLUMNS, ...SLA_ALL_COLUMNS].map((c) => `h.${c}`).join(', ')}, h.negative_reasons
-       FROM scope_rollup_daily h WHERE h.client_id = $1 AND h.site_id = ANY($2::uuid[]) AND ${DATE_SPAN}
+       FROM scope_rollup_daily h WHERE h.client_id = $1 AND h.site_id = ANY($2::uuid[]) AND ${within.sql}
        ORDER BY h.local_date, h.site_id, h.zone_type`,
-      [clientId, siteIds, ...dateSpan(dates)],
+      [clientId, siteIds, ...within.params],
     );
     return rows.map((row) => ({ unit: `${row.site_id as string}|${row.zone_type as string}`, localDate: row.local_date as string, ...countsOfRow(row) }));
   }
@@ -284,7 +289,8 @@ export class RollupsRepository {
   private dailyQuery(clientId: string, zoneIds: readonly string[], dates: readonly string[], byDate: boolean): Promise<RollupRow[]> {
     const keys = byDate ? 'h.zone_id, h.local_date' : 'h.zone_id';
     const on = byDate ? 's.zone_id = r.zone_id AND s.local_date = r.local_date' : 's.zone_id = r.zone_id';
-    const scope = `h.client_id = $1 AND h.zone_id = ANY($2::uuid[]) AND ${DATE_SPAN}`;
+    const within = ofDates(dates);
+    const scope = `h.client_id = $1 AND h.zone_id = ANY($2::uuid[]) AND ${within.sql}`;
     return this.dataSource.query<RollupRow[]>(
       `WITH r AS (SELECT ${keys}, ${RATING_SUMS} FROM rating_rollup_daily h WHERE ${scope} GROUP BY ${keys}),
        s AS (SELECT ${keys}, ${slaSums('h')} FROM sla_rollup_daily h WHERE ${scope} GROUP BY ${keys})
@@ -292,7 +298,7 @@ export class RollupsRepository {
               ${RATING_SUM_COLUMNS.map((c) => `r.${c}`).join(', ')}, ${mergedReasons('r.maps')} AS negative_reasons, ${SLA_ALL_COLUMNS.map((c) => `s.${c}`).join(', ')}
        FROM r FULL JOIN s ON ${on}
        ORDER BY 1${byDate ? ', 2' : ''}`,
-      [clientId, zoneIds, ...dateSpan(dates)],
+      [clientId, zoneIds, ...within.params],
     );
   }
 

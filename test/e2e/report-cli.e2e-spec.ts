@@ -53,7 +53,8 @@ describe('npm run report', () => {
     const cases: Array<[string[], RegExp]> = [
       [[], /--contract is required\nusage: npm run report/],
       [['--contract', 'nope'], /No contract with key "nope"/],
-      [['--contract', 'gamma-fm', '--period', '2026-13'], /The period is not valid/],
+      [['--contract', 'gamma-fm', '--period', '2026-13'], /Invalid period "2026-13": the month must be 01 to 12/],
+      [['--contract', 'gamma-fm', '--period', '2026-10-20..2026-10-05'], /the first date must not be after the last/],
       [['--contract', 'gamma-fm', '--format', 'docx'], /--format must be pdf, html or csv, not "docx"/],
       [['--contract', 'gamma-fm', '--out', 'report.txt'], /--format must be pdf, html or csv, not "txt"/],
     ];
