@@ -299,7 +299,6 @@ interface Loaded {
   indexSeconds: number;
 }
 
-/** The month's facts for every site of the contract, on two connections at once (ratings; readings and SLA facts). */
 /** What a kept database holds for the month (its load and index times are those of the run that made it: not known here). */
 async function counted(db: Client, period: string): Promise<Loaded> {
   const count = async (sql: string) => Number((await db.query<{ n: string }>(sql, [`${period}-01`, nextMonth(period)])).rows[0].n);
@@ -313,6 +312,7 @@ async function counted(db: Client, period: string): Promise<Loaded> {
   };
 }
 
+/** The month's facts for every site of the contract, on two connections at once (ratings; readings and SLA facts). */
 async function load(dbUrl: string, opts: Options, contractId: string, sites: Array<{ id: string }>): Promise<Loaded> {
   const connect = async () => {
     const c = new Client({ connectionString: dbUrl });

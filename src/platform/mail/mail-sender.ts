@@ -8,7 +8,7 @@ export type MailMessage = Omit<Mail.Options, 'from'>;
 
 /**
  * The service's one way out by e-mail (SMTP_URL, SMTP_FROM): alerts and monthly reports alike. One
- * pooled transport, made at the first message and closed at shutdown. `send` resolves once the SMTP
+ * transport, made at the first message and closed at shutdown. `send` resolves once the SMTP
  * server took the message for at least one recipient, and throws (with the server's words) otherwise,
  * so a caller marks a message sent only when it went.
  */
