@@ -80,19 +80,22 @@ export class TaskPublisherService implements OnApplicationBootstrap, OnApplicati
 
   /** One client's zones: their tasks of today and yesterday (each in its site's time zone), from one read of the facts. */
   private async claim(clientId: string, zones: readonly ZonePlanView[], now: number): Promise<void> {
-    const days = zones.flatMap((zone) => recentDates(zone, now).map((date) => ({ zone, date, ...localDay(date, zone.timeZone) })));
+    // Zones share their sites' few time zones: each zone's dates are looked up, not computed again (luxon is the slow part).
+    const datesIn = new Map<string, string[]>();
+    const datesOf = (timeZone: string) => datesIn.get(timeZone) ?? datesIn.set(timeZone, recentDates(timeZone, now)).get(timeZone)!;
+    const days = zones.flatMap((zone) => datesOf(zone.timeZone).map((date) => ({ zone, date, ...localDay(date, zone.timeZone) })));
     const zoneIds = zones.map((z) => z.id);
     const from = Math.min(...days.map((d) => d.start)) - MARGIN_MS;
     const to = Math.max(...days.map((d) => d.end));
     const facts = await this.loader.load(clientId, zoneIds, new Date(from), new Date(to));
-    const open = await this.publications.openAnnounced(clientId, zoneIds, days.map((d) => d.date).sort()[0]);
+    const open = groupBy(await this.publications.openAnnounced(clientId, zoneIds, days.map((d) => d.date).sort()[0]), (o) => o.zoneId);
     const claims: TaskClaim[] = [];
     for (const [i, { zone, date }] of days.entries()) {
       // Thousands of zones: API requests get their turns in between.
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
       const [siteKey, zoneKey] = zone.ref.split('.');
       const day = { zoneId: zone.id, siteKey, zoneKey, date, tasks: zoneDayTasks(zone, date, facts.get(zone.id)!, now) };
-      const announced = open.filter((o) => o.zoneId === zone.id).map((o) => o.payload);
+      const announced = (open.get(zone.id) ?? []).map((o) => o.payload);
       const topic = `${this.config.mqttTopicPrefix}/${siteKey}/${zoneKey}/tasks`;
       for (const message of [...withdrawals(day, announced), ...taskMessages(day, now)]) claims.push({ siteId: zone.siteId, zoneId: zone.id, topic, message });
     }
@@ -122,14 +125,19 @@ export class TaskPublisherService implements OnApplicationBootstrap, OnApplicati
   }
 }
 
-/** The zone's local date now and the day before: yesterday's tasks change still when late data arrives. */
-function recentDates(zone: ZonePlanView, now: number): string[] {
-  const today = DateTime.fromMillis(now, { zone: zone.timeZone }).startOf('day');
+/** The local date now in a time zone and the day before: yesterday's tasks change still when late data arrives. */
+function recentDates(timeZone: string, now: number): string[] {
+  const today = DateTime.fromMillis(now, { zone: timeZone }).startOf('day');
   return [today.minus({ days: 1 }).toISODate()!, today.toISODate()!];
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
   return groups;
 }
