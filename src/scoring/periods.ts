@@ -5,6 +5,7 @@ export const WINDOW_KINDS = ['calendar_month', 'calendar_week', 'rolling_7d', 'r
 export type WindowKind = (typeof WINDOW_KINDS)[number];
 
 const ROLLING_DAYS: Readonly<Record<string, number>> = { rolling_7d: 7, rolling_28d: 28, rolling_30d: 30 };
+const DAY_MS = 86_400_000;
 
 /** A period named in a query: a calendar month `2026-10`, an ISO week `2026-W44`, or local dates `2026-10-05..2026-10-20` (both included). */
 export type Period =
@@ -145,7 +146,11 @@ export function periodOf(window: TimeWindow): Period | undefined {
 /** The local dates (YYYY-MM-DD) of a window, in order: what the daily rollups are keyed by. */
 export function localDates(window: TimeWindow): string[] {
   const dates: string[] = [];
-  for (let day = window.start; day < window.end; day = day.plus({ days: 1 })) dates.push(day.toISODate() ?? '');
+  if (window.end <= window.start) return dates;
+  // From the first local date to the one holding the window's last instant, counted on the calendar
+  // (UTC dates, no zone): a zone's arithmetic per day was most of a site scorecard's own time.
+  const last = Date.parse(`${window.end.minus({ milliseconds: 1 }).toISODate()}T00:00:00Z`);
+  for (let day = Date.parse(`${window.start.toISODate()}T00:00:00Z`); day <= last; day += DAY_MS) dates.push(new Date(day).toISOString().slice(0, 10));
   return dates;
 }
 

@@ -39,6 +39,12 @@ export interface ResolvedScope {
   windowHours: number;
   sites: ScopeSite[];
   zones: ScopeZoneView[];
+  /**
+   * The rollups' version, read with the scope and so before any count: counts and figures are cached
+   * under it (a rollup run after it makes the next request read again). Read alongside the catalog,
+   * it costs no round trip of its own.
+   */
+  version: string;
 }
 
 /** The window as the API echoes it: kind, period label, and each site's local window and as-of instant. */
@@ -91,19 +97,19 @@ export class ScoringScopeService {
 
   /** A contract of the caller's client, its sites and zones, in the window asked for (default: the current calendar month). */
   async contract(who: Principal, contractKey: string, query: WindowQuery, fallback?: WindowKind): Promise<ResolvedScope> {
-    await this.catalog.get('contracts', who, contractKey);
     const request = windowRequestOf(query, fallback);
+    const [, version] = await Promise.all([this.catalog.get('contracts', who, contractKey), this.rollups.version()]);
     const listed = await this.catalog.list('sites', who, { contract: contractKey, page: 1, limit: ALL });
     const zones = await this.catalog.zoneRefs(who, { contract: contractKey });
-    return this.resolved(contractKey, undefined, request, listed.items, zones);
+    return this.resolved(contractKey, undefined, request, listed.items, zones, version);
   }
 
   /** One site of the caller's client and its zones. */
   async site(who: Principal, siteKey: string, query: WindowQuery): Promise<ResolvedScope> {
-    // Both by the site's key: read together (another client's site is not found, and has no zones either).
-    const [site, zones] = await Promise.all([this.catalog.get('sites', who, siteKey), this.catalog.zoneRefs(who, { site: siteKey })]);
     const request = windowRequestOf(query);
-    return this.resolved(site.contractKey as string, siteKey, request, [site], zones);
+    // Both by the site's key: read together (another client's site is not found, and has no zones either).
+    const [site, zones, version] = await Promise.all([this.catalog.get('sites', who, siteKey), this.catalog.zoneRefs(who, { site: siteKey }), this.rollups.version()]);
+    return this.resolved(site.contractKey as string, siteKey, request, [site], zones, version);
   }
 
   /** An objective of the caller's client ("contractKey.objectiveKey") and the zones it covers, in its own window unless one is asked for. */
@@ -126,7 +132,7 @@ export class ScoringScopeService {
   async counts(scope: ResolvedScope, options: { burn: boolean; perZone?: boolean }): Promise<CountedScope> {
     // Counts are good while the rollups stand (one version, bumped by every rollup transaction) and,
     // for lookbacks, within the hour: a dashboard's refreshes and a contract's many readers share them.
-    const version = await this.rollups.version();
+    const { version } = scope;
     const key = countsKey(scope, options);
     const cached = this.cache.get(key);
     if (cached && cached.version === version) return cached.counted;
@@ -141,7 +147,7 @@ export class ScoringScopeService {
    * its counts are cached). `depends` names the rest of what they depend on (route, options).
    */
   async figuresOf<T>(scope: ResolvedScope, objectives: readonly ScopedObjective[], depends: readonly unknown[], compute: () => Promise<T>): Promise<T> {
-    const version = await this.rollups.version();
+    const { version } = scope;
     const key = JSON.stringify([countsKey(scope, {}), createHash('sha256').update(JSON.stringify(objectives)).digest('base64url'), scope.windowHours, depends]);
     const cached = this.figures.get(key);
     if (cached && cached.version === version) return cached.value as T;
@@ -261,6 +267,7 @@ export class ScoringScopeService {
     request: WindowRequest,
     siteRows: ReadonlyArray<Record<string, unknown>>,
     zones: ReadonlyArray<{ id: string; clientId: string; siteId: string; ref: string; type: ZoneType }>,
+    version: string,
   ): ResolvedScope {
     const now = this.clock.now();
     // Sites in one time zone share their window (luxon's zone arithmetic is the slow part for many sites).
@@ -291,6 +298,7 @@ export class ScoringScopeService {
       windowHours: sample ? windowHours(sample) : 0,
       sites,
       zones: zones.map((z) => ({ id: z.id, clientId: z.clientId, siteId: z.siteId, ref: z.ref, siteKey: siteKeyOf(z.ref), type: z.type })),
+      version,
     };
   }
 }
