@@ -11,7 +11,12 @@ export interface DirtyDay {
   clientId: string;
   zoneId: string;
   localDate: string;
-  markedAt: Date;
+  /**
+   * When it was last marked, as PostgreSQL's text (microseconds): a Date keeps milliseconds, and
+   * `marked_at <= ` a Date never held for a mark with microseconds, so no mark was ever forgotten
+   * and a backlog over one batch recomputed its first batch for ever.
+   */
+  markedAt: string;
 }
 
 @Injectable()
@@ -88,7 +93,7 @@ export class SlaFactsRepository {
 
   async dirty(limit: number): Promise<DirtyDay[]> {
     return this.dataSource.query(
-      `SELECT client_id AS "clientId", zone_id AS "zoneId", to_char(local_date, 'YYYY-MM-DD') AS "localDate", marked_at AS "markedAt"
+      `SELECT client_id AS "clientId", zone_id AS "zoneId", to_char(local_date, 'YYYY-MM-DD') AS "localDate", marked_at::text AS "markedAt"
        FROM sla_dirty_days ORDER BY marked_at LIMIT $1`,
       [limit],
     );
@@ -96,11 +101,11 @@ export class SlaFactsRepository {
 
   /** Done with a day, unless it was marked again while it was being recomputed. */
   async clean(day: DirtyDay): Promise<void> {
-    await this.dataSource.query(`DELETE FROM sla_dirty_days WHERE client_id = $1 AND zone_id = $2 AND local_date = $3 AND marked_at <= $4`, [
+    await this.dataSource.query(`DELETE FROM sla_dirty_days WHERE client_id = $1 AND zone_id = $2 AND local_date = $3 AND marked_at <= $4::timestamptz`, [
       day.clientId,
       day.zoneId,
       day.localDate,
-      day.markedAt.toISOString(),
+      day.markedAt,
     ]);
   }
 

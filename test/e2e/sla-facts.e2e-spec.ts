@@ -197,4 +197,28 @@ describe('SLA facts of comfort and device uptime, and the intervals behind them'
     const tooLong = await intervals({ from: local('00:00').minus({ days: 32 }).toUTC().toISO()!, to: iso('00:00') }, viewer);
     for (const res of [backwards, tooLong]) expect(res).toMatchObject({ status: 400, type: expect.stringContaining('application/problem+json') });
   });
+
+  it('forgets each zone-day it recomputed, and works through a backlog longer than one batch', async () => {
+    // Over 250 zone-days: more than one batch (200) of marks, each with microseconds as PostgreSQL
+    // writes them (forgetting compared them with a Date's milliseconds, so none was ever forgotten
+    // and the job recomputed its first batch for ever).
+    const zones = await sut.dataSource.query<Array<{ id: string; client_id: string }>>(`SELECT id, client_id FROM zones WHERE retired_at IS NULL ORDER BY key`);
+    const perZone = Math.ceil(250 / zones.length);
+    const days = Array.from({ length: perZone }, (_, i) => DateTime.fromISO(day).minus({ days: 30 + i }).toISODate()!);
+    await sut.dataSource.query(
+      `INSERT INTO sla_dirty_days (client_id, zone_id, local_date)
+       SELECT z.client_id, z.id, d.day FROM unnest($1::uuid[], $2::uuid[]) AS z(client_id, id) CROSS JOIN unnest($3::date[]) AS d(day)
+       ON CONFLICT (client_id, zone_id, local_date) DO UPDATE SET marked_at = clock_timestamp()`,
+      [zones.map((z) => z.client_id), zones.map((z) => z.id), days],
+    );
+    const marked = async () =>
+      Number((await sut.dataSource.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM sla_dirty_days WHERE local_date = ANY($1::date[])`, [days]))[0].n);
+    expect(await marked()).toBe(zones.length * perZone);
+    const done = await sut.app.get(SlaFactsService).catchUp();
+    expect(done).toBeGreaterThanOrEqual(zones.length * perZone);
+    expect(await marked()).toBe(0);
+    // A second run finds nothing of them to do.
+    await sut.app.get(SlaFactsService).catchUp();
+    expect(await marked()).toBe(0);
+  });
 });
