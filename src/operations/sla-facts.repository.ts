@@ -99,14 +99,14 @@ export class SlaFactsRepository {
     );
   }
 
-  /** Done with a day, unless it was marked again while it was being recomputed. */
-  async clean(day: DirtyDay): Promise<void> {
-    await this.dataSource.query(`DELETE FROM sla_dirty_days WHERE client_id = $1 AND zone_id = $2 AND local_date = $3 AND marked_at <= $4::timestamptz`, [
-      day.clientId,
-      day.zoneId,
-      day.localDate,
-      day.markedAt,
-    ]);
+  /** Done with these days, except those marked again while they were being recomputed. */
+  async clean(days: readonly DirtyDay[]): Promise<void> {
+    if (!days.length) return;
+    await this.dataSource.query(
+      `DELETE FROM sla_dirty_days d USING unnest($1::uuid[], $2::uuid[], $3::date[], $4::timestamptz[]) AS m(client_id, zone_id, local_date, marked_at)
+       WHERE d.client_id = m.client_id AND d.zone_id = m.zone_id AND d.local_date = m.local_date AND d.marked_at <= m.marked_at`,
+      [days.map((d) => d.clientId), days.map((d) => d.zoneId), days.map((d) => d.localDate), days.map((d) => d.markedAt)],
+    );
   }
 
   async list(clientId: string | null, q: { site?: string; zone?: string; from: Date; to: Date }) {

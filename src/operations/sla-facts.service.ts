@@ -12,7 +12,7 @@ import { timingsOf } from './incident-policy';
 import { FollowUpQueue } from './follow-up-queue';
 import { IncidentsRepository } from './incidents.repository';
 import { serviceSpans } from './service-time';
-import { SlaFactsRepository } from './sla-facts.repository';
+import { SlaFactsRepository, type DirtyDay } from './sla-facts.repository';
 import { ZoneFactsLoader, localDay, zoneDayTasks } from './zone-facts.loader';
 import { zoneDayFacts, zoneDayIntervals, type ZoneDayInput } from './zone-day-facts';
 
@@ -21,6 +21,8 @@ const EVERY_MS = 30_000;
 /** Today and yesterday are marked this often, as statuses move with time. */
 const RECENT_EVERY_MS = 5 * 60_000;
 const BATCH = 200;
+/** Incidents of a zone-day read at most (a zone with more is a flood the facts need not follow). */
+const INCIDENTS_PER_ZONE_DAY = 10_000;
 /**
  * Marks are kept per zone and quarter hour: every time zone's midnight is on a quarter hour
  * (Asia/Kolkata +05:30, Asia/Kathmandu +05:45), so a slot never straddles two local days.
@@ -123,13 +125,22 @@ export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, Be
     let done = 0;
     for (let days = await this.facts.dirty(BATCH); days.length; days = await this.facts.dirty(BATCH)) {
       const zones = new Map((await this.catalog.zonesByIds([...new Set(days.map((d) => d.zoneId))])).map((z) => [z.id, z]));
+      // Zone-days of one client, date and time zone are one day's window: their facts are read together.
+      const groups = new Map<string, DirtyDay[]>();
       for (const day of days) {
+        const zone = zones.get(day.zoneId);
+        const key = zone ? `${zone.clientId}|${day.localDate}|${zone.timeZone}` : '';
+        const group = groups.get(key);
+        if (group) group.push(day);
+        else groups.set(key, [day]);
+      }
+      for (const [key, group] of groups) {
         // Shutting down: the rest stays marked for the next run (here or on the next leader).
         if (this.leader.stopping) return done;
-        const zone = zones.get(day.zoneId);
-        if (zone) await this.recompute(zone, day.localDate);
-        await this.facts.clean(day);
-        done++;
+        // A zone no longer in the catalog has nothing to recompute: its marks are forgotten.
+        if (key) await this.recomputeZones(group.map((d) => zones.get(d.zoneId)!), group[0].localDate);
+        await this.facts.clean(group);
+        done += group.length;
       }
       if (days.length < BATCH) break;
     }
@@ -137,33 +148,53 @@ export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, Be
   }
 
   /** The hours and intervals of one zone-day, from scratch. */
-  async recompute(zone: ZonePlanView, date: string): Promise<void> {
-    const day = localDay(date, zone.timeZone);
-    const [loaded, sensed] = await Promise.all([
-      this.loader.load(zone.clientId, [zone.id], new Date(day.start - LOOKBACK_MS), new Date(day.end), { levels: true }),
-      this.loader.sensing(zone.clientId, [zone.id], new Date(day.start), new Date(day.end)),
+  recompute(zone: ZonePlanView, date: string): Promise<void> {
+    return this.recomputeZones([zone], date);
+  }
+
+  /**
+   * The hours and intervals of zones of one client and time zone on one local date, from scratch:
+   * their facts read in one query of each kind (per zone, a catch-up of every zone's today was
+   * thousands of reads a minute), each zone's rows written in its own transaction.
+   */
+  private async recomputeZones(zones: readonly ZonePlanView[], date: string): Promise<void> {
+    const [{ clientId, timeZone }] = zones;
+    const day = localDay(date, timeZone);
+    const ids = zones.map((z) => z.id);
+    const [loaded, sensed, incidents] = await Promise.all([
+      this.loader.load(clientId, ids, new Date(day.start - LOOKBACK_MS), new Date(day.end), { levels: true }),
+      this.loader.sensing(clientId, ids, new Date(day.start), new Date(day.end)),
+      this.incidents.list(clientId, { zoneIds: ids, from: new Date(day.start), to: new Date(day.end), limit: INCIDENTS_PER_ZONE_DAY * ids.length }),
     ]);
-    const facts = loaded.get(zone.id)!;
-    const sensing = sensed.get(zone.id)!;
-    const incidents = await this.incidents.list(zone.clientId, { zoneIds: [zone.id], from: new Date(day.start), to: new Date(day.end), limit: 10_000 });
-    const input: ZoneDayInput = {
-      day,
-      timeZone: zone.timeZone,
-      spans: serviceSpans(date, zone.serviceHours, zone.holidays, zone.timeZone),
-      tasks: zoneDayTasks(zone, date, facts, this.clock.now().getTime()),
-      scheduleGraceS: zone.cleaningPlan?.scheduled?.graceS ?? 0,
-      incidents: incidents.map((i) => ({ openedAt: i.openedAt.getTime(), ...timingsOf(i) })),
-      visits: facts.visits,
-      levels: facts.levels,
-      refills: facts.refills,
-      inspections: facts.inspections,
-      peopleCounted: sensing.peopleCounted,
-      comfort: zone.comfort,
-      climate: sensing.climate,
-      devices: sensing.devices,
-    };
-    const where = { clientId: zone.clientId, siteId: zone.siteId, zoneId: zone.id };
-    await this.facts.replaceDay(where, day, zoneDayFacts(input), zoneDayIntervals(input));
+    const incidentsOf = new Map<string, typeof incidents>();
+    for (const incident of incidents) {
+      const ofZone = incidentsOf.get(incident.zoneId);
+      if (ofZone) ofZone.push(incident);
+      else incidentsOf.set(incident.zoneId, [incident]);
+    }
+    const now = this.clock.now().getTime();
+    for (const zone of zones) {
+      const facts = loaded.get(zone.id)!;
+      const sensing = sensed.get(zone.id)!;
+      const input: ZoneDayInput = {
+        day,
+        timeZone,
+        spans: serviceSpans(date, zone.serviceHours, zone.holidays, timeZone),
+        tasks: zoneDayTasks(zone, date, facts, now),
+        scheduleGraceS: zone.cleaningPlan?.scheduled?.graceS ?? 0,
+        incidents: (incidentsOf.get(zone.id) ?? []).map((i) => ({ openedAt: i.openedAt.getTime(), ...timingsOf(i) })),
+        visits: facts.visits,
+        levels: facts.levels,
+        refills: facts.refills,
+        inspections: facts.inspections,
+        peopleCounted: sensing.peopleCounted,
+        comfort: zone.comfort,
+        climate: sensing.climate,
+        devices: sensing.devices,
+      };
+      const where = { clientId, siteId: zone.siteId, zoneId: zone.id };
+      await this.facts.replaceDay(where, day, zoneDayFacts(input), zoneDayIntervals(input));
+    }
   }
 
   list(who: Principal, q: { site?: string; zone?: string; from: Date; to: Date }) {

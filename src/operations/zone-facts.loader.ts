@@ -46,15 +46,23 @@ export class ZoneFactsLoader {
       what.levels ? this.readings.zoneLevels(clientId, zoneIds, from, to) : Promise.resolve(new Map<string, { series: [] }>()),
     ]);
     const facts = new Map<string, ZoneFacts>();
+    // Refills and inspections by zone, once: a catch-up reads a few hundred zones together.
+    const othersOf = new Map<string, typeof others>();
+    for (const e of others) {
+      const ofZone = othersOf.get(e.zoneId);
+      if (ofZone) ofZone.push(e);
+      else othersOf.set(e.zoneId, [e]);
+    }
     for (const id of zoneIds) {
       const sensed = activity.get(id)!;
+      const events = othersOf.get(id) ?? [];
       facts.set(id, {
         visits: sensed.visits,
         // Check-ins come as the cleaning_checkin signal of a tag reader, or as service events.
         checkins: [...sensed.checkins, ...(checkinEvents.get(id) ?? [])].sort((a, b) => a - b),
         levels: (levels.get(id)?.series ?? []).map((s) => ({ signal: s.signal as LevelSignal, readings: s.readings })),
-        refills: others.filter((e) => e.zoneId === id && e.kind === 'refill').map((e) => ({ at: e.ts.getTime(), consumable: e.consumable! })),
-        inspections: others.filter((e) => e.zoneId === id && e.kind === 'inspection').map((e) => ({ at: e.ts.getTime(), score: e.score, passed: e.passed })),
+        refills: events.filter((e) => e.kind === 'refill').map((e) => ({ at: e.ts.getTime(), consumable: e.consumable! })),
+        inspections: events.filter((e) => e.kind === 'inspection').map((e) => ({ at: e.ts.getTime(), score: e.score, passed: e.passed })),
       });
     }
     return facts;
