@@ -4,7 +4,12 @@ import { DataSource } from 'typeorm';
 import { SqlParams, whereAll } from '../platform/database/sql-params';
 import { SLA_FACT_COLUMNS as FACT_COLUMNS } from './sla-fact-columns';
 import type { HourFacts, KindInterval } from './zone-day-facts';
-import { ZoneIntervalsRepository } from './zone-intervals.repository';
+
+/** A zone's recomputed hours and intervals of one day. */
+export interface ZoneDay extends ZoneDayIntervals {
+  hours: readonly HourFacts[];
+}
+import { ZoneIntervalsRepository, type ZoneDayIntervals } from './zone-intervals.repository';
 
 
 export interface DirtyDay {
@@ -26,41 +31,54 @@ export class SlaFactsRepository {
     private readonly intervals: ZoneIntervalsRepository,
   ) {}
 
+  /** Replaces a zone-day's hours and intervals with these (replaceDays of one zone). */
+  replaceDay(zone: ZoneDay['zone'], day: { start: number; end: number }, hours: readonly HourFacts[], intervals: readonly KindInterval[] = []): Promise<void> {
+    return this.replaceDays([{ zone, hours, intervals }], day);
+  }
+
   /**
-   * Replaces a zone-day's hours and intervals with these, in one transaction: a recomputation from
-   * scratch. Only the hours that differ are written: the statement triggers mark the days of written
-   * rows for the scoring rollups, and today's and yesterday's hours, recomputed every few minutes,
-   * mostly come out the same (rewriting them all had the rollups recomputed and their version moved
-   * every minute for nothing). The rows left are those a delete-all-and-insert would leave.
+   * Replaces zones' hours and intervals of one day (one window: the zones share a time zone) with
+   * these, in one transaction: a recomputation from scratch, a few statements for all the zones. Only
+   * the hours that differ are written: the statement triggers mark the days of written rows for the
+   * scoring rollups, and today's and yesterday's hours, recomputed every few minutes, mostly come out
+   * the same (rewriting them all had the rollups recomputed and their version moved every minute for
+   * nothing). The rows left are those a delete-all-and-insert would leave.
    */
-  async replaceDay(
-    zone: { clientId: string; siteId: string; zoneId: string },
-    day: { start: number; end: number },
-    hours: readonly HourFacts[],
-    intervals: readonly KindInterval[] = [],
-  ): Promise<void> {
+  async replaceDays(zones: readonly ZoneDay[], day: { start: number; end: number }): Promise<void> {
+    if (!zones.length) return;
     const columns = FACT_COLUMNS.map(([, column]) => column);
+    const rows = zones.flatMap(({ zone, hours }) => hours.map((h) => ({ zone, h })));
     const params: unknown[] = [
-      zone.clientId,
-      zone.zoneId,
-      zone.siteId,
+      zones.map((z) => z.zone.clientId),
+      zones.map((z) => z.zone.zoneId),
       new Date(day.start).toISOString(),
       new Date(day.end).toISOString(),
-      hours.map((h) => new Date(h.hour).toISOString()),
-      ...FACT_COLUMNS.map(([field]) => hours.map((h) => h[field])),
+      rows.map((r) => r.zone.clientId),
+      rows.map((r) => r.zone.zoneId),
+      rows.map((r) => r.zone.siteId),
+      rows.map((r) => new Date(r.h.hour).toISOString()),
+      ...FACT_COLUMNS.map(([field]) => rows.map((r) => r.h[field])),
     ];
-    const rows = `unnest($6::timestamptz[], ${FACT_COLUMNS.map((_, i) => `$${i + 7}::real[]`).join(', ')}) AS u(hour, ${columns.join(', ')})`;
+    const fresh = `u AS MATERIALIZED (SELECT * FROM unnest($5::uuid[], $6::uuid[], $7::uuid[], $8::timestamptz[], ${FACT_COLUMNS.map((_, i) => `$${i + 9}::real[]`).join(', ')})
+      AS u(client_id, zone_id, site_id, hour, ${columns.join(', ')}))`;
+    const zonesOf = `z AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS z(client_id, zone_id))`;
     // Equal as stored: every column compared in double precision (exact for integers and reals alike).
-    const same = `f.site_id = $3 AND (${columns.map((c) => `f.${c}::float8`).join(', ')}) IS NOT DISTINCT FROM (${columns.map((c) => `u.${c}::float8`).join(', ')})`;
-    const ofDay = `f.client_id = $1 AND f.zone_id = $2 AND f.hour >= $4 AND f.hour < $5`;
+    const same = `f.site_id = u.site_id AND (${columns.map((c) => `f.${c}::float8`).join(', ')}) IS NOT DISTINCT FROM (${columns.map((c) => `u.${c}::float8`).join(', ')})`;
     await this.dataSource.transaction(async (tx) => {
-      await this.intervals.replaceDay(tx, zone, day, intervals);
-      await tx.query(`DELETE FROM sla_facts_hourly f WHERE ${ofDay} AND NOT EXISTS (SELECT 1 FROM ${rows} WHERE u.hour = f.hour AND ${same})`, params);
-      if (!hours.length) return;
+      await this.intervals.replaceDay(tx, zones, day);
+      await tx.query(
+        `WITH ${zonesOf}, ${fresh}
+         DELETE FROM sla_facts_hourly f USING z WHERE f.client_id = z.client_id AND f.zone_id = z.zone_id AND f.hour >= $3 AND f.hour < $4
+           AND NOT EXISTS (SELECT 1 FROM u WHERE u.client_id = f.client_id AND u.zone_id = f.zone_id AND u.hour = f.hour AND ${same})`,
+        params,
+      );
+      if (!rows.length) return;
       // The hours still there are equal to theirs: the others go in.
       await tx.query(
-        `INSERT INTO sla_facts_hourly (client_id, zone_id, site_id, hour, ${columns.join(', ')})
-         SELECT $1, $2, $3, u.* FROM ${rows} WHERE NOT EXISTS (SELECT 1 FROM sla_facts_hourly f WHERE ${ofDay} AND f.hour = u.hour)`,
+        `WITH ${zonesOf}, ${fresh}
+         INSERT INTO sla_facts_hourly (client_id, zone_id, site_id, hour, ${columns.join(', ')})
+         SELECT u.* FROM u JOIN z ON z.client_id = u.client_id AND z.zone_id = u.zone_id
+         WHERE u.hour >= $3 AND u.hour < $4 AND NOT EXISTS (SELECT 1 FROM sla_facts_hourly f WHERE f.client_id = u.client_id AND f.zone_id = u.zone_id AND f.hour = u.hour)`,
         params,
       );
     });

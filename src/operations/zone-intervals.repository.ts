@@ -7,6 +7,12 @@ import type { IntervalKind, KindInterval } from './zone-day-facts';
 /** An interval never spans more than its local day (25 hours on a DST change; a margin for odd zones): overlap queries bound its start. */
 const LONGEST_DAY_MS = 26 * 3_600_000;
 
+/** A zone's intervals of one day, as recomputed. */
+export interface ZoneDayIntervals {
+  zone: { clientId: string; siteId: string; zoneId: string };
+  intervals: readonly KindInterval[];
+}
+
 export interface StoredZoneInterval {
   zoneId: string;
   /** "siteKey.zoneKey" */
@@ -24,34 +30,33 @@ export class ZoneIntervalsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Replaces a zone-day's intervals with these, within the caller's transaction (the one that replaces
-   * the day's hours). A day's intervals start within it: its local date is the site's date of the start.
+   * Replaces zones' intervals of one day (one window: the zones share a time zone) with these, within
+   * the caller's transaction (the one that replaces the day's hours). A day's intervals start within
+   * it: its local date is the site's date of the start.
    */
-  async replaceDay(
-    tx: EntityManager,
-    zone: { clientId: string; siteId: string; zoneId: string },
-    day: { start: number; end: number },
-    intervals: readonly KindInterval[],
-  ): Promise<void> {
-    await tx.query(`DELETE FROM zone_intervals WHERE client_id = $1 AND zone_id = $2 AND start_at >= $3 AND start_at < $4`, [
-      zone.clientId,
-      zone.zoneId,
-      new Date(day.start).toISOString(),
-      new Date(day.end).toISOString(),
-    ]);
-    if (!intervals.length) return;
+  async replaceDay(tx: EntityManager, zones: readonly ZoneDayIntervals[], day: { start: number; end: number }): Promise<void> {
+    if (!zones.length) return;
+    const bounds = [new Date(day.start).toISOString(), new Date(day.end).toISOString()];
+    await tx.query(
+      `DELETE FROM zone_intervals i USING unnest($1::uuid[], $2::uuid[]) AS z(client_id, zone_id)
+       WHERE i.client_id = z.client_id AND i.zone_id = z.zone_id AND i.start_at >= $3 AND i.start_at < $4`,
+      [zones.map((z) => z.zone.clientId), zones.map((z) => z.zone.zoneId), ...bounds],
+    );
+    const rows = zones.flatMap(({ zone, intervals }) => intervals.map((i) => ({ zone, i })));
+    if (!rows.length) return;
     await tx.query(
       `INSERT INTO zone_intervals (client_id, zone_id, site_id, local_date, kind, start_at, end_at, visitors)
-       SELECT $1, $2, s.id, (u.start_at AT TIME ZONE s.time_zone)::date, u.kind, u.start_at, u.end_at, u.visitors
-       FROM unnest($4::text[], $5::timestamptz[], $6::timestamptz[], $7::real[]) AS u(kind, start_at, end_at, visitors) JOIN sites s ON s.id = $3`,
+       SELECT u.client_id, u.zone_id, s.id, (u.start_at AT TIME ZONE s.time_zone)::date, u.kind, u.start_at, u.end_at, u.visitors
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::real[]) AS u(client_id, zone_id, site_id, kind, start_at, end_at, visitors)
+       JOIN sites s ON s.id = u.site_id`,
       [
-        zone.clientId,
-        zone.zoneId,
-        zone.siteId,
-        intervals.map((i) => i.kind),
-        intervals.map((i) => new Date(i.start).toISOString()),
-        intervals.map((i) => new Date(i.end).toISOString()),
-        intervals.map((i) => i.visitors),
+        rows.map((r) => r.zone.clientId),
+        rows.map((r) => r.zone.zoneId),
+        rows.map((r) => r.zone.siteId),
+        rows.map((r) => r.i.kind),
+        rows.map((r) => new Date(r.i.start).toISOString()),
+        rows.map((r) => new Date(r.i.end).toISOString()),
+        rows.map((r) => r.i.visitors),
       ],
     );
   }
