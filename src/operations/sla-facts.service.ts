@@ -12,9 +12,10 @@ import { timingsOf } from './incident-policy';
 import { FollowUpQueue } from './follow-up-queue';
 import { IncidentsRepository } from './incidents.repository';
 import { serviceSpans } from './service-time';
-import { SlaFactsRepository, type DirtyDay } from './sla-facts.repository';
+import { SlaFactsRepository } from './sla-facts.repository';
 import { ZoneFactsLoader, localDay, zoneDayTasks } from './zone-facts.loader';
 import { zoneDayFacts, zoneDayIntervals, type ZoneDayInput } from './zone-day-facts';
+import { groupBy } from '../platform/group-by';
 
 export const SLA_FACTS_JOB = 'operations:sla-facts';
 const EVERY_MS = 30_000;
@@ -126,14 +127,10 @@ export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, Be
     for (let days = await this.facts.dirty(BATCH); days.length; days = await this.facts.dirty(BATCH)) {
       const zones = new Map((await this.catalog.zonesByIds([...new Set(days.map((d) => d.zoneId))])).map((z) => [z.id, z]));
       // Zone-days of one client, date and time zone are one day's window: their facts are read together.
-      const groups = new Map<string, DirtyDay[]>();
-      for (const day of days) {
+      const groups = groupBy(days, (day) => {
         const zone = zones.get(day.zoneId);
-        const key = zone ? `${zone.clientId}|${day.localDate}|${zone.timeZone}` : '';
-        const group = groups.get(key);
-        if (group) group.push(day);
-        else groups.set(key, [day]);
-      }
+        return zone ? `${zone.clientId}|${day.localDate}|${zone.timeZone}` : '';
+      });
       for (const [key, group] of groups) {
         // Shutting down: the rest stays marked for the next run (here or on the next leader).
         if (this.leader.stopping) return done;
@@ -166,12 +163,7 @@ export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, Be
       this.loader.sensing(clientId, ids, new Date(day.start), new Date(day.end)),
       this.incidents.list(clientId, { zoneIds: ids, from: new Date(day.start), to: new Date(day.end), limit: INCIDENTS_PER_ZONE_DAY * ids.length }),
     ]);
-    const incidentsOf = new Map<string, typeof incidents>();
-    for (const incident of incidents) {
-      const ofZone = incidentsOf.get(incident.zoneId);
-      if (ofZone) ofZone.push(incident);
-      else incidentsOf.set(incident.zoneId, [incident]);
-    }
+    const incidentsOf = groupBy(incidents, (i) => i.zoneId);
     const now = this.clock.now().getTime();
     const recomputed = zones.map((zone) => {
       const facts = loaded.get(zone.id)!;

@@ -10,6 +10,7 @@ import { MqttService } from '../platform/mqtt/mqtt.service';
 import { taskMessages, withdrawals } from './task-publication';
 import { TaskPublicationsRepository, type TaskClaim, type UnpublishedTask } from './task-publications.repository';
 import { ZoneFactsLoader, localDay, zoneDayTasks } from './zone-facts.loader';
+import { groupBy } from '../platform/group-by';
 
 export const TASK_PUBLICATIONS_JOB = 'operations:task-publications';
 const EVERY_MS = 30_000;
@@ -129,15 +130,4 @@ export class TaskPublisherService implements OnApplicationBootstrap, OnApplicati
 function recentDates(timeZone: string, now: number): string[] {
   const today = DateTime.fromMillis(now, { zone: timeZone }).startOf('day');
   return [today.minus({ days: 1 }).toISODate()!, today.toISODate()!];
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
 }

@@ -7,6 +7,7 @@ import { Clock } from '../platform/clock';
 import type { DerivedTask } from './task-derivation';
 import type { ListTasksDto } from './tasks-query.dto';
 import { ZoneFactsLoader, zoneDayTasks } from './zone-facts.loader';
+import { groupBy } from '../platform/group-by';
 
 export interface TaskView {
   zone: string;
@@ -71,10 +72,4 @@ function localDates(zone: ZonePlanView, from: Date, to: Date): string[] {
 function view(zone: string, date: string, t: DerivedTask): TaskView {
   const at = (ms: number) => new Date(ms);
   return { zone, date, origin: t.origin, status: t.status, triggeredAt: at(t.triggeredAt), dueAt: at(t.dueAt), doneAt: t.doneAt === null ? null : at(t.doneAt), windowStart: at(t.windowStart), windowEnd: at(t.windowEnd) };
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
-  return groups;
 }

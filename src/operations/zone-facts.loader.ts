@@ -8,6 +8,7 @@ import { serviceSpans } from './service-time';
 import { deriveTasks, type DerivedTask } from './task-derivation';
 import type { LevelSignal } from './zone-day-facts';
 import type { ClimateSignal, HeldReading } from './zone-intervals';
+import { groupBy } from '../platform/group-by';
 
 /** The facts of one zone over a range, as the pure derivations take them (instants in epoch ms). */
 export interface ZoneFacts {
@@ -47,12 +48,7 @@ export class ZoneFactsLoader {
     ]);
     const facts = new Map<string, ZoneFacts>();
     // Refills and inspections by zone, once: a catch-up reads a few hundred zones together.
-    const othersOf = new Map<string, typeof others>();
-    for (const e of others) {
-      const ofZone = othersOf.get(e.zoneId);
-      if (ofZone) ofZone.push(e);
-      else othersOf.set(e.zoneId, [e]);
-    }
+    const othersOf = groupBy(others, (e) => e.zoneId);
     for (const id of zoneIds) {
       const sensed = activity.get(id)!;
       const events = othersOf.get(id) ?? [];

@@ -27,10 +27,16 @@ interface Entry {
 
 interface Lexicon {
   stemmer: Stemmer;
+  /** Longest first. */
   phrases: Entry[];
   words: Entry[];
   negators: ReadonlySet<string>;
+  /** Each word's stem and themes as found before: a rebuild reads hundreds of thousands of comments of a few thousand words. */
+  seen: Map<string, { stem: string; themes: Theme[] }>;
 }
+
+/** Words a lexicon remembers before it starts again (bounded memory; a language has far fewer in comments). */
+const SEEN_WORDS = 50_000;
 
 export interface CommentInput {
   text: string;
@@ -70,8 +76,8 @@ function lexiconOf(language: Language): Lexicon {
       }),
     );
     const negators = new Set(NEGATORS[language]);
-    const phrases = entries.filter((e) => e.raw.length > 1);
-    lexicon = { stemmer, phrases, words: entries.filter((e) => e.raw.length === 1), negators };
+    const phrases = entries.filter((e) => e.raw.length > 1).sort((a, b) => b.stems.length - a.stems.length);
+    lexicon = { stemmer, phrases, words: entries.filter((e) => e.raw.length === 1), negators, seen: new Map() };
     lexicons.set(language, lexicon);
   }
   return lexicon;
@@ -99,8 +105,7 @@ function themesOfWord(lexicon: Lexicon, raw: string, stem: string, compounds: bo
 /** Phrases first ("out of order", "i stykker"); their words are then used up. */
 function phraseThemes(lexicon: Lexicon, stems: string[], used: boolean[]): Array<{ theme: Theme; at: number }> {
   const found: Array<{ theme: Theme; at: number }> = [];
-  const byLength = [...lexicon.phrases].sort((a, b) => b.stems.length - a.stems.length);
-  for (const phrase of byLength) {
+  for (const phrase of lexicon.phrases) {
     for (let i = 0; i + phrase.stems.length <= stems.length; i++) {
       const span = phrase.stems.map((_, j) => i + j);
       if (span.some((k) => used[k]) || phrase.stems.some((s, j) => stems[i + j] !== s)) continue;
@@ -109,6 +114,18 @@ function phraseThemes(lexicon: Lexicon, stems: string[], used: boolean[]): Array
     }
   }
   return found;
+}
+
+/** A word's stem and its themes as a word alone (themesOfWord), remembered by the lexicon. */
+function wordOf(lexicon: Lexicon, raw: string, compounds: boolean): { stem: string; themes: Theme[] } {
+  let known = lexicon.seen.get(raw);
+  if (!known) {
+    const stem = lexicon.stemmer.stem(raw);
+    known = { stem, themes: themesOfWord(lexicon, raw, stem, compounds) };
+    if (lexicon.seen.size >= SEEN_WORDS) lexicon.seen.clear();
+    lexicon.seen.set(raw, known);
+  }
+  return known;
 }
 
 /** Whether a negator stands within reach before a word. */
@@ -120,11 +137,15 @@ function negated(lexicon: Lexicon, words: string[], at: number): boolean {
 export function themesOf(text: string, language: Language): Theme[] {
   const lexicon = lexiconOf(language);
   const words = wordsOf(text);
-  const stems = words.map((w) => lexicon.stemmer.stem(w));
+  const known = words.map((w) => wordOf(lexicon, w, language !== 'en'));
   const used = words.map(() => false);
-  const found = phraseThemes(lexicon, stems, used);
-  words.forEach((w, i) => {
-    if (!used[i]) for (const theme of themesOfWord(lexicon, w, stems[i], language !== 'en')) found.push({ theme, at: i });
+  const found = phraseThemes(
+    lexicon,
+    known.map((k) => k.stem),
+    used,
+  );
+  known.forEach((k, i) => {
+    if (!used[i]) for (const theme of k.themes) found.push({ theme, at: i });
   });
   const kept = new Set(found.filter((f) => f.theme !== 'praise' || !negated(lexicon, words, f.at)).map((f) => f.theme));
   return THEMES.filter((t) => kept.has(t));
