@@ -239,8 +239,14 @@ function options(): Options {
   };
 }
 
-/** Waits until no SLA facts or scoring rollup marks wait (polled every half second, at most ten minutes). */
-async function settled(db: Client): Promise<void> {
+/**
+ * Waits until the service's first SLA facts run has begun (its job ticks every 30 s from before the
+ * service listens, the first tick marking every zone's today and yesterday), then until no SLA facts or scoring rollup marks wait
+ * (polled every half second, at most ten minutes).
+ */
+async function settled(db: Client, serviceUpAt: number): Promise<void> {
+  const firstRun = serviceUpAt + 35_000;
+  if (Date.now() < firstRun) await new Promise((resolvePromise) => setTimeout(resolvePromise, firstRun - Date.now()));
   const deadline = Date.now() + 600_000;
   for (;;) {
     const { rows } = await db.query<{ n: string }>(
@@ -659,8 +665,9 @@ async function main(): Promise<void> {
     progress(`service up (${serviceStartSeconds} s, of which the figures' first publication ${round(service.publishMs / 1000, 2)} s)`);
     // Warm: the service's start-up catch-up done first (its SLA facts job recomputes every zone's
     // today and yesterday at start, then every five minutes), so requests meet the steady state.
+    const serviceUpAt = Date.now();
     started = performance.now();
-    await settled(db);
+    await settled(db, serviceUpAt);
     const settleSeconds = seconds(started);
     progress(`start-up jobs settled (${settleSeconds} s)`);
 
