@@ -4,13 +4,12 @@ import { DataSource } from 'typeorm';
 import { SqlParams, whereAll } from '../platform/database/sql-params';
 import { SLA_FACT_COLUMNS as FACT_COLUMNS } from './sla-fact-columns';
 import type { HourFacts, KindInterval } from './zone-day-facts';
+import { ZoneIntervalsRepository, type ZoneDayIntervals } from './zone-intervals.repository';
 
 /** A zone's recomputed hours and intervals of one day. */
 export interface ZoneDay extends ZoneDayIntervals {
   hours: readonly HourFacts[];
 }
-import { ZoneIntervalsRepository, type ZoneDayIntervals } from './zone-intervals.repository';
-
 
 export interface DirtyDay {
   clientId: string;

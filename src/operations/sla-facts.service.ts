@@ -144,11 +144,6 @@ export class SlaFactsService implements OnModuleInit, OnApplicationBootstrap, Be
     return done;
   }
 
-  /** The hours and intervals of one zone-day, from scratch. */
-  recompute(zone: ZonePlanView, date: string): Promise<void> {
-    return this.recomputeZones([zone], date);
-  }
-
   /**
    * The hours and intervals of zones of one client and time zone on one local date, from scratch:
    * their facts read in one query of each kind (per zone, a catch-up of every zone's today was
