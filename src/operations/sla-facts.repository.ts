@@ -58,15 +58,17 @@ export class SlaFactsRepository {
       rows.map((r) => new Date(r.h.hour).toISOString()),
       ...FACT_COLUMNS.map(([field]) => rows.map((r) => r.h[field])),
     ];
-    const fresh = `u AS MATERIALIZED (SELECT * FROM unnest($5::uuid[], $6::uuid[], $7::uuid[], $8::timestamptz[], ${FACT_COLUMNS.map((_, i) => `$${i + 9}::real[]`).join(', ')})
+    // The recomputed hours from parameter $first on (the delete also takes the zones and the day first).
+    const fresh = (first: number) => `u AS MATERIALIZED (
+      SELECT * FROM unnest(${['uuid', 'uuid', 'uuid', 'timestamptz', ...FACT_COLUMNS.map(() => 'real')].map((type, i) => `$${first + i}::${type}[]`).join(', ')})
       AS u(client_id, zone_id, site_id, hour, ${columns.join(', ')}))`;
     const zonesOf = `z AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS z(client_id, zone_id))`;
     // Equal as stored: every column compared in double precision (exact for integers and reals alike).
     const same = `f.site_id = u.site_id AND (${columns.map((c) => `f.${c}::float8`).join(', ')}) IS NOT DISTINCT FROM (${columns.map((c) => `u.${c}::float8`).join(', ')})`;
     await this.dataSource.transaction(async (tx) => {
-      await this.intervals.replaceDay(tx, zones, day);
+      await this.intervals.replaceDays(tx, zones, day);
       await tx.query(
-        `WITH ${zonesOf}, ${fresh}
+        `WITH ${zonesOf}, ${fresh(5)}
          DELETE FROM sla_facts_hourly f USING z WHERE f.client_id = z.client_id AND f.zone_id = z.zone_id AND f.hour >= $3 AND f.hour < $4
            AND NOT EXISTS (SELECT 1 FROM u WHERE u.client_id = f.client_id AND u.zone_id = f.zone_id AND u.hour = f.hour AND ${same})`,
         params,
@@ -74,11 +76,10 @@ export class SlaFactsRepository {
       if (!rows.length) return;
       // The hours still there are equal to theirs: the others go in.
       await tx.query(
-        `WITH ${zonesOf}, ${fresh}
+        `WITH ${fresh(1)}
          INSERT INTO sla_facts_hourly (client_id, zone_id, site_id, hour, ${columns.join(', ')})
-         SELECT u.* FROM u JOIN z ON z.client_id = u.client_id AND z.zone_id = u.zone_id
-         WHERE u.hour >= $3 AND u.hour < $4 AND NOT EXISTS (SELECT 1 FROM sla_facts_hourly f WHERE f.client_id = u.client_id AND f.zone_id = u.zone_id AND f.hour = u.hour)`,
-        params,
+         SELECT u.* FROM u WHERE NOT EXISTS (SELECT 1 FROM sla_facts_hourly f WHERE f.client_id = u.client_id AND f.zone_id = u.zone_id AND f.hour = u.hour)`,
+        params.slice(4),
       );
     });
   }

@@ -34,7 +34,7 @@ export class ZoneIntervalsRepository {
    * the caller's transaction (the one that replaces the day's hours). A day's intervals start within
    * it: its local date is the site's date of the start.
    */
-  async replaceDay(tx: EntityManager, zones: readonly ZoneDayIntervals[], day: { start: number; end: number }): Promise<void> {
+  async replaceDays(tx: EntityManager, zones: readonly ZoneDayIntervals[], day: { start: number; end: number }): Promise<void> {
     if (!zones.length) return;
     const bounds = [new Date(day.start).toISOString(), new Date(day.end).toISOString()];
     await tx.query(
