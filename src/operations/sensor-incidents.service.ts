@@ -8,6 +8,7 @@ import { FollowUpQueue } from './follow-up-queue';
 import { IncidentsRepository } from './incidents.repository';
 import { sensorState, type SensorState } from './sensor-rules';
 import { SlaFactsService } from './sla-facts.service';
+import { groupBy } from '../platform/group-by';
 
 /** How long a zone's contract policy is reused before it is read again (a contract sync changes it). */
 const POLICY_TTL_MS = 60_000;
@@ -79,11 +80,7 @@ export class SensorIncidentsService implements OnModuleInit, BeforeApplicationSh
   }
 
   private async store(changes: readonly Transition[]): Promise<void> {
-    const byIncident = new Map<string, Transition[]>();
-    for (const change of changes) {
-      const key = `${change.device.zoneId}/${change.category}`;
-      byIncident.set(key, [...(byIncident.get(key) ?? []), change]);
-    }
+    const byIncident = groupBy(changes, (change) => `${change.device.zoneId}/${change.category}`);
     const effects = [...byIncident.values()].map(netEffect);
     const opening = async (t: Transition) => ({ clientId: t.device.clientId, siteId: t.device.siteId, zoneId: t.device.zoneId, category: t.category, policy: (await this.policyOf(t.device.zoneId)).policy, at: t.at });
     const resolving = (t: Transition) => ({ clientId: t.device.clientId, zoneId: t.device.zoneId, category: t.category, at: t.at, by: `sensor:${t.signal}` });

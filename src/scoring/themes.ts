@@ -1,6 +1,7 @@
 import { newStemmer, type Stemmer } from 'snowball-stemmers';
 import type { Language } from '../catalog/catalog.types';
 import { NEGATORS, THEME_WORDS, THEMES, type Theme } from './theme-words';
+import { appendTo } from '../platform/group-by';
 
 export { THEMES, type Theme } from './theme-words';
 
@@ -156,7 +157,7 @@ export function themeShares(comments: readonly CommentInput[], examples = 3): Th
   const byTheme = new Map<Theme, string[]>();
   for (const comment of comments) {
     for (const theme of themesOf(comment.text, comment.language)) {
-      byTheme.set(theme, [...(byTheme.get(theme) ?? []), comment.text]);
+      appendTo(byTheme, theme, comment.text);
     }
   }
   return [...byTheme.entries()]

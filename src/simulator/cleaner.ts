@@ -3,6 +3,7 @@ import { hourOf, localTime } from './local-time';
 import { isOpenAtLocal, type SiteCalendar } from './occupancy';
 import type { Prng } from './prng';
 import type { CrewQuality } from './site-profiles';
+import { appendTo } from '../platform/group-by';
 
 /** One zone visited by a cleaner: the moment of the check-in and the staff tag scanned. */
 export interface CheckIn {
@@ -113,7 +114,7 @@ export class CleaningCrew {
     const rounds = new Map<number, number[]>();
     this.plans.forEach((plan, zoneIndex) => {
       if (!plan.scheduled) return;
-      for (const hour of roundHours(plan.scheduled, this.site.serviceHours[weekday])) rounds.set(hour, [...(rounds.get(hour) ?? []), zoneIndex]);
+      for (const hour of roundHours(plan.scheduled, this.site.serviceHours[weekday])) appendTo(rounds, hour, zoneIndex);
     });
     const sorted = new Map([...rounds].sort(([a], [b]) => a - b));
     this.roundsByWeekday.set(weekday, sorted);

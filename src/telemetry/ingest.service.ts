@@ -17,6 +17,7 @@ import { isDatabaseUnavailable, storageRefusal } from '../platform/database/data
 import { Spool } from './spool';
 import { ReadingBatch } from './reading-batch';
 import { TelemetryRepository, type KnownDevice } from './telemetry.repository';
+import { appendTo } from '../platform/group-by';
 
 export const READINGS_COUNTER = 'xla_readings_stored_total';
 export const INGEST_BACKLOG_GAUGE = 'xla_ingest_backlog_bytes';
@@ -216,7 +217,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
         }
         const decoded = sink.sink.decode({ ...device, ref }, record.payload, record.receivedAt);
         if (!decoded.ok) refuse(record, ref, device, decoded.reason, decoded.detail);
-        else routed.set(sink.sink, [...(routed.get(sink.sink) ?? []), decoded.item]);
+        else appendTo(routed, sink.sink, decoded.item);
         continue;
       }
       // Times are judged against arrival, not now: a backlog replayed after an outage is still on time.
