@@ -122,11 +122,17 @@ export class AlertsRepository {
 
   /** A zone's place (its site and contract). */
   async zonePlace(clientId: string, zoneId: string): Promise<AlertPlaceRow | undefined> {
-    const [row] = await this.dataSource.query<AlertPlaceRow[]>(
-      `SELECT ${PLACE_COLUMNS} FROM zones z JOIN sites s ON s.id = z.site_id JOIN contracts k ON k.id = s.contract_id WHERE z.client_id = $1 AND z.id = $2`,
-      [clientId, zoneId],
+    return (await this.zonePlaces(clientId, [zoneId])).get(zoneId);
+  }
+
+  /** Zones' places (their sites and contracts) of one client, by zone id: one read for a rules run's zones. */
+  async zonePlaces(clientId: string, zoneIds: readonly string[]): Promise<Map<string, AlertPlaceRow>> {
+    if (!zoneIds.length) return new Map();
+    const rows = await this.dataSource.query<AlertPlaceRow[]>(
+      `SELECT ${PLACE_COLUMNS} FROM zones z JOIN sites s ON s.id = z.site_id JOIN contracts k ON k.id = s.contract_id WHERE z.client_id = $1 AND z.id = ANY($2::uuid[])`,
+      [clientId, [...new Set(zoneIds)]],
     );
-    return row;
+    return new Map(rows.map((row) => [row.zoneId!, row]));
   }
 
   /** Whether a rule's alert of a scope was open, or seen, at or after an instant (the recovery sweep's test). */
@@ -167,6 +173,26 @@ export class AlertsRepository {
       }
       return row;
     });
+  }
+
+  /**
+   * Sees open alerts again, as raise does when its alert is open (a repeat added to the count, the
+   * last seen instant moved on, the details merged), many in one statement: a rules run holds every
+   * open alert of its rules each minute (a client whose cleaners' app is down holds one per zone).
+   * The keys (`clientId|rule|scope`) of those seen; the rest have no open alert.
+   */
+  async seeOpen(seen: ReadonlyArray<{ clientId: string; rule: string; scope: string; detail: Record<string, unknown>; repeat: number }>, at: Date): Promise<Set<string>> {
+    if (!seen.length) return new Set();
+    const rows = await this.dataSource.query<Array<{ key: string }>>(
+      `WITH d AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(client_id uuid, rule text, scope text, detail jsonb, repeat int)),
+       seen AS (
+         UPDATE alerts a SET count = a.count + d.repeat, last_seen_at = GREATEST(a.last_seen_at, $2), detail = a.detail || d.detail
+         FROM d WHERE a.client_id = d.client_id AND a.rule = d.rule AND a.scope = d.scope AND a.state <> 'resolved'
+         RETURNING a.client_id, a.rule, a.scope)
+       SELECT client_id || '|' || rule || '|' || scope AS key FROM seen`,
+      [JSON.stringify(seen.map((s) => ({ client_id: s.clientId, rule: s.rule, scope: s.scope, detail: s.detail, repeat: s.repeat }))), at],
+    );
+    return new Set(rows.map((r) => r.key));
   }
 
   /** Counts repeats on the open alert of a rule and scope, if there is one (its id). */

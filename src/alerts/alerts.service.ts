@@ -99,6 +99,26 @@ export class AlertsService {
   }
 
   /**
+   * Raises many conditions at once (a rules run): those whose alert is open are seen again in one
+   * statement, as raise would see each; the rest are raised one by one (a new alert's history and
+   * deliveries in its own transaction). How many alerts were new.
+   */
+  async raiseAll(conditions: readonly Condition[], at = this.clock.now()): Promise<number> {
+    const keyOf = (c: Condition) => `${c.place.clientId}|${c.rule}|${c.scope}`;
+    const enabled = conditions.filter((c) => settingsFor(c.place.alerting, c.rule, { siteKey: c.place.siteKey ?? undefined, zoneType: c.place.zoneType ?? undefined }).enabled);
+    const seen = await this.alerts.seeOpen(
+      enabled.map((c) => ({ clientId: c.place.clientId, rule: c.rule, scope: c.scope, detail: c.detail, repeat: c.repeat ?? c.count ?? 1 })),
+      at,
+    );
+    let created = 0;
+    for (const c of enabled) {
+      if (seen.has(keyOf(c))) continue;
+      if ((await this.raise(c, at))?.created) created++;
+    }
+    return created;
+  }
+
+  /**
    * A rule's verdict on what just happened: raises the alert when it calls for one (a repeat counts
    * `repeat` on the open one), and otherwise counts a repeat only if one is open. The alert, if any.
    */
@@ -226,6 +246,10 @@ export class AlertsService {
 
   zonePlace(clientId: string, zoneId: string): Promise<AlertPlaceRow | undefined> {
     return this.alerts.zonePlace(clientId, zoneId);
+  }
+
+  zonePlaces(clientId: string, zoneIds: readonly string[]): Promise<Map<string, AlertPlaceRow>> {
+    return this.alerts.zonePlaces(clientId, zoneIds);
   }
 
   async contractPlace(contractId: string): Promise<AlertPlaceRow | undefined> {

@@ -327,8 +327,24 @@ alerts:
     await job.run();
     expect((await alertsOf('consumable_out')).map((a) => a.zone)).toEqual(['1f-restroom']);
     expect((await alertsOf('clean_missed')).map((a) => a.zone)).toEqual(['kitchen']);
+    const before = await sut.dataSource.query<Array<{ id: string; last_seen_at: Date }>>(`SELECT id, last_seen_at FROM alerts WHERE rule IN ('consumable_out', 'clean_missed') ORDER BY id`);
+    // Three more people came while the soap is out: the next run sees the open alerts again (all in one statement), opens none.
+    await sut.dataSource.query(`UPDATE zone_intervals SET visitors = 17 WHERE kind = 'soap_out'`);
+    shift += 60_000;
     await job.run();
-    expect(await alertsOf('consumable_out')).toHaveLength(1);
+    expect(await alertsOf('consumable_out')).toEqual([expect.objectContaining({ zone: '1f-restroom', count: 1 })]);
+    const after = await sut.dataSource.query<Array<{ id: string; rule: string; last_seen_at: Date; detail: { visitors: number }; events: string[] }>>(
+      `SELECT a.id, a.rule, a.last_seen_at, a.detail, (SELECT array_agg(e.action ORDER BY e.at) FROM alert_events e WHERE e.alert_id = a.id) AS events
+       FROM alerts a WHERE a.rule IN ('consumable_out', 'clean_missed') ORDER BY a.id`,
+    );
+    expect(after.map((a) => a.id)).toEqual(before.map((b) => b.id));
+    after.forEach((a, i) => expect(a.last_seen_at.getTime()).toBeGreaterThanOrEqual(before[i].last_seen_at.getTime() + 60_000));
+    expect(after.map((a) => [a.rule, a.detail.visitors, a.events])).toEqual(
+      expect.arrayContaining([
+        ['consumable_out', 17, ['opened']],
+        ['clean_missed', 0, ['opened']],
+      ]),
+    );
     // Refilled and cleaned: operations' intervals end, and the alerts resolve themselves.
     await sut.dataSource.query(`UPDATE zone_intervals SET end_at = $1 WHERE kind IN ('soap_out', 'paper_out', 'clean_overdue')`, [new Date(now.getTime() - 60_000)]);
     await job.run();
