@@ -95,13 +95,15 @@ async function serve(): Promise<void> {
   let queries: QueryTimes = {};
   let cpu = process.cpuUsage();
   await timeQueries(() => queries);
-  const app = await createApp(loadConfig(process.env), { bufferLogs: false });
+  const config = loadConfig(process.env);
+  const app = await createApp(config, { bufferLogs: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   // The figures publisher's first run, before any request is timed (its job would run it a minute in,
   // amid the requests): the current and the last month, as the job does, and the bench's own.
   const { FiguresPublisher, periodsAt } = await import('../src/scoring/figures-publisher');
   const started = performance.now();
-  await app.get(FiguresPublisher).publish({ periods: [...new Set([...periodsAt(new Date()), process.env.BENCH_PERIOD!])] });
+  // An API instance (JOBS=off) publishes nothing: the worker beside it does.
+  if (config.jobs) await app.get(FiguresPublisher).publish({ periods: [...new Set([...periodsAt(new Date()), process.env.BENCH_PERIOD!])] });
   const publishMs = performance.now() - started;
   process.on('message', (message: ToChild) => {
     if (message.type === 'stats-reset') {
@@ -177,6 +179,8 @@ interface Options {
   lagSeconds: number;
   lagRate: number;
   skipLag: boolean;
+  /** One service process that also runs the jobs (the quick start's), instead of an API instance (JOBS=off) beside a worker. */
+  singleProcess: boolean;
   logLevel: string;
   databaseUrl: string;
   /** A database an earlier run kept (BENCH_KEEP_DB=1): its data and rollups are measured again, without generating or rebuilding. */
@@ -206,6 +210,7 @@ function options(): Options {
       'lag-seconds': { type: 'string' },
       'lag-rate': { type: 'string' },
       'skip-lag': { type: 'boolean' },
+      'single-process': { type: 'boolean' },
       'log-level': { type: 'string' },
       db: { type: 'string' },
     },
@@ -233,6 +238,7 @@ function options(): Options {
     lagSeconds: num(values['lag-seconds'], env.BENCH_LAG_SECONDS, 60, 'lag-seconds', 1),
     lagRate: num(values['lag-rate'], env.BENCH_LAG_RATE, 1000, 'lag-rate', 10),
     skipLag: values['skip-lag'] ?? env.BENCH_SKIP_LAG === '1',
+    singleProcess: values['single-process'] ?? env.BENCH_SINGLE_PROCESS === '1',
     logLevel: values['log-level'] ?? env.BENCH_LOG_LEVEL ?? 'warn',
     databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
     db: values.db ?? (env.BENCH_DB || undefined),
@@ -607,6 +613,7 @@ async function main(): Promise<void> {
   const dbUrl = new URL(opts.db ?? opts.databaseUrl);
   if (!opts.db) dbUrl.pathname = `/${dbName}`;
   let service: Service | undefined;
+  let worker: Service | undefined;
   let db: Client | undefined;
   let created = false;
   try {
@@ -659,10 +666,24 @@ async function main(): Promise<void> {
     if (rebuild) progress(`rebuilt in ${rebuild.seconds} s (${rebuild.ratings.toLocaleString('en')} ratings)`);
 
     started = performance.now();
-    const serviceEnv = { ...env, BENCH_PERIOD: opts.period, PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '0', TRUST_PROXY: 'false', MQTT_URL: '', MQTT_PORT: '0' };
-    service = await Service.start(join(compiled, 'bench', 'scoring.js'), serviceEnv);
+    const serviceEnv = {
+      ...env,
+      BENCH_PERIOD: opts.period,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      RATE_LIMIT_PER_MINUTE: '0',
+      TRUST_PROXY: 'false',
+      MQTT_URL: '',
+      MQTT_PORT: '0',
+      PSEUDONYM_SECRET: randomBytes(24).toString('base64url'),
+    };
+    // The deployment the README describes for a contract this size: the jobs in a worker, the requests
+    // answered by an API instance (JOBS=off) whose event loop no job's work holds up; both on this machine.
+    worker = opts.singleProcess ? undefined : await Service.start(join(compiled, 'bench', 'scoring.js'), { ...serviceEnv, DATA_DIR: join(work, 'data-worker') });
+    service = await Service.start(join(compiled, 'bench', 'scoring.js'), { ...serviceEnv, JOBS: opts.singleProcess ? 'on' : 'off' });
     const serviceStartSeconds = seconds(started);
-    progress(`service up (${serviceStartSeconds} s, of which the figures' first publication ${round(service.publishMs / 1000, 2)} s)`);
+    const publishMs = (worker ?? service).publishMs;
+    progress(`service up (${serviceStartSeconds} s, of which the figures' first publication ${round(publishMs / 1000, 2)} s)${worker ? ': a worker and an API instance' : ''}`);
     // Warm: the service's start-up catch-up done first (its SLA facts job recomputes every zone's
     // today and yesterday at start, then every five minutes), so requests meet the steady state.
     const serviceUpAt = Date.now();
@@ -684,8 +705,10 @@ async function main(): Promise<void> {
       return `/api/v1/sites/${site.key}/scorecard?period=${opts.period}`;
     });
     service.resetStats();
+    worker?.resetStats();
     const siteRun = await timeRequests(service.port, apiKey, sitePaths, opts.warmup);
     const siteStats = await service.stats();
+    const siteWorkerStats = await worker?.stats();
     progress(`site scorecard p50 ${round(median(siteRun.ms))} ms, p95 ${round(percentile(siteRun.ms, 95))} ms`);
     // Uncached, last (the figures job republishes once the version moved): the rollup version moves before each
     // request, as a rollup run would, so each reads the rollups again.
@@ -783,14 +806,18 @@ async function main(): Promise<void> {
       ),
       service_start_s: serviceStartSeconds,
       settle_s: settleSeconds,
-      figures_publish_s: round(service.publishMs / 1000, 2),
+      figures_publish_s: round(publishMs / 1000, 2),
+      processes: worker ? 'an API instance (JOBS=off) and a worker' : 'one service process (jobs too)',
       contract_ms: contractRun.ms.map((ms) => round(ms)),
+      site_ms: siteRun.ms.map((ms) => round(ms)),
       contract_bytes: contractRun.bytes,
       contract_queries: queryAvg(contractStats.queries, opts.warmup + opts.requests),
       contract_service_cpu_ms: round(contractStats.cpuMs / (opts.warmup + opts.requests)),
       contract_uncached_queries: queryAvg(uncachedStats.queries, opts.uncachedRequests),
       site_bytes: siteRun.bytes,
       site_queries: queryAvg(siteStats.queries, opts.warmup + opts.requests),
+      // The worker's statements meanwhile (its jobs share the database's two cores with the requests), per request.
+      site_worker_queries: siteWorkerStats ? queryAvg(siteWorkerStats.queries, opts.warmup + opts.requests) : undefined,
       raw_runs_ms: rawMs.map((ms) => round(ms)),
       machine_busy_pct_contract: ticks && after ? round((100 * (after.busy - ticks.busy)) / (after.total - ticks.total)) : null,
       lag_inserted: lag?.inserted ?? null,
@@ -803,6 +830,7 @@ async function main(): Promise<void> {
   } finally {
     await db?.end().catch(() => undefined);
     await service?.stop();
+    await worker?.stop();
     if (created && process.env.BENCH_KEEP_DB) {
       process.stderr.write(`kept the database: ${dbUrl.toString()}\n`);
     } else if (created) {

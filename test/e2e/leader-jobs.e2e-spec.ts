@@ -1,7 +1,7 @@
 import { LeaderJobs } from '../../src/platform/database/leader-job';
 import { Clock } from '../../src/platform/clock';
 import { PARTITIONS_JOB, PartitionsJob } from '../../src/telemetry/partitions.job';
-import { freshStorage, startTestApp, type Storage, type TestApp } from '../support/test-app';
+import { freshStorage, startTestApp, testConfig, type Storage, type TestApp } from '../support/test-app';
 
 const DAY_MS = 86_400_000;
 
@@ -73,6 +73,18 @@ describe(LeaderJobs.name, () => {
     }
     await expect(slow).resolves.toBe(true);
     await expect(lastTick('test:slow')).resolves.toEqual([tick.toISOString()]);
+  });
+
+  it('never leads on an instance with JOBS=off (an API instance beside a worker); the worker runs the tick', async () => {
+    const apiOnly = new LeaderJobs(first.dataSource, testConfig(storage, { JOBS: 'off' }));
+    const tick = new Date('2030-01-03T00:00:00Z');
+    let runs = 0;
+    const fn = () => Promise.resolve(runs++);
+    await expect(apiOnly.runAsLeader('test:api-only', tick, fn)).resolves.toBe(false);
+    expect(runs).toBe(0);
+    await expect(lastTick('test:api-only')).resolves.toEqual([]);
+    await expect(second.app.get(LeaderJobs).runAsLeader('test:api-only', tick, fn)).resolves.toBe(true);
+    expect(runs).toBe(1);
   });
 
   it('runs the partitions job on one instance per tick, however the instances fire', async () => {

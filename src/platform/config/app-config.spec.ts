@@ -7,6 +7,12 @@ describe(loadConfig.name, () => {
     expect(sut.databaseUrl).toBeUndefined();
     expect(sut.mqttUrl).toBeUndefined();
     expect(sut.grafana).toBeUndefined();
+    expect(sut.jobs).toBe(true);
+  });
+
+  it('turns the scheduled jobs off on an API instance (JOBS=off)', () => {
+    expect(loadConfig({ JOBS: 'off' }).jobs).toBe(false);
+    expect(loadConfig({ JOBS: 'on' }).jobs).toBe(true);
   });
 
   it('reads real servers and Grafana when given', () => {
@@ -27,6 +33,7 @@ describe(loadConfig.name, () => {
     [{ MQTT_URL: 'localhost:1883' }, 'MQTT_URL: expected a URL starting with mqtt://'],
     [{ MQTT_URL: 'mqtt://127.0.0.1:1883' }, 'MQTT_URL: with MQTT_AUTH=on the service connects with a credential of its own'],
     [{ MQTT_AUTH: 'maybe' }, 'MQTT_AUTH: expected on'],
+    [{ JOBS: 'no' }, 'JOBS: expected on (this instance may lead the scheduled jobs) or off'],
     [{ MQTT_ACL_SYNC: 'yes' }, 'MQTT_ACL_SYNC: expected dynsec'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent'],
     [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY: expected at least 24 characters'],

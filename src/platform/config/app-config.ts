@@ -88,6 +88,7 @@ const envSchema = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a whole number of requests' }).int().min(0).default(300),
     RATING_MAX_AGE_HOURS: z.coerce.number({ message: 'expected a number of hours' }).positive().default(24),
     DEMO_MODE: z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
+    JOBS: z.enum(['on', 'off'], { message: 'expected on (this instance may lead the scheduled jobs) or off (it answers requests and ingests only)' }).default('on'),
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number({ message: 'expected a number of milliseconds' })
       .int()
@@ -166,6 +167,11 @@ export class AppConfig {
   readonly trustProxy!: boolean | number | string[];
   /** Requests per minute per client address on public endpoints; 0 turns the limit off. */
   readonly rateLimitPerMinute!: number;
+  /**
+   * Whether this instance may lead the scheduled jobs (rollups, SLA facts, alerts, publishers, …).
+   * Off on API instances beside a worker that runs them: a job's work then never waits a request.
+   */
+  readonly jobs!: boolean;
   /** Set by `npm run demo`: the landing page links one QR page and one kiosk of the contracts. */
   readonly demoMode!: boolean;
   /** Oldest rating time accepted from a page or kiosk (an offline kiosk's backlog). */
@@ -227,6 +233,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     ratingMaxAgeMs: e.RATING_MAX_AGE_HOURS * 3_600_000,
     demoMode: e.DEMO_MODE === 'true',
+    jobs: e.JOBS === 'on',
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
     chromiumPath: e.CHROMIUM_PATH,
   });

@@ -1,6 +1,7 @@
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
 import { ADVISORY_LOCKS } from './advisory-locks';
 import { withSessionLock } from './session-lock';
 
@@ -27,7 +28,10 @@ export class LeaderJobs implements BeforeApplicationShutdown {
   private readonly running = new Map<string, Promise<unknown>>();
   private stoppingNow = false;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
 
   /**
    * The process is shutting down: no run starts any more, and a long run (a catch-up over many
@@ -43,9 +47,12 @@ export class LeaderJobs implements BeforeApplicationShutdown {
     await Promise.allSettled([...this.running.values()]);
   }
 
-  /** Runs fn if this instance leads `job` for `tick` (the time the run was due); whether it ran. A failed run is not retried before the next tick. */
+  /**
+   * Runs fn if this instance leads `job` for `tick` (the time the run was due); whether it ran. A
+   * failed run is not retried before the next tick. An instance with JOBS=off never leads.
+   */
   runAsLeader(job: string, tick: Date, fn: () => Promise<unknown>): Promise<boolean> {
-    if (this.running.has(job) || this.stoppingNow) return Promise.resolve(false);
+    if (!this.config.jobs || this.running.has(job) || this.stoppingNow) return Promise.resolve(false);
     const run = this.lead(job, tick, fn);
     this.running.set(job, run);
     return run;
