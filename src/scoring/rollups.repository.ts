@@ -313,7 +313,9 @@ export class RollupsRepository {
 
   /**
    * Replaces the rollup rows of the targets with ones computed from the facts: ratings by local hour,
-   * then by day; SLA facts by day. Groups lead with the zone: sorted by a client first (one value in
+   * then by day; SLA facts by day. Rows are written in site and key order: a hash aggregate's order
+   * scattered a site's month over as many pages as it had rows, and a scorecard of a site read cold
+   * from disk read each (bench:scoring, the site's SLA days: 288 pages for 220 rows, 47 ms). Groups lead with the zone: sorted by a client first (one value in
    * a batch) every comparison went on to a second uuid, and the sort was a quarter of the zone-hour
    * statement (bench:scoring, perf).
    */
@@ -334,6 +336,7 @@ export class RollupsRepository {
              jsonb_agg(r.reasons) FILTER (WHERE r.excluded_reason IS NULL AND r.polarity = 'negative' AND jsonb_typeof(r.reasons) = 'array' AND r.reasons <> '[]'::jsonb) AS lists
            FROM ${localRatings(t)}
            GROUP BY r.zone_id, b.hour, r.client_id, r.site_id, b.local_date) AS g
+         ORDER BY g.site_id, g.zone_id, g.hour
          RETURNING rated + ${EXCLUDED_COLUMNS.join(' + ')} AS ratings)
        SELECT count(*) AS rows, sum(ratings) AS ratings FROM ins`,
       t.params,
@@ -345,6 +348,7 @@ export class RollupsRepository {
          SELECT g.client_id, g.zone_id, g.local_date, g.site_id, ${RATING_SUM_COLUMNS.map((c) => `g.${c}`).join(', ')}, ${mergedReasons('g.maps')}
          FROM (SELECT h.client_id, h.zone_id, h.local_date, h.site_id, ${RATING_SUMS}
                FROM t JOIN rating_rollup_hourly h ON ${t.rollup(true)} GROUP BY h.zone_id, h.local_date, h.client_id, h.site_id) AS g
+         ORDER BY g.site_id, g.zone_id, g.local_date
          RETURNING 1)
        SELECT count(*) AS rows FROM ins`,
       t.params,
@@ -357,6 +361,7 @@ export class RollupsRepository {
          FROM t JOIN sla_facts_hourly f ON ${t.sla} CROSS JOIN LATERAL (SELECT (f.hour AT TIME ZONE t.time_zone)::date AS local_date) AS b
          WHERE ${t.date('b.local_date')}
          GROUP BY f.zone_id, b.local_date, f.client_id, f.site_id
+         ORDER BY f.site_id, f.zone_id, b.local_date
          RETURNING 1)
        SELECT count(*) AS rows FROM ins`,
       t.params,
@@ -396,7 +401,8 @@ export class RollupsRepository {
          GROUP BY 1, 2, 3, 4, 5)
        INSERT INTO scope_rollup_hourly (client_id, site_id, zone_type, hour, local_date, ${[...HOURLY_RATING_COLUMNS, ...SLA_SUM_COLUMNS].join(', ')})
        SELECT client_id, site_id, zone_type, hour, local_date, ${[...HOURLY_RATING_COLUMNS, ...SLA_SUM_COLUMNS].map((c) => `COALESCE(${c}, 0)`).join(', ')}
-       FROM r FULL JOIN s USING (client_id, site_id, zone_type, hour, local_date)`,
+       FROM r FULL JOIN s USING (client_id, site_id, zone_type, hour, local_date)
+       ORDER BY site_id, hour, zone_type`,
       t.params,
     );
     await tx.query(`${head} DELETE FROM scope_rollup_daily h USING sd WHERE ${ofSiteDay('h')}`, t.params);
@@ -410,7 +416,8 @@ export class RollupsRepository {
          FROM sd JOIN sla_rollup_daily h ON ${ofSiteDay('h')} JOIN zones z ON z.id = h.zone_id GROUP BY 1, 2, 3, 4)
        INSERT INTO scope_rollup_daily (client_id, site_id, zone_type, local_date, ${[...RATING_SUM_COLUMNS, ...SLA_ALL_COLUMNS].join(', ')}, negative_reasons)
        SELECT client_id, site_id, zone_type, local_date, ${[...RATING_SUM_COLUMNS, ...SLA_ALL_COLUMNS].map((c) => `COALESCE(${c}, 0)`).join(', ')}, ${mergedReasons('maps')}
-       FROM r FULL JOIN s USING (client_id, site_id, zone_type, local_date)`,
+       FROM r FULL JOIN s USING (client_id, site_id, zone_type, local_date)
+       ORDER BY site_id, local_date, zone_type`,
       t.params,
     );
     const ofSiteMonth = (a: string, month: string) => `${a}.client_id = sd.client_id AND ${a}.site_id = sd.site_id AND ${t.siteMonth(month)}`;
@@ -423,7 +430,8 @@ export class RollupsRepository {
          SELECT h.client_id, h.site_id, h.zone_type, date_trunc('month', h.local_date)::date AS month, ${RATING_SUMS}, ${slaSums('h')}
          FROM scope_rollup_daily h
          WHERE EXISTS (SELECT 1 FROM sd WHERE ${ofSiteMonth('h', `date_trunc('month', h.local_date)::date`)})
-         GROUP BY 1, 2, 3, 4) AS g`,
+         GROUP BY 1, 2, 3, 4) AS g
+       ORDER BY g.site_id, g.month, g.zone_type`,
       t.params,
     );
   }
