@@ -8,7 +8,7 @@ import { Clock } from '../platform/clock';
 import { groupBy } from '../platform/group-by';
 import { LeaderJobs, tickOf } from '../platform/database/leader-job';
 import { ScorecardService } from '../scoring/scorecard.service';
-import type { AlertRow } from './alerts.repository';
+import { alertKey, type AlertRow } from './alerts.repository';
 import { AlertsService, contractPlaceOf, type Condition } from './alerts.service';
 import { NegativeFeedback } from './negative-feedback';
 
@@ -152,7 +152,7 @@ export class AlertRulesJob implements OnApplicationBootstrap, OnApplicationShutd
    * cleaning app is down (bench:scoring: a transaction each took a core for half of every minute).
    */
   private raiseHeld(conditions: readonly Condition[], holding: Set<string>, now?: Date): Promise<number> {
-    for (const c of conditions) holding.add(`${c.place.clientId}|${c.rule}|${c.scope}`);
+    for (const c of conditions) holding.add(alertKey(c.place.clientId, c.rule, c.scope));
     return this.alerts.raiseAll(conditions, now);
   }
 }
@@ -165,5 +165,5 @@ export function clears(row: AlertRow, holding: ReadonlySet<string>, now: Date): 
   if (row.rule === 'negative_feedback') return now.getTime() - row.lastSeenAt.getTime() >= QUIET_MS;
   // A thank-you stands for the day: a second streak that day counts on it, and sends nothing more.
   if (row.rule === 'thank_team') return now.getTime() - row.openedAt.getTime() >= THANKS_MS;
-  return !holding.has(`${row.clientId}|${row.rule}|${row.scope}`);
+  return !holding.has(alertKey(row.clientId, row.rule, row.scope));
 }

@@ -28,6 +28,11 @@ export interface AlertPlace {
   zoneType?: ZoneType;
 }
 
+/** A rule's settings at an alert's place (its contract's policy, and its site and zone type where it has them). */
+export function settingsAt(place: { alerting?: Partial<AlertingPolicy>; siteKey: string | null; zoneType: ZoneType | null }, rule: AlertRuleKey): AlertRuleSettings {
+  return settingsFor(place.alerting, rule, { siteKey: place.siteKey ?? undefined, zoneType: place.zoneType ?? undefined });
+}
+
 /** A rule's settings at a place: the defaults, the contract's rule settings, then each override that covers the place, in file order. */
 export function settingsFor(policy: Partial<AlertingPolicy> | undefined, rule: AlertRuleKey, place: AlertPlace): AlertRuleSettings {
   let settings: AlertRuleSettings = { ...DEFAULT_RULES[rule], ...policy?.rules?.[rule] };

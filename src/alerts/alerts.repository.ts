@@ -108,6 +108,9 @@ const PLACE_COLUMNS = `k.client_id AS "clientId", k.id AS "contractId", k.key AS
   s.id AS "siteId", s.key AS "siteKey", s.name AS "siteName", COALESCE(s.language, 'en') AS language, COALESCE(s.time_zone, 'UTC') AS "timeZone",
   s.service_hours AS "serviceHours", COALESCE(s.holidays, '[]'::jsonb) AS holidays, z.id AS "zoneId", z.key AS "zoneKey", z.name AS "zoneName", z.type AS "zoneType"`;
 
+/** An alert's one-open key: its client, rule and scope (seeOpen answers it; the rules job holds conditions by it). */
+export const alertKey = (clientId: string, rule: string, scope: string): string => `${clientId}|${rule}|${scope}`;
+
 /** Leases a claimed delivery for this long: one whose sender died is claimed again after it. */
 const LEASE_S = 60;
 
@@ -179,7 +182,7 @@ export class AlertsRepository {
    * Sees open alerts again, as raise does when its alert is open (a repeat added to the count, the
    * last seen instant moved on, the details merged), many in one statement: a rules run holds every
    * open alert of its rules each minute (a client whose cleaners' app is down holds one per zone).
-   * The keys (`clientId|rule|scope`) of those seen; the rest have no open alert.
+   * The keys (alertKey's, built in SQL) of those seen; the rest have no open alert.
    */
   async seeOpen(seen: ReadonlyArray<{ clientId: string; rule: string; scope: string; detail: Record<string, unknown>; repeat: number }>, at: Date): Promise<Set<string>> {
     if (!seen.length) return new Set();

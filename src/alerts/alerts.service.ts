@@ -6,8 +6,8 @@ import { Clock } from '../platform/clock';
 import { groupBy } from '../platform/group-by';
 import { AppConfig } from '../platform/config/app-config';
 import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
-import { RULE_SEVERITY, recipientsFor, settingsFor, topLevel } from './alert-rules';
-import { AlertsRepository, type AlertPlaceRow, type AlertRow, type NewDelivery } from './alerts.repository';
+import { RULE_SEVERITY, recipientsFor, settingsAt, topLevel } from './alert-rules';
+import { alertKey, AlertsRepository, type AlertPlaceRow, type AlertRow, type NewDelivery } from './alerts.repository';
 import { dueAction, isOpen, pageAt, type SiteHours } from './lifecycle';
 import { bodyOf, subjectOf, webhookBody, type AlertFacts, type AlertKind } from './messages';
 
@@ -75,7 +75,7 @@ export class AlertsService {
 
   /** Raises the condition's alert, or counts a repeat on the open one; whether it was new. Nothing when the rule is off there. */
   async raise(c: Condition, at = this.clock.now()): Promise<{ id: string; created: boolean } | null> {
-    const settings = settingsFor(c.place.alerting, c.rule, { siteKey: c.place.siteKey ?? undefined, zoneType: c.place.zoneType ?? undefined });
+    const settings = settingsAt(c.place, c.rule);
     if (!settings.enabled) return null;
     const page = new Date(pageAt(hoursOf(c.place), at.getTime(), settings.allHours));
     const facts = (id: string): AlertFacts => factsOf(c.place, { id, rule: c.rule, detail: c.detail, count: c.count ?? 1, openedAt: at, lastSeenAt: at });
@@ -105,15 +105,14 @@ export class AlertsService {
    * deliveries in its own transaction). How many alerts were new.
    */
   async raiseAll(conditions: readonly Condition[], at = this.clock.now()): Promise<number> {
-    const keyOf = (c: Condition) => `${c.place.clientId}|${c.rule}|${c.scope}`;
-    const enabled = conditions.filter((c) => settingsFor(c.place.alerting, c.rule, { siteKey: c.place.siteKey ?? undefined, zoneType: c.place.zoneType ?? undefined }).enabled);
+    const enabled = conditions.filter((c) => settingsAt(c.place, c.rule).enabled);
     const seen = await this.alerts.seeOpen(
       enabled.map((c) => ({ clientId: c.place.clientId, rule: c.rule, scope: c.scope, detail: c.detail, repeat: c.repeat ?? c.count ?? 1 })),
       at,
     );
     let created = 0;
     for (const c of enabled) {
-      if (seen.has(keyOf(c))) continue;
+      if (seen.has(alertKey(c.place.clientId, c.rule, c.scope))) continue;
       if ((await this.raise(c, at))?.created) created++;
     }
     return created;
@@ -207,7 +206,7 @@ export class AlertsService {
     for (const row of open) {
       const place = places.get(placeKeyOf(row));
       if (!place) continue;
-      const settings = settingsFor(place.alerting, row.rule, { siteKey: place.siteKey ?? undefined, zoneType: place.zoneType ?? undefined });
+      const settings = settingsAt(place, row.rule);
       const paging = row.allHours || isOpen(hoursOf(place), now.getTime());
       const timers = { state: row.state, level: row.level, levelSince: (row.levelSince ?? row.openedAt).getTime(), remindedAt: row.remindedAt?.getTime() ?? null, snoozedUntil: row.snoozedUntil?.getTime() ?? null };
       const action = dueAction(timers, { ...settings, topLevel: topLevel(place.alerting, row.rule, place.siteKey ?? undefined) }, now.getTime(), paging);
@@ -333,10 +332,10 @@ function factsOf(place: AlertPlaceRow, a: { id: string; rule: AlertRuleKey; deta
   };
 }
 
-/** A contract's place (no site): contract-wide alerts speak the contract's language and page by its home site's clock. */
 /** The key of an alert's place among placesOf's: its zone, or its contract. */
 const placeKeyOf = (row: AlertRow): string => row.zoneId ?? `contract:${row.contractId}`;
 
+/** A contract's place (no site): contract-wide alerts speak the contract's language and page by its home site's clock. */
 export function contractPlaceOf(home: ContractHome): AlertPlaceRow {
   const { clientId, id, key, alerting, language, timeZone, serviceHours, holidays } = home;
   return { clientId, contractId: id, contractKey: key, alerting, language, timeZone, serviceHours, holidays, siteId: null, siteKey: null, siteName: null, zoneId: null, zoneKey: null, zoneName: null, zoneType: null };

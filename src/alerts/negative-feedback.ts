@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { RatingsService, type StoredRatingEvent } from '../feedback/ratings.service';
 import { IncidentsService } from '../operations/incidents.service';
 import { Clock } from '../platform/clock';
-import { lowestScore, settingsFor } from './alert-rules';
+import { lowestScore, settingsAt } from './alert-rules';
 import type { AlertPlaceRow } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 
@@ -116,7 +116,7 @@ export class NegativeFeedback implements OnModuleInit, BeforeApplicationShutdown
     }
     const where = await place;
     if (!where) return;
-    const settings = settingsFor(where.alerting, NEGATIVE_FEEDBACK, { siteKey: where.siteKey ?? undefined, zoneType: where.zoneType ?? undefined });
+    const settings = settingsAt(where, NEGATIVE_FEEDBACK);
     if (!settings.enabled) return;
     const now = this.clock.now();
     // Follow-up answers name the reasons of a rating counted before: they can alert, but count no second time.

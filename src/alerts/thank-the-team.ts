@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { RatingsService, type StoredRatingEvent } from '../feedback/ratings.service';
-import { settingsFor } from './alert-rules';
+import { settingsAt } from './alert-rules';
 import { AlertsService } from './alerts.service';
 
 const DAY_MS = 86_400_000;
@@ -50,7 +50,7 @@ export class ThankTheTeam implements OnModuleInit {
     if (this.thanked.has(key)) return;
     const place = await this.alerts.zonePlace(r.clientId, r.zoneId);
     if (!place) return;
-    const settings = settingsFor(place.alerting, 'thank_team', { siteKey: place.siteKey ?? undefined, zoneType: place.zoneType ?? undefined });
+    const settings = settingsAt(place, 'thank_team');
     if (!settings.enabled || n < settings.streak) return;
     const last = await this.ratings.lastPolarities(r.clientId, r.siteId, r.zoneId, settings.streak);
     if (last.length < settings.streak || last.some((p) => p !== 'positive')) return;
