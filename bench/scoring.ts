@@ -247,9 +247,9 @@ function options(): Options {
 }
 
 /**
- * Waits until the service's first SLA facts run has begun (its job ticks every 30 s from before the
- * service listens, the first tick marking every zone's today and yesterday), then until no SLA facts or scoring rollup marks wait
- * (polled every half second, at most ten minutes).
+ * Waits past the alert rules' first run (a minute after the start), then until no SLA facts, rollup
+ * or insight mark waits and the alert events are down to a trickle (polled every half second, at
+ * most ten minutes).
  */
 async function settled(db: Client, serviceUpAt: number): Promise<void> {
   // The alert rules' first run comes a minute after the start: it opens an alert for every zone
@@ -693,8 +693,7 @@ async function main(): Promise<void> {
     const serviceStartSeconds = seconds(started);
     const publishMs = (worker ?? service).publishMs;
     progress(`service up (${serviceStartSeconds} s, of which the figures' first publication ${round(publishMs / 1000, 2)} s)${worker ? ': a worker and an API instance' : ''}`);
-    // Warm: the service's start-up catch-up done first (its SLA facts job recomputes every zone's
-    // today and yesterday at start, then every five minutes), so requests meet the steady state.
+    // Warm: the service's start-up work done first (settled), so requests meet the steady state.
     const serviceUpAt = Date.now();
     started = performance.now();
     await settled(db, serviceUpAt);

@@ -313,11 +313,11 @@ export class RollupsRepository {
 
   /**
    * Replaces the rollup rows of the targets with ones computed from the facts: ratings by local hour,
-   * then by day; SLA facts by day. Rows are written in site and key order: a hash aggregate's order
-   * scattered a site's month over as many pages as it had rows, and a scorecard of a site read cold
-   * from disk read each (bench:scoring, the site's SLA days: 288 pages for 220 rows, 47 ms). Groups lead with the zone: sorted by a client first (one value in
+   * then by day; SLA facts by day. Groups lead with the zone: sorted by a client first (one value in
    * a batch) every comparison went on to a second uuid, and the sort was a quarter of the zone-hour
-   * statement (bench:scoring, perf).
+   * statement (bench:scoring, perf). Rows are written in site and key order: a hash aggregate's order
+   * scattered a site's month over as many pages as it had rows, and a site's scorecard read cold from
+   * disk read each (bench:scoring, the site's SLA days: 288 pages for 220 rows, 47 ms).
    */
   private async recompute(tx: EntityManager, t: Targets): Promise<RecomputeStats> {
     await tx.query(`${t.with} DELETE FROM rating_rollup_hourly h USING t WHERE ${t.rollup(true)}`, t.params);
