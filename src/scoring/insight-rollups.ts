@@ -70,17 +70,26 @@ export const insertDriverRollups = (t: InsightTargets, p: number) => `${daysOf(t
     JOIN (VALUES ${KIND_CONDITIONS}) AS k(kind, condition) ON k.kind = i.kind
     UNION ALL
     SELECT d.client_id, d.zone_id, d.site_id, d.local_date, d.time_zone, 'crowding', f.hour + interval '1 hour', f.hour + interval '2 hours'
-    FROM visitors f JOIN (SELECT DISTINCT site_id, time_zone FROM t) AS tz ON tz.site_id = f.site_id
-    CROSS JOIN LATERAL (SELECT ((f.hour + interval '1 hour') AT TIME ZONE tz.time_zone)::date AS first,
-                               ((f.hour + interval '2 hours' - interval '1 microsecond') AT TIME ZONE tz.time_zone)::date AS last) AS b
-    CROSS JOIN LATERAL (VALUES (1, b.first), (2, b.last)) AS x(i, local_date)
-    JOIN days d ON d.client_id = f.client_id AND d.zone_id = f.zone_id AND d.local_date = x.local_date
-    JOIN thresholds th ON th.zone_id = d.zone_id AND th.local_date = d.local_date
-    WHERE (x.i = 1 OR b.last <> b.first) AND f.visitors > th.threshold),
+    FROM (
+      SELECT f.client_id, f.zone_id, f.hour, f.visitors, x.local_date
+      FROM visitors f
+      JOIN (SELECT zone_id, min(threshold) AS lowest FROM thresholds GROUP BY zone_id) AS m ON m.zone_id = f.zone_id AND f.visitors > m.lowest
+      JOIN (SELECT DISTINCT site_id, time_zone FROM t) AS tz ON tz.site_id = f.site_id
+      CROSS JOIN LATERAL (SELECT ((f.hour + interval '1 hour') AT TIME ZONE tz.time_zone)::date AS first,
+                                 ((f.hour + interval '2 hours' - interval '1 microsecond') AT TIME ZONE tz.time_zone)::date AS last) AS b
+      CROSS JOIN LATERAL (VALUES (1, b.first), (2, b.last)) AS x(i, local_date)
+      WHERE x.i = 1 OR b.last <> b.first
+      OFFSET 0) AS f
+    JOIN thresholds th ON th.zone_id = f.zone_id AND th.local_date = f.local_date
+    JOIN days d ON d.client_id = f.client_id AND d.zone_id = f.zone_id AND d.local_date = f.local_date
+    WHERE f.visitors > th.threshold),
   held AS (
-    SELECT DISTINCT s.client_id, s.zone_id, s.local_date, s.condition, r.id, r.polarity = 'negative' AS negative
-    FROM spans s JOIN ratings r ON r.client_id = s.client_id AND r.site_id = s.site_id AND r.rated_at >= s.lo AND r.rated_at < s.hi
-    WHERE r.zone_id = s.zone_id AND r.excluded_reason IS NULL AND (r.rated_at AT TIME ZONE s.time_zone)::date = s.local_date),
+    SELECT DISTINCT s.client_id, s.zone_id, s.local_date, s.condition, r.id, r.negative
+    FROM spans s CROSS JOIN LATERAL (
+      SELECT r.id, r.polarity = 'negative' AS negative FROM ratings r
+      WHERE r.client_id = s.client_id AND r.site_id = s.site_id AND r.rated_at >= s.lo AND r.rated_at < s.hi
+        AND r.zone_id = s.zone_id AND r.excluded_reason IS NULL AND (r.rated_at AT TIME ZONE s.time_zone)::date = s.local_date
+      OFFSET 0) AS r),
   ones AS (
     SELECT client_id, zone_id, local_date, condition, count(*) AS n1, count(*) FILTER (WHERE negative) AS k1
     FROM held GROUP BY client_id, zone_id, local_date, condition),

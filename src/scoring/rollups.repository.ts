@@ -335,7 +335,7 @@ export class RollupsRepository {
              ${EXCLUSION_REASONS.map((reason) => `count(*) FILTER (WHERE r.excluded_reason = '${reason}') AS excluded_${reason}`).join(', ')},
              jsonb_agg(r.reasons) FILTER (WHERE r.excluded_reason IS NULL AND r.polarity = 'negative' AND jsonb_typeof(r.reasons) = 'array' AND r.reasons <> '[]'::jsonb) AS lists
            FROM ${localRatings(t)}
-           GROUP BY r.zone_id, b.hour, r.client_id, r.site_id, b.local_date) AS g
+           GROUP BY r.site_id, r.zone_id, b.hour, r.client_id, b.local_date) AS g
          ORDER BY g.site_id, g.zone_id, g.hour
          RETURNING rated + ${EXCLUDED_COLUMNS.join(' + ')} AS ratings)
        SELECT count(*) AS rows, sum(ratings) AS ratings FROM ins`,
