@@ -52,6 +52,8 @@ export interface ZoneHourCounts extends RollupCounts {
 interface Targets {
   with: string;
   params: unknown[];
+  /** Whole sites (a rebuild): their raw ratings are read by a bitmap scan, each page once, not row by row through the index. */
+  bulk: boolean;
   /** Join of raw ratings r (and sla_facts_hourly f) to t: by key and a time range the index can use. */
   ratings: string;
   sla: string;
@@ -225,7 +227,8 @@ export class RollupsRepository {
    * whole index (bench:scoring, site scorecard p95 99 ms); analyzed, it reads them by the primary key.
    */
   async analyze(): Promise<void> {
-    await this.dataSource.query(`ANALYZE ${ROLLUP_TABLES.join(', ')}`);
+    // A table each, side by side (the rebuild's cores are free by now): one statement analyzed them one after another.
+    await Promise.all(ROLLUP_TABLES.map((table) => this.dataSource.query(`ANALYZE ${table}`)));
   }
 
   async version(): Promise<string> {
@@ -323,6 +326,10 @@ export class RollupsRepository {
    */
   private async recompute(tx: EntityManager, t: Targets): Promise<RecomputeStats> {
     await tx.query(`${t.with} DELETE FROM rating_rollup_hourly h USING t WHERE ${t.rollup(true)}`, t.params);
+    // A batch of sites reads half a million ratings: by a plain index scan, one heap page visit per
+    // rating (the planner takes the batch for one site); a bitmap scan visits each page once
+    // (bench:scoring, a 50-site batch's zone-hour statement: 3.8 s → 3.1 s, 3.2 s → 2.8 s).
+    if (t.bulk) await tx.query(`SET LOCAL enable_indexscan = off`);
     const [hours] = await tx.query<Array<{ rows: string; ratings: string | null }>>(
       `${t.with}, ins AS (
          INSERT INTO rating_rollup_hourly (client_id, zone_id, hour, site_id, local_date, ${RATING_SUM_COLUMNS.join(', ')}, negative_reasons)
@@ -343,6 +350,7 @@ export class RollupsRepository {
        SELECT count(*) AS rows, sum(ratings) AS ratings FROM ins`,
       t.params,
     );
+    if (t.bulk) await tx.query(`RESET enable_indexscan`);
     await tx.query(`${t.with} DELETE FROM rating_rollup_daily h USING t WHERE ${t.rollup(false)}`, t.params);
     const [days] = await tx.query<Array<{ rows: string }>>(
       `${t.with}, ins AS (
@@ -524,6 +532,7 @@ function dayTargets(days: readonly DirtyDay[]): Targets {
       FROM unnest($1::uuid[], $2::uuid[], $3::date[]) AS d(client_id, zone_id, local_date)
       JOIN zones z ON z.client_id = d.client_id AND z.id = d.zone_id JOIN sites s ON s.id = z.site_id)`,
     params: [days.map((d) => d.clientId), days.map((d) => d.zoneId), days.map((d) => d.localDate)],
+    bulk: false,
     ratings: 'r.client_id = t.client_id AND r.site_id = t.site_id AND r.zone_id = t.zone_id AND r.rated_at >= t.lo AND r.rated_at < t.hi',
     sla: 'f.client_id = t.client_id AND f.zone_id = t.zone_id AND f.hour >= t.lo AND f.hour < t.hi',
     date: (expr) => `${expr} = t.local_date`,
@@ -548,6 +557,7 @@ function siteTargets(scope: SiteScope): Targets {
       SELECT s.client_id, s.id AS site_id, s.time_zone FROM unnest($1::uuid[], $2::uuid[]) AS c(client_id, site_id)
       JOIN sites s ON s.client_id = c.client_id AND s.id = c.site_id)`,
     params,
+    bulk: true,
     ratings: `r.client_id = t.client_id AND r.site_id = t.site_id${within('r.rated_at')}`,
     sla: `f.client_id = t.client_id AND f.site_id = t.site_id${within('f.hour')}`,
     date,
