@@ -41,18 +41,19 @@ const zoneSums = (name: string, table: 'rating_rollup_hourly' | 'sla_facts_hourl
   GROUP BY h.zone_id, r.n)`;
 
 /**
- * One family's sums per group and lookback length: a statement per family, both sent at once on two
- * connections, so that their reads of cold pages overlap (bench:scoring, a site scorecard: the two
- * families one after another in one statement were its longest wait, 13 ms). JIT is off for the
- * service's connections (database-options.ts): the row estimates of unnest made it compile for
- * longer than this runs.
+ * Both families' sums per group and lookback length, one statement (one round trip): a row per
+ * family, the other family's columns null (counted 0). JIT is off for the service's connections
+ * (database-options.ts): the row estimates of unnest made it compile for longer than this runs.
  */
-const familySums = (table: 'rating_rollup_hourly' | 'sla_facts_hourly', columns: readonly string[]) => `WITH g AS (SELECT * FROM unnest($2::uuid[], $3::int[]) AS g(zone_id, grp)),
+const LOOKBACK_SUMS = `WITH g AS (SELECT * FROM unnest($2::uuid[], $3::int[]) AS g(zone_id, grp)),
   r AS (SELECT * FROM unnest($4::uuid[], $5::int[], $6::timestamptz[], $7::timestamptz[]) AS r(site_id, n, lo, hi)),
-  ${zoneSums('z', table, columns)}
-  SELECT g.grp, z.n, ${columns.map((c) => sumOf('z', c, true)).join(', ')}
-  FROM z JOIN g ON g.zone_id = z.zone_id GROUP BY g.grp, z.n`;
-const LOOKBACK_SUMS = [familySums('rating_rollup_hourly', RATING_SUM_COLUMNS), familySums('sla_facts_hourly', SLA_SUM_COLUMNS)];
+  ${zoneSums('zr', 'rating_rollup_hourly', RATING_SUM_COLUMNS)},
+  ${zoneSums('zs', 'sla_facts_hourly', SLA_SUM_COLUMNS)}
+  SELECT g.grp, z.n, ${RATING_SUM_COLUMNS.map((c) => sumOf('z', c, true)).join(', ')}, ${SLA_SUM_COLUMNS.map((c) => `NULL AS ${c}`).join(', ')}
+  FROM zr z JOIN g ON g.zone_id = z.zone_id GROUP BY g.grp, z.n
+  UNION ALL
+  SELECT g.grp, z.n, ${RATING_SUM_COLUMNS.map((c) => `NULL AS ${c}`).join(', ')}, ${SLA_SUM_COLUMNS.map((c) => sumOf('z', c, true)).join(', ')}
+  FROM zs z JOIN g ON g.zone_id = z.zone_id GROUP BY g.grp, z.n`;
 
 /**
  * Burn-rate lookbacks from the hourly rollups, summed in SQL per group and lookback length.
@@ -69,9 +70,8 @@ export class LookbacksRepository {
     if (!ranges.length || !zones.length) return result;
     const iso = (ms: number) => new Date(ms).toISOString();
     const params = [clientId, zones.map((z) => z.id), zones.map((z) => z.group), ranges.map((r) => r.siteId), ranges.map((r) => r.hours), ranges.map((r) => iso(r.start)), ranges.map((r) => iso(r.end))];
-    const families = await Promise.all(LOOKBACK_SUMS.map((sql) => this.dataSource.query<RollupRow[]>(sql, params)));
     // A row holds one family's columns (the other's count 0), so a group's two rows add up.
-    for (const row of families.flat()) {
+    for (const row of await this.dataSource.query<RollupRow[]>(LOOKBACK_SUMS, params)) {
       const byLength = result.get(Number(row.grp))!;
       byLength.set(Number(row.n), addCounts(byLength.get(Number(row.n))!, countsOfRow(row).counts));
     }

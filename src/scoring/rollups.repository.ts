@@ -297,27 +297,21 @@ export class RollupsRepository {
     return rows.map((row) => ({ zoneId: row.zone_id as string, hour: new Date(row.hour as string), ...countsOfRow(row) }));
   }
 
-  /**
-   * Daily rows of both families, summed per zone (and per date when `byDate`), ordered by zone (and
-   * date). A statement per family, both sent at once on two connections, so that their reads of cold
-   * pages overlap (a site scorecard's zones: one statement read the two one after another).
-   */
-  private async dailyQuery(clientId: string, zoneIds: readonly string[], dates: readonly string[], byDate: boolean): Promise<RollupRow[]> {
-    const keys = byDate ? `h.zone_id, to_char(h.local_date, 'YYYY-MM-DD') AS local_date` : 'h.zone_id';
+  /** Daily rows of both families, summed per zone (and per date when `byDate`). */
+  private dailyQuery(clientId: string, zoneIds: readonly string[], dates: readonly string[], byDate: boolean): Promise<RollupRow[]> {
+    const keys = byDate ? 'h.zone_id, h.local_date' : 'h.zone_id';
+    const on = byDate ? 's.zone_id = r.zone_id AND s.local_date = r.local_date' : 's.zone_id = r.zone_id';
     const within = ofDates(dates);
-    const scope = `h.client_id = $1 AND h.zone_id = ANY($2::uuid[]) AND ${within.sql} GROUP BY 1${byDate ? ', 2' : ''}`;
-    const params = [clientId, zoneIds, ...within.params];
-    const [ratings, sla] = await Promise.all([
-      this.dataSource.query<RollupRow[]>(
-        `SELECT g.*, ${mergedReasons('g.maps')} AS negative_reasons FROM (SELECT ${keys}, ${RATING_SUMS} FROM rating_rollup_daily h WHERE ${scope}) AS g`,
-        params,
-      ),
-      this.dataSource.query<RollupRow[]>(`SELECT ${keys}, ${slaSums('h')} FROM sla_rollup_daily h WHERE ${scope}`, params),
-    ]);
-    const rows = new Map<string, Record<string, unknown>>();
-    const keyOf = (row: RollupRow) => (byDate ? `${row.zone_id as string}|${row.local_date as string}` : (row.zone_id as string));
-    for (const row of [...ratings, ...sla]) rows.set(keyOf(row), { ...rows.get(keyOf(row)), ...row });
-    return [...rows.keys()].sort().map((key) => rows.get(key) as RollupRow);
+    const scope = `h.client_id = $1 AND h.zone_id = ANY($2::uuid[]) AND ${within.sql}`;
+    return this.dataSource.query<RollupRow[]>(
+      `WITH r AS (SELECT ${keys}, ${RATING_SUMS} FROM rating_rollup_daily h WHERE ${scope} GROUP BY ${keys}),
+       s AS (SELECT ${keys}, ${slaSums('h')} FROM sla_rollup_daily h WHERE ${scope} GROUP BY ${keys})
+       SELECT COALESCE(r.zone_id, s.zone_id) AS zone_id${byDate ? `, to_char(COALESCE(r.local_date, s.local_date), 'YYYY-MM-DD') AS local_date` : ''},
+              ${RATING_SUM_COLUMNS.map((c) => `r.${c}`).join(', ')}, ${mergedReasons('r.maps')} AS negative_reasons, ${SLA_ALL_COLUMNS.map((c) => `s.${c}`).join(', ')}
+       FROM r FULL JOIN s ON ${on}
+       ORDER BY 1${byDate ? ', 2' : ''}`,
+      [clientId, zoneIds, ...within.params],
+    );
   }
 
   /**
