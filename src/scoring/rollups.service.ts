@@ -70,9 +70,9 @@ export class RollupsService implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  /** Zones' counts over a set of local dates, one sum per zone, from the daily rows (ratings and SLA facts). */
-  dailyTotals(clientId: string, zoneIds: readonly string[], dates: readonly string[]): Promise<Map<string, RollupCounts>> {
-    return this.rollups.dailyTotals(clientId, zoneIds, dates);
+  /** Zones' counts over a set of local dates, one sum per zone, from the daily rows (ratings and SLA facts); their sites, when known, for the site index. */
+  dailyTotals(clientId: string, zoneIds: readonly string[], dates: readonly string[], siteIds?: readonly string[]): Promise<Map<string, RollupCounts>> {
+    return this.rollups.dailyTotals(clientId, zoneIds, dates, siteIds);
   }
 
   /** The rollups' version, bumped by every transaction that changes the figures' rollups (text: a bigint). */

@@ -199,16 +199,17 @@ export class ScoringScopeService {
     const byUnit = new Map<string, ZoneCounts>();
     const sites = new Map(scope.sites.map((s) => [s.key, s]));
     // Zones of sites with the same local dates are read together (a rolling window's today differs by time zone).
-    const groups = new Map<string, { clientId: string; dates: string[]; zoneIds: string[] }>();
+    const groups = new Map<string, { clientId: string; dates: string[]; zoneIds: string[]; siteIds: Set<string> }>();
     for (const zone of scope.zones) {
       const site = sites.get(zone.siteKey)!;
       const id = `${zone.clientId}|${site.dates.join(',')}`;
-      const group = groups.get(id) ?? { clientId: zone.clientId, dates: site.dates, zoneIds: [] };
+      const group = groups.get(id) ?? { clientId: zone.clientId, dates: site.dates, zoneIds: [], siteIds: new Set<string>() };
       group.zoneIds.push(zone.id);
+      group.siteIds.add(zone.siteId);
       groups.set(id, group);
     }
     const [totals, lookbacks] = await Promise.all([
-      Promise.all([...groups.values()].map((g) => this.rollups.dailyTotals(g.clientId, g.zoneIds, g.dates))),
+      Promise.all([...groups.values()].map((g) => this.rollups.dailyTotals(g.clientId, g.zoneIds, g.dates, [...g.siteIds]))),
       burn ? this.zoneLookbacks(scope) : undefined,
     ]);
     const read = new Map(totals.flatMap((t) => [...t]));
