@@ -58,7 +58,11 @@ export const selectBaselineVisitors = (t: InsightTargets) => `${daysOf(t)}
  * come from crowdingThresholds (insights.ts) over selectBaselineDays and selectBaselineVisitors;
  * computed in SQL, an ordered-set percentile over every zone-day's 28 days of hours, they took two
  * thirds of the statement (bench:scoring). The targets' daily rows and hourly visitors are read
- * once, by the site index.
+ * once, by the site index. A span's ratings are a lateral subquery, so the probe per span holds
+ * whatever the statistics: as a join, with nested loops off, an analyzed database had the planner
+ * hash all 10 million ratings for each batch (bench:scoring: 6–8 s a batch instead of 1 s). A
+ * crowded hour is first compared with its zone's lowest threshold, so only those that may pass
+ * have their local dates computed (two time-zone conversions each).
  */
 export const insertDriverRollups = (t: InsightTargets, p: number) => `${daysOf(t)},
   visitors AS MATERIALIZED (${VISITORS}),
