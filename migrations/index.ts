@@ -30,6 +30,7 @@ import { ShareLinks1765000000012 } from './1765000000012-share-links';
 import { DeviceZoneIndex1765000000013 } from './1765000000013-device-zone-index';
 import { ReportMail1765000000014 } from './1765000000014-report-mail';
 import { ContractLanguage1765000000015 } from './1765000000015-contract-language';
+import { RollupSiteKeys1765000000016 } from './1765000000016-rollup-site-keys';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -65,4 +66,5 @@ export const MIGRATIONS = [
   DeviceZoneIndex1765000000013,
   ReportMail1765000000014,
   ContractLanguage1765000000015,
+  RollupSiteKeys1765000000016,
 ];

@@ -19,7 +19,7 @@ const KIND_CONDITIONS = DRIVER_CONDITION_KEYS.flatMap((condition) => DRIVER_COND
 const CONDITIONS = DRIVER_CONDITION_KEYS.map((c) => `('${c}')`).join(', ');
 
 /**
- * Rows a of the targets' sites, by the site index: joined to t alone, with nested loops off, the
+ * Rows a of the targets' sites, by their (client, site, …) index: joined to t alone, with nested loops off, the
  * planner hashes the whole table for each batch.
  */
 const ofTargetSites = (a: string) => `${a}.client_id = ANY(ARRAY(SELECT DISTINCT client_id FROM t)) AND ${a}.site_id = ANY(ARRAY(SELECT DISTINCT site_id FROM t))`;

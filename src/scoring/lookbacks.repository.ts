@@ -25,7 +25,8 @@ const sumOf = (alias: string, column: string, last: boolean) =>
   SLA_REAL_COLUMNS.has(column) ? `sum(${alias}.${column}::float8) AS ${column}` : `sum(${alias}.${column})${last ? '::bigint' : ''} AS ${column}`;
 
 /**
- * A range r's hourly rows of its site, by the site-hour index: the fence (OFFSET 0) keeps the planner
+ * A range r's hourly rows of its site, by the (client, site, hour) index (the rating rollups' primary
+ * key, the SLA facts' site-hour index): the fence (OFFSET 0) keeps the planner
  * from merging every range with all of a client's rows (a month of 1,000 sites' scope rows for 9,000
  * ranges, 8 s in bench:scoring) instead of probing the index once per range.
  */
@@ -57,7 +58,7 @@ const LOOKBACK_SUMS = `WITH g AS (SELECT * FROM unnest($2::uuid[], $3::int[]) AS
 
 /**
  * Burn-rate lookbacks from the hourly rollups, summed in SQL per group and lookback length.
- * Raw SQL: one set-based statement, each site's hour ranges read through its site-hour index.
+ * Raw SQL: one set-based statement, each site's hour ranges read through a (client, site, hour) index.
  */
 @Injectable()
 export class LookbacksRepository {

@@ -85,6 +85,12 @@ const ROLLUP_TABLES = [
   'comment_theme_daily',
 ];
 
+/**
+ * The sites of zones $2 of client $1, as an array the primary key's site column can probe: the zone
+ * rollups are keyed by site first (client, site, date or hour, zone).
+ */
+const SITES_OF_ZONES = `h.site_id = ANY(ARRAY(SELECT z.site_id FROM zones z WHERE z.client_id = $1 AND z.id = ANY($2::uuid[])))`;
+
 /** Local midnight of a date can fall in a DST gap; raw rows are pre-filtered this much wider, then by their exact local date. */
 const SLACK = `interval '3 hours'`;
 
@@ -265,9 +271,9 @@ export class RollupsRepository {
 
   /**
    * Zones' counts summed over a set of local dates (each zone's own site dates): one row per zone, from
-   * the daily rows. Given the zones' sites, the rows are read by the site index: a site's month in a
-   * few pages, where the primary key took a descent per zone (bench:scoring, a site's ten zones cold:
-   * 18 pages read, 7 by the site).
+   * the daily rows, by their primary key (client, site, date, zone): a site's month in a few pages,
+   * where a zone-first key took a descent per zone (bench:scoring, a site's ten zones cold: 18 pages
+   * read, 7 by the site). Without the sites given, they are looked up from the zones.
    */
   async dailyTotals(clientId: string, zoneIds: readonly string[], dates: readonly string[], siteIds?: readonly string[]): Promise<Map<string, RollupCounts>> {
     const rows = await this.dailyQuery(clientId, zoneIds, dates, false, siteIds);
@@ -289,7 +295,7 @@ export class RollupsRepository {
     const rows = await this.dataSource.query<RollupRow[]>(
       `WITH r AS (
          SELECT h.zone_id, h.hour, ${RATING_SUMS} FROM rating_rollup_hourly h
-         WHERE h.client_id = $1 AND h.zone_id = ANY($2::uuid[]) AND h.hour >= $3 AND h.hour < $4 GROUP BY h.zone_id, h.hour),
+         WHERE h.client_id = $1 AND ${SITES_OF_ZONES} AND h.zone_id = ANY($2::uuid[]) AND h.hour >= $3 AND h.hour < $4 GROUP BY h.zone_id, h.hour),
        s AS (
          SELECT f.zone_id, f.hour, ${slaSums('f')} FROM sla_facts_hourly f
          WHERE f.client_id = $1 AND f.zone_id = ANY($2::uuid[]) AND f.hour >= $3 AND f.hour < $4 GROUP BY f.zone_id, f.hour)
@@ -308,7 +314,7 @@ export class RollupsRepository {
     const on = byDate ? 's.zone_id = r.zone_id AND s.local_date = r.local_date' : 's.zone_id = r.zone_id';
     const within = ofDates(dates);
     const params: unknown[] = [clientId, zoneIds, ...within.params];
-    const scope = `h.client_id = $1 AND h.zone_id = ANY($2::uuid[]) AND ${within.sql}${siteIds ? ` AND h.site_id = ANY($${params.push(siteIds)}::uuid[])` : ''}`;
+    const scope = `h.client_id = $1 AND ${siteIds ? `h.site_id = ANY($${params.push(siteIds)}::uuid[])` : SITES_OF_ZONES} AND h.zone_id = ANY($2::uuid[]) AND ${within.sql}`;
     return this.dataSource.query<RollupRow[]>(
       `WITH r AS (SELECT ${keys}, ${RATING_SUMS} FROM rating_rollup_daily h WHERE ${scope} GROUP BY ${keys}),
        s AS (SELECT ${keys}, ${slaSums('h')} FROM sla_rollup_daily h WHERE ${scope} GROUP BY ${keys})
@@ -543,8 +549,9 @@ function dayTargets(days: readonly DirtyDay[]): Targets {
     ratings: 'r.client_id = t.client_id AND r.site_id = t.site_id AND r.zone_id = t.zone_id AND r.rated_at >= t.lo AND r.rated_at < t.hi',
     sla: 'f.client_id = t.client_id AND f.zone_id = t.zone_id AND f.hour >= t.lo AND f.hour < t.hi',
     date: (expr) => `${expr} = t.local_date`,
+    // The site too: the zone rollups are keyed by site first (client, site, date or hour, zone).
     rollup: (hourly) =>
-      `h.client_id = t.client_id AND h.zone_id = t.zone_id AND h.local_date = t.local_date${hourly ? ' AND h.hour >= t.lo AND h.hour < t.hi' : ''}`,
+      `h.client_id = t.client_id AND h.site_id = t.site_id AND h.zone_id = t.zone_id AND h.local_date = t.local_date${hourly ? ' AND h.hour >= t.lo AND h.hour < t.hi' : ''}`,
     siteDays: `sd AS (SELECT DISTINCT client_id, site_id, time_zone, local_date, lo, hi FROM t)`,
     siteDate: (expr) => `${expr} = sd.local_date`,
     siteMonth: (expr) => `${expr} = date_trunc('month', sd.local_date)::date`,

@@ -70,7 +70,7 @@ export class RollupsService implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  /** Zones' counts over a set of local dates, one sum per zone, from the daily rows (ratings and SLA facts); their sites, when known, for the site index. */
+  /** Zones' counts over a set of local dates, one sum per zone, from the daily rows (ratings and SLA facts); their sites, when known, for the primary key (else looked up from the zones). */
   dailyTotals(clientId: string, zoneIds: readonly string[], dates: readonly string[], siteIds?: readonly string[]): Promise<Map<string, RollupCounts>> {
     return this.rollups.dailyTotals(clientId, zoneIds, dates, siteIds);
   }
