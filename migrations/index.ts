@@ -31,6 +31,7 @@ import { DeviceZoneIndex1765000000013 } from './1765000000013-device-zone-index'
 import { ReportMail1765000000014 } from './1765000000014-report-mail';
 import { ContractLanguage1765000000015 } from './1765000000015-contract-language';
 import { RollupSiteKeys1765000000016 } from './1765000000016-rollup-site-keys';
+import { SparseDriverRows1765000000017 } from './1765000000017-sparse-driver-rows';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -67,4 +68,5 @@ export const MIGRATIONS = [
   ReportMail1765000000014,
   ContractLanguage1765000000015,
   RollupSiteKeys1765000000016,
+  SparseDriverRows1765000000017,
 ];

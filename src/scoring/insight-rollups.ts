@@ -11,6 +11,9 @@ export interface InsightTargets {
   rollup(hourly: boolean): string;
 }
 
+/** The condition of a zone-day's totals row in driver_rollup_daily: its counted (n0) and negative (k0) ratings. */
+export const DAY_TOTALS = '*';
+
 /** An interval is clipped to its local day (at most 25 hours): one holding on a day started at most this long before it. */
 const LONGEST_INTERVAL = `interval '25 hours'`;
 
@@ -63,6 +66,12 @@ export const selectBaselineVisitors = (t: InsightTargets) => `${daysOf(t)}
  * hash all 10 million ratings for each batch (bench:scoring: 6–8 s a batch instead of 1 s). A
  * crowded hour is first compared with its zone's lowest threshold, so only those that may pass
  * have their local dates computed (two time-zone conversions each).
+ *
+ * Rows are sparse: a zone-day's counted and negative ratings are one row (condition '*', as n0 and
+ * k0), and an interval condition has a row only on zone-days it held for a counted rating (n1 > 0);
+ * elsewhere its n0 and k0 are the day's (InsightsRepository.driverCounts). Crowding has a row on
+ * every zone-day with a baseline, as one without counts on neither side. Dense, four conditions in
+ * five were rows of n1 = 0 on most days: 1.4 million rows in bench:scoring, 0.5 million sparse.
  */
 export const insertDriverRollups = (t: InsightTargets, p: number) => `${daysOf(t)},
   visitors AS MATERIALIZED (${VISITORS}),
@@ -102,9 +111,9 @@ export const insertDriverRollups = (t: InsightTargets, p: number) => `${daysOf(t
     SELECT d.client_id, d.zone_id, d.local_date, c.condition, d.site_id,
            COALESCE(o.n1, 0), COALESCE(o.k1, 0), d.rated - COALESCE(o.n1, 0), d.negative - COALESCE(o.k1, 0)
     FROM days d LEFT JOIN thresholds th ON th.zone_id = d.zone_id AND th.local_date = d.local_date
-    CROSS JOIN (VALUES ${CONDITIONS}) AS c(condition)
+    CROSS JOIN (VALUES ('${DAY_TOTALS}'), ${CONDITIONS}) AS c(condition)
     LEFT JOIN ones o ON o.client_id = d.client_id AND o.zone_id = d.zone_id AND o.local_date = d.local_date AND o.condition = c.condition
-    WHERE c.condition <> 'crowding' OR th.threshold IS NOT NULL
+    WHERE CASE c.condition WHEN '${DAY_TOTALS}' THEN true WHEN 'crowding' THEN th.threshold IS NOT NULL ELSE o.n1 IS NOT NULL END
     RETURNING 1)
   SELECT count(*) AS rows FROM ins`;
 

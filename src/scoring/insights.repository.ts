@@ -3,7 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Language } from '../catalog/catalog.types';
 import type { ConditionCounts } from './drivers';
-import { ALL_COMMENTS, type HourOfWeekCounts } from './insights';
+import { DAY_TOTALS } from './insight-rollups';
+import { ALL_COMMENTS, DRIVER_CONDITION_KEYS, type DriverCondition, type HourOfWeekCounts } from './insights';
+
+/** The condition whose driver rows are dense over the zone-days with a baseline (the others are sparse). */
+const CROWDING_CONDITION: DriverCondition = 'crowding';
 
 /** Zones of one client whose sites share the same local dates: one read each. */
 export interface ZoneDays {
@@ -25,11 +29,24 @@ const paramsOf = (g: ZoneDays) => [g.clientId, g.siteIds, g.zoneIds, g.dates];
 export class InsightsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** n1, k1, n0, k0 per condition, summed over the zones and dates. */
+  /**
+   * n1, k1, n0, k0 per condition, summed over the zones and dates. The driver rows are sparse
+   * (insight-rollups.ts): an interval condition's n0 and k0 are the zone-days' totals (the '*' rows)
+   * less its n1 and k1, present once the scope has a zone-day with counted ratings; crowding's are
+   * its rows' own (zone-days with a baseline), present with a row.
+   */
   async driverCounts(g: ZoneDays): Promise<ConditionCounts[]> {
     const rows = await this.dataSource.query<Array<Record<string, string>>>(
-      `SELECT h.condition, sum(h.n1)::int AS n1, sum(h.k1)::int AS k1, sum(h.n0)::int AS n0, sum(h.k0)::int AS k0
-       FROM driver_rollup_daily h WHERE ${SCOPE} GROUP BY h.condition ORDER BY h.condition`,
+      `WITH c AS (
+         SELECT h.condition, sum(h.n1)::int AS n1, sum(h.k1)::int AS k1, sum(h.n0)::int AS n0, sum(h.k0)::int AS k0
+         FROM driver_rollup_daily h WHERE ${SCOPE} GROUP BY h.condition)
+       SELECT k.condition, COALESCE(c.n1, 0) AS n1, COALESCE(c.k1, 0) AS k1,
+              CASE WHEN k.condition = '${CROWDING_CONDITION}' THEN c.n0 ELSE d.n0 - COALESCE(c.n1, 0) END AS n0,
+              CASE WHEN k.condition = '${CROWDING_CONDITION}' THEN c.k0 ELSE d.k0 - COALESCE(c.k1, 0) END AS k0
+       FROM (VALUES ${DRIVER_CONDITION_KEYS.map((c) => `('${c}')`).join(', ')}) AS k(condition)
+       LEFT JOIN c ON c.condition = k.condition LEFT JOIN c AS d ON d.condition = '${DAY_TOTALS}'
+       WHERE CASE WHEN k.condition = '${CROWDING_CONDITION}' THEN c.condition IS NOT NULL ELSE d.condition IS NOT NULL END
+       ORDER BY k.condition`,
       paramsOf(g),
     );
     return rows.map((r) => ({ condition: r.condition, n1: Number(r.n1), k1: Number(r.k1), n0: Number(r.n0), k0: Number(r.k0) }));
