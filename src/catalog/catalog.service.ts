@@ -37,8 +37,9 @@ export class CatalogService {
 
   /** The active objectives of a contract of the caller's client (any client for admin); another client's contract is not found. */
   async objectivesOfContract(who: Principal, contractKey: string): Promise<ObjectiveView[]> {
-    await this.get('contracts', who, contractKey);
-    return this.catalog.findObjectives(who.clientId, { contract: contractKey });
+    // Read together, one round trip: the objectives query is scoped by client on its own.
+    const [, objectives] = await Promise.all([this.get('contracts', who, contractKey), this.catalog.findObjectives(who.clientId, { contract: contractKey })]);
+    return objectives;
   }
 
   /** An active objective by its public id "contractKey.objectiveKey"; another client's is not found. */
