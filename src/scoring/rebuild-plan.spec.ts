@@ -1,4 +1,4 @@
-import { chunk, parseRebuildArgs } from './rebuild-plan';
+import { batchesOf, chunk, parseRebuildArgs } from './rebuild-plan';
 
 describe(parseRebuildArgs.name, () => {
   it('reads a contract and a range of local dates, each optional', () => {
@@ -22,5 +22,19 @@ describe(chunk.name, () => {
     expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
     expect(chunk([1, 2], 5)).toEqual([[1, 2]]);
     expect(chunk([], 3)).toEqual([]);
+  });
+});
+
+describe(batchesOf.name, () => {
+  it('cuts the last workers × size items into quarter-size batches, keeping every item once and in order', () => {
+    const items = Array.from({ length: 23 }, (_, i) => i);
+    const batches = batchesOf(items, 8, 2);
+    expect(batches.map((b) => b.length)).toEqual([7, 2, 2, 2, 2, 2, 2, 2, 2]);
+    expect(batches.flat()).toEqual(items);
+  });
+
+  it('has only small batches when the items are fewer than the workers take in full batches', () => {
+    expect(batchesOf([1, 2, 3, 4, 5], 8, 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(batchesOf([], 8, 2)).toEqual([]);
   });
 });

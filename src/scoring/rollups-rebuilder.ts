@@ -5,7 +5,7 @@ import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
 import { withSessionLock } from '../platform/database/session-lock';
 import { DomainException, ErrorCode } from '../platform/errors/domain.exception';
 import type { RebuildArgs } from './rebuild-plan';
-import { chunk } from './rebuild-plan';
+import { batchesOf } from './rebuild-plan';
 import { RollupsRepository, type RecomputeStats } from './rollups.repository';
 import { ROLLUPS_JOB } from './rollups.service';
 
@@ -35,7 +35,7 @@ export class RollupsRebuilder {
     const sites = await this.rollups.sitesOf(options.contract);
     if (!sites) throw new DomainException(ErrorCode.NotFound, `Unknown contract "${options.contract}".`);
     const total: RebuildProgress = { sitesDone: 0, sites: sites.length, ratings: 0, zoneHours: 0, ratingDays: 0, slaDays: 0 };
-    const batches = chunk(sites, REBUILD_SITES);
+    const batches = batchesOf(sites, REBUILD_SITES, REBUILD_WORKERS);
     // Workers take the next batch of sites as they finish one: PostgreSQL's cores work side by side.
     let failed = false;
     const worker = async () => {
