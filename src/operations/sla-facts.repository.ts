@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ADVISORY_LOCKS } from '../platform/database/advisory-locks';
 import { SqlParams, whereAll } from '../platform/database/sql-params';
 import { SLA_FACT_COLUMNS as FACT_COLUMNS } from './sla-fact-columns';
 import type { HourFacts, KindInterval } from './zone-day-facts';
@@ -66,6 +67,10 @@ export class SlaFactsRepository {
     // Equal as stored: every column compared in double precision (exact for integers and reals alike).
     const same = `f.site_id = u.site_id AND (${columns.map((c) => `f.${c}::float8`).join(', ')}) IS NOT DISTINCT FROM (${columns.map((c) => `u.${c}::float8`).join(', ')})`;
     await this.dataSource.transaction(async (tx) => {
+      // A concurrent recomputation of the client (the job's and a caller's catch-up) waits for this one; in order, so two never deadlock.
+      for (const clientId of [...new Set(zones.map((z) => z.zone.clientId))].sort()) {
+        await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ADVISORY_LOCKS.slaFacts, clientId]);
+      }
       await this.intervals.replaceDays(tx, zones, day);
       await tx.query(
         `WITH ${zonesOf}, ${fresh(5)}

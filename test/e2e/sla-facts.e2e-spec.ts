@@ -221,4 +221,27 @@ describe('SLA facts of comfort and device uptime, and the intervals behind them'
     await sut.app.get(SlaFactsService).catchUp();
     expect(await marked()).toBe(0);
   });
+
+  it('recomputes the same zone-days in two catch-ups at once (the job\'s and a caller\'s) into one set of hours', async () => {
+    const zones = await sut.dataSource.query<Array<{ id: string; client_id: string }>>(`SELECT id, client_id FROM zones WHERE retired_at IS NULL ORDER BY key`);
+    const days = Array.from({ length: 5 }, (_, i) => DateTime.fromISO(day).minus({ days: 60 + i }).toISODate()!);
+    await sut.dataSource.query(
+      `INSERT INTO sla_dirty_days (client_id, zone_id, local_date)
+       SELECT z.client_id, z.id, d.day FROM unnest($1::uuid[], $2::uuid[]) AS z(client_id, id) CROSS JOIN unnest($3::date[]) AS d(day)
+       ON CONFLICT (client_id, zone_id, local_date) DO UPDATE SET marked_at = clock_timestamp()`,
+      [zones.map((z) => z.client_id), zones.map((z) => z.id), days],
+    );
+    const service = sut.app.get(SlaFactsService);
+    // Both read the same marks and write the same new hours: the second waits for the first, finds its rows and adds none.
+    await expect(Promise.all([service.catchUp(), service.catchUp(), service.catchUp()])).resolves.toHaveLength(3);
+    const [{ hours, distinct }] = await sut.dataSource.query<Array<{ hours: number; distinct: number }>>(
+      `SELECT count(*)::int AS hours, count(DISTINCT (zone_id, hour))::int AS distinct FROM sla_facts_hourly
+       WHERE hour >= $1::date - 1 AND hour < $2::date + 2`,
+      [days[days.length - 1], days[0]],
+    );
+    expect(hours).toBeGreaterThan(0);
+    expect(hours).toBe(distinct);
+    const [{ left }] = await sut.dataSource.query<Array<{ left: number }>>(`SELECT count(*)::int AS left FROM sla_dirty_days WHERE local_date = ANY($1::date[])`, [days]);
+    expect(left).toBe(0);
+  });
 });

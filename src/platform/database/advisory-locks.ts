@@ -16,4 +16,10 @@ export const ADVISORY_LOCKS = {
   leaderJob: 4_711_004,
   /** Transaction lock while the clients' reporting roles are made: grants on the database collide. */
   reportingRoles: 4_711_005,
+  /**
+   * Lock class: one recomputation of a client's SLA facts at a time, per client id. Two catch-ups of
+   * the same zone-day (the job's and a caller's) each deleted the hours they found different and both
+   * inserted the hours missing: the second insert broke the primary key.
+   */
+  slaFacts: 4_711_006,
 } as const;
