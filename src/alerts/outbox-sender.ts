@@ -59,11 +59,31 @@ export class OutboxSender implements OnApplicationBootstrap, BeforeApplicationSh
       this.again = true;
       return;
     }
-    this.running = this.rounds().finally(() => (this.running = undefined));
+    this.running = this.rounds().finally(() => this.ended());
   }
 
-  /** Sends until nothing is due (tests: the deliveries due now, sent). */
+  /**
+   * Sends what is due now as a round of its own, after the one in progress: when it returns, every
+   * delivery due now has been attempted and its outcome recorded (by this round or the one before).
+   * How many this round sent.
+   */
   async sendDue(): Promise<number> {
+    while (this.running) await this.running;
+    const round = this.sendBatches();
+    this.running = round.then(
+      () => undefined,
+      () => undefined,
+    ).finally(() => this.ended());
+    return round;
+  }
+
+  /** A round ended: one kicked meanwhile runs now. */
+  private ended(): void {
+    this.running = undefined;
+    if (this.again) this.kick();
+  }
+
+  private async sendBatches(): Promise<number> {
     let sent = 0;
     for (let batch = await this.outbox.claim(this.clock.now(), BATCH); batch.length; batch = await this.outbox.claim(this.clock.now(), BATCH)) {
       await Promise.all(batch.map((d) => this.deliver(d)));
@@ -77,7 +97,7 @@ export class OutboxSender implements OnApplicationBootstrap, BeforeApplicationSh
     do {
       this.again = false;
       try {
-        await this.sendDue();
+        await this.sendBatches();
       } catch (err) {
         this.logger.warn(`Sending alerts failed: ${(err as Error).message}`);
       }
