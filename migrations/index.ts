@@ -32,6 +32,7 @@ import { ReportMail1765000000014 } from './1765000000014-report-mail';
 import { ContractLanguage1765000000015 } from './1765000000015-contract-language';
 import { RollupSiteKeys1765000000016 } from './1765000000016-rollup-site-keys';
 import { SparseDriverRows1765000000017 } from './1765000000017-sparse-driver-rows';
+import { CatalogVersion1765000000018 } from './1765000000018-catalog-version';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -69,4 +70,5 @@ export const MIGRATIONS = [
   ContractLanguage1765000000015,
   RollupSiteKeys1765000000016,
   SparseDriverRows1765000000017,
+  CatalogVersion1765000000018,
 ];

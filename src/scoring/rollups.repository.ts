@@ -242,6 +242,14 @@ export class RollupsRepository {
     return row.version;
   }
 
+  /** The rollups' version and the catalog's, in one statement: what a scoring route's reads are kept under. */
+  async versions(): Promise<{ rollups: string; catalog: string }> {
+    const [row] = await this.dataSource.query<Array<{ rollups: string; catalog: string }>>(
+      `SELECT r.version::text AS rollups, c.version::text AS catalog FROM scoring_rollup_version r CROSS JOIN catalog_version c`,
+    );
+    return row;
+  }
+
   /**
    * Sites' counts per zone type over a calendar month (the monthly scope rows) or a set of local
    * dates (the daily ones): one row per site and zone type, keyed `siteId|zoneType`.

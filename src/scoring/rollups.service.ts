@@ -80,6 +80,11 @@ export class RollupsService implements OnApplicationBootstrap, OnApplicationShut
     return this.rollups.version();
   }
 
+  /** The rollups' version and the catalog's (moved by every change to a client, contract, site, zone or objective), read together. */
+  versions(): Promise<{ rollups: string; catalog: string }> {
+    return this.rollups.versions();
+  }
+
   /** Sites' counts per zone type over a calendar month or a set of local dates, keyed `siteId|zoneType`. */
   scopeTotals(clientId: string, siteIds: readonly string[], over: { month: string } | { dates: readonly string[] }): Promise<Map<string, RollupCounts>> {
     return this.rollups.scopeTotals(clientId, siteIds, over);

@@ -41,10 +41,11 @@ export interface ResolvedScope {
   zones: ScopeZoneView[];
   /**
    * The rollups' version, read with the scope and so before any count: counts and figures are cached
-   * under it (a rollup run after it makes the next request read again). Read alongside the catalog,
-   * it costs no round trip of its own.
+   * under it (a rollup run after it makes the next request read again).
    */
   version: string;
+  /** The catalog's version, read with the rollups' before the scope: what the scope's catalog rows are kept under. */
+  catalogVersion: string;
 }
 
 /** The window as the API echoes it: kind, period label, and each site's local window and as-of instant. */
@@ -87,6 +88,12 @@ export class ScoringScopeService {
   private readonly cache = new LRUCache<string, { version: string; counted: CountedScope }>({ maxSize: 200_000, sizeCalculation: (entry) => Math.max(1, entry.counted.units.length) });
   /** Figures computed from cached counts (a contract's scorecard), by the same key, the objectives and what else they depend on. */
   private readonly figures = new LRUCache<string, { version: string; value: unknown }>({ max: 64 });
+  /**
+   * What the scoring routes read of the catalog (a site and its zones, a contract's sites and zones,
+   * its objectives), by caller and route, with the catalog version it was read at: a change to the
+   * catalog moves the version, and the next request reads again. Sized by rows.
+   */
+  private readonly catalogReads = new LRUCache<string, { version: string; rows: unknown; size: number }>({ maxSize: 500_000, sizeCalculation: (entry) => entry.size });
   /** Lookback ranges by as-of instant, time zone, opening hours, holidays and lengths (see lookbackRanges): a pure function of its key. */
   private readonly ranges = new LRUCache<string, readonly LookbackRange[]>({ max: 10_000 });
 
@@ -100,18 +107,26 @@ export class ScoringScopeService {
   /** A contract of the caller's client, its sites and zones, in the window asked for (default: the current calendar month). */
   async contract(who: Principal, contractKey: string, query: WindowQuery, fallback?: WindowKind): Promise<ResolvedScope> {
     const request = windowRequestOf(query, fallback);
-    const [, version] = await Promise.all([this.catalog.get('contracts', who, contractKey), this.rollups.version()]);
-    const listed = await this.catalog.list('sites', who, { contract: contractKey, page: 1, limit: ALL });
-    const zones = await this.catalog.zoneRefs(who, { contract: contractKey });
-    return this.resolved(contractKey, undefined, request, listed.items, zones, version);
+    const versions = await this.rollups.versions();
+    const { sites, zones } = await this.fromCatalog(versions.catalog, ['contract', who.clientId, who.siteId ?? null, contractKey], async () => {
+      await this.catalog.get('contracts', who, contractKey);
+      const listed = await this.catalog.list('sites', who, { contract: contractKey, page: 1, limit: ALL });
+      const zones = await this.catalog.zoneRefs(who, { contract: contractKey });
+      return { rows: { sites: listed.items, zones }, size: listed.items.length + zones.length };
+    });
+    return this.resolved(contractKey, undefined, request, sites, zones, versions);
   }
 
   /** One site of the caller's client and its zones. */
   async site(who: Principal, siteKey: string, query: WindowQuery): Promise<ResolvedScope> {
     const request = windowRequestOf(query);
-    // Both by the site's key: read together (another client's site is not found, and has no zones either).
-    const [site, zones, version] = await Promise.all([this.catalog.get('sites', who, siteKey), this.catalog.zoneRefs(who, { site: siteKey }), this.rollups.version()]);
-    return this.resolved(site.contractKey as string, siteKey, request, [site], zones, version);
+    const versions = await this.rollups.versions();
+    const { site, zones } = await this.fromCatalog(versions.catalog, ['site', who.clientId, who.siteId ?? null, siteKey], async () => {
+      // Both by the site's key: read together (another client's site is not found, and has no zones either).
+      const [site, zones] = await Promise.all([this.catalog.get('sites', who, siteKey), this.catalog.zoneRefs(who, { site: siteKey })]);
+      return { rows: { site, zones }, size: 1 + zones.length };
+    });
+    return this.resolved(site.contractKey as string, siteKey, request, [site], zones, versions);
   }
 
   /** An objective of the caller's client ("contractKey.objectiveKey") and the zones it covers, in its own window unless one is asked for. */
@@ -122,7 +137,25 @@ export class ScoringScopeService {
 
   /** The active objectives of the scope's contract, as the scorecard scores them. */
   async objectivesOf(who: Principal, scope: ResolvedScope): Promise<ScopedObjective[]> {
-    return (await this.catalog.objectivesOfContract(who, scope.contractKey)).map(scopedObjective);
+    return this.fromCatalog(scope.catalogVersion, ['objectives', who.clientId, scope.contractKey], async () => {
+      const objectives = (await this.catalog.objectivesOfContract(who, scope.contractKey)).map(scopedObjective);
+      return { rows: objectives, size: 1 + objectives.length };
+    });
+  }
+
+  /**
+   * Catalog rows read by `load` under `key`, kept while the catalog version stands. Only what was
+   * found is kept: a site that is not found (yet) is looked for again. The rows are shared by the
+   * requests that read them, which build their own objects from them.
+   */
+  private async fromCatalog<T>(version: string, key: unknown[], load: () => Promise<{ rows: T; size: number }>): Promise<T> {
+    const id = JSON.stringify(key);
+    const kept = this.catalogReads.get(id);
+    if (kept && kept.version === version) return kept.rows as T;
+    const { rows, size } = await load();
+    // Read after the version: rows newer than it are only read again at the next request.
+    this.catalogReads.set(id, { version, rows, size: Math.max(1, size) });
+    return rows;
   }
 
   /**
@@ -273,7 +306,7 @@ export class ScoringScopeService {
     request: WindowRequest,
     siteRows: ReadonlyArray<Record<string, unknown>>,
     zones: ReadonlyArray<{ id: string; clientId: string; siteId: string; ref: string; type: ZoneType }>,
-    version: string,
+    versions: { rollups: string; catalog: string },
   ): ResolvedScope {
     const now = this.clock.now();
     // Sites in one time zone share their window (luxon's zone arithmetic is the slow part for many sites).
@@ -304,7 +337,8 @@ export class ScoringScopeService {
       windowHours: sample ? windowHours(sample) : 0,
       sites,
       zones: zones.map((z) => ({ id: z.id, clientId: z.clientId, siteId: z.siteId, ref: z.ref, siteKey: siteKeyOf(z.ref), type: z.type })),
-      version,
+      version: versions.rollups,
+      catalogVersion: versions.catalog,
     };
   }
 }

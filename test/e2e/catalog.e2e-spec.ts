@@ -10,7 +10,7 @@ import { FIXTURE_CONTRACTS, freshStorage, startTestApp, type TestApp } from '../
 // pseudonym_keys: daily salts of sender pseudonyms, a platform secret that belongs to no client.
 // Platform tables (leader_job_runs: the last tick of each scheduled job) hold no client's data.
 // Tables of the service's own state, no client's data: the rollup version is one counter for every client's rollups.
-const FACT_TABLES_WITHOUT_CLIENT = ['clients', 'migrations', 'app_secrets', 'pseudonym_keys', 'leader_job_runs', 'scoring_rollup_version'];
+const FACT_TABLES_WITHOUT_CLIENT = ['clients', 'migrations', 'app_secrets', 'pseudonym_keys', 'leader_job_runs', 'scoring_rollup_version', 'catalog_version'];
 
 describe('Catalog', () => {
   let sut: TestApp;

@@ -324,6 +324,31 @@ describe(ScorecardService.name, () => {
     }
   });
 
+  it('reads the catalog again once it changed: a retired zone leaves the site scorecard, a new target is scored at once', async () => {
+    const site = '/api/v1/sites/gamma-sto/scorecard?period=2026-10';
+    const zonesOf = async () => ((await get(site).expect(200)).body.zones as Array<{ zone: string }>).map((z) => z.zone);
+    const csatOf = async (path: string) => ((await get(path).expect(200)).body.objectives as Card[]).find((o) => o.key === 'restroom-csat')!;
+    expect(await zonesOf()).toEqual(['gamma-sto.1f-restroom', 'gamma-sto.entrance']);
+    expect(await csatOf(site)).toMatchObject({ numerator: 41, denominator: 50, status: 'breached' });
+    const entrance = `id = (SELECT z.id FROM zones z JOIN sites s ON s.id = z.site_id WHERE s.key = 'gamma-sto' AND z.key = 'entrance')`;
+    const csat = `key = 'restroom-csat' AND contract_id = (SELECT id FROM contracts WHERE key = 'gamma-fm')`;
+    const [{ target }] = await sut.dataSource.query<Array<{ target: number }>>(`SELECT target FROM objectives WHERE ${csat}`);
+    try {
+      // Straight in the tables, as another instance's contract sync would leave them: no call into this one.
+      await sut.dataSource.query(`UPDATE zones SET retired_at = now() WHERE ${entrance}`);
+      await sut.dataSource.query(`UPDATE objectives SET target = 0.8 WHERE ${csat}`);
+      expect(await zonesOf()).toEqual(['gamma-sto.1f-restroom']);
+      // 41 of 50 against 0.8: no longer breached (at risk: little of its budget left).
+      expect(await csatOf(site)).toMatchObject({ numerator: 41, denominator: 50, status: 'at_risk' });
+      expect(await csatOf('/api/v1/contracts/gamma-fm/scorecard?period=2026-10')).toMatchObject({ target: 0.8 });
+    } finally {
+      await sut.dataSource.query(`UPDATE zones SET retired_at = NULL WHERE ${entrance}`);
+      await sut.dataSource.query(`UPDATE objectives SET target = $1 WHERE ${csat}`, [target]);
+    }
+    expect(await zonesOf()).toEqual(['gamma-sto.1f-restroom', 'gamma-sto.entrance']);
+    expect(await csatOf(site)).toMatchObject({ status: 'breached' });
+  });
+
   // Last: it adds a rating.
   it('reads counts again once the rollups changed: a late rating is in the contract, site and objective figures after the next rollup run', async () => {
     const paths = ['/api/v1/contracts/gamma-fm/scorecard?period=2026-10', '/api/v1/sites/gamma-sto/scorecard?period=2026-10', '/api/v1/objectives/gamma-fm.restroom-csat?period=2026-10'];
