@@ -57,15 +57,16 @@ export interface WindowView {
 
 /** The window of a scope as the API shows it: each site's local start and end, and the instant figures run to. */
 export function windowView(scope: ResolvedScope): WindowView {
+  // Sites in one time zone share their window: each written out once (a contract's thousand sites were two thousand of luxon's toISO).
+  const written = new Map<TimeWindow, { from: string; to: string }>();
+  const isoOf = (window: TimeWindow) => {
+    const found = written.get(window) ?? { from: window.start.toISO()!, to: window.end.toISO()! };
+    written.set(window, found);
+    return found;
+  };
   return {
     ...scope.window,
-    sites: scope.sites.map((s) => ({
-      site: s.key,
-      timeZone: s.timeZone,
-      from: s.window.start.toISO()!,
-      to: s.window.end.toISO()!,
-      asOf: s.asOf.toISOString(),
-    })),
+    sites: scope.sites.map((s) => ({ site: s.key, timeZone: s.timeZone, ...isoOf(s.window), asOf: s.asOf.toISOString() })),
   };
 }
 
@@ -111,7 +112,7 @@ export class ScoringScopeService {
     const { sites, zones } = await this.fromCatalog(versions.catalog, ['contract', who.clientId, who.siteId ?? null, contractKey], async () => {
       await this.catalog.get('contracts', who, contractKey);
       const listed = await this.catalog.list('sites', who, { contract: contractKey, page: 1, limit: ALL });
-      const zones = await this.catalog.zoneRefs(who, { contract: contractKey });
+      const zones = scopeZones(await this.catalog.zoneRefs(who, { contract: contractKey }));
       return { rows: { sites: listed.items, zones }, size: listed.items.length + zones.length };
     });
     return this.resolved(contractKey, undefined, request, sites, zones, versions);
@@ -123,7 +124,7 @@ export class ScoringScopeService {
     const versions = await this.rollups.versions();
     const { site, zones } = await this.fromCatalog(versions.catalog, ['site', who.clientId, who.siteId ?? null, siteKey], async () => {
       // Both by the site's key: read together (another client's site is not found, and has no zones either).
-      const [site, zones] = await Promise.all([this.catalog.get('sites', who, siteKey), this.catalog.zoneRefs(who, { site: siteKey })]);
+      const [site, zones] = await Promise.all([this.catalog.get('sites', who, siteKey), this.catalog.zoneRefs(who, { site: siteKey }).then(scopeZones)]);
       return { rows: { site, zones }, size: 1 + zones.length };
     });
     return this.resolved(site.contractKey as string, siteKey, request, [site], zones, versions);
@@ -305,7 +306,7 @@ export class ScoringScopeService {
     siteKey: string | undefined,
     request: WindowRequest,
     siteRows: ReadonlyArray<Record<string, unknown>>,
-    zones: ReadonlyArray<{ id: string; clientId: string; siteId: string; ref: string; type: ZoneType }>,
+    zones: ScopeZoneView[],
     versions: { rollups: string; catalog: string },
   ): ResolvedScope {
     const now = this.clock.now();
@@ -336,7 +337,7 @@ export class ScoringScopeService {
       window: windowLabel(request, sample),
       windowHours: sample ? windowHours(sample) : 0,
       sites,
-      zones: zones.map((z) => ({ id: z.id, clientId: z.clientId, siteId: z.siteId, ref: z.ref, siteKey: siteKeyOf(z.ref), type: z.type })),
+      zones,
       version: versions.rollups,
       catalogVersion: versions.catalog,
     };
@@ -391,10 +392,27 @@ function wholeMonth(scope: ResolvedScope): string | undefined {
  * site's window — its dates, and the hour its lookbacks end in (a window that is over ends at a fixed instant).
  */
 function countsKey(scope: ResolvedScope, options: { burn?: boolean; perZone?: boolean }): string {
-  const zones = createHash('sha256').update(scope.zones.map((z) => `${z.id}:${z.siteId}:${z.type}`).join(',')).digest('base64url');
+  const zones = zonesHash(scope.zones);
   const sites = scope.sites.map((s) => [s.key, s.dates[0], s.dates.length, Math.floor((s.asOf.getTime() - 1) / 3_600_000)]);
   return JSON.stringify([scope.contractKey, scope.siteKey ?? null, options.burn ?? null, options.perZone ?? false, zones, sites]);
 }
+
+/** Hashes of zone lists, by the list: a scope's zones come from the catalog cache, the same array while the catalog stands. */
+const zoneHashes = new WeakMap<readonly ScopeZoneView[], string>();
+
+/** A hash of the zones (ids, sites and types) a scope's counts are read for. */
+function zonesHash(zones: readonly ScopeZoneView[]): string {
+  let hash = zoneHashes.get(zones);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(zones.map((z) => `${z.id}:${z.siteId}:${z.type}`).join(',')).digest('base64url');
+    zoneHashes.set(zones, hash);
+  }
+  return hash;
+}
+
+/** Zones as a scope holds them, from the catalog's zone refs. */
+const scopeZones = (zones: ReadonlyArray<{ id: string; clientId: string; siteId: string; ref: string; type: ZoneType }>): ScopeZoneView[] =>
+  zones.map((z) => ({ id: z.id, clientId: z.clientId, siteId: z.siteId, ref: z.ref, siteKey: siteKeyOf(z.ref), type: z.type }));
 
 /** Counts of a scope: per unit (a zone, or a site's zone type) and the units themselves. */
 export interface CountedScope {
