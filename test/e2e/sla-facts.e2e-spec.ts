@@ -198,6 +198,15 @@ describe('SLA facts of comfort and device uptime, and the intervals behind them'
     for (const res of [backwards, tooLong]) expect(res).toMatchObject({ status: 400, type: expect.stringContaining('application/problem+json') });
   });
 
+  /** Marks these zone-days for recomputation, as new facts for them would. */
+  const markDays = (zones: ReadonlyArray<{ id: string; client_id: string }>, days: readonly string[]) =>
+    sut.dataSource.query(
+      `INSERT INTO sla_dirty_days (client_id, zone_id, local_date)
+       SELECT z.client_id, z.id, d.day FROM unnest($1::uuid[], $2::uuid[]) AS z(client_id, id) CROSS JOIN unnest($3::date[]) AS d(day)
+       ON CONFLICT (client_id, zone_id, local_date) DO UPDATE SET marked_at = clock_timestamp()`,
+      [zones.map((z) => z.client_id), zones.map((z) => z.id), days],
+    );
+
   it('forgets each zone-day it recomputed, and works through a backlog longer than one batch', async () => {
     // Over 250 zone-days: more than one batch (200) of marks, each with microseconds as PostgreSQL
     // writes them (forgetting compared them with a Date's milliseconds, so none was ever forgotten
@@ -205,12 +214,7 @@ describe('SLA facts of comfort and device uptime, and the intervals behind them'
     const zones = await sut.dataSource.query<Array<{ id: string; client_id: string }>>(`SELECT id, client_id FROM zones WHERE retired_at IS NULL ORDER BY key`);
     const perZone = Math.ceil(250 / zones.length);
     const days = Array.from({ length: perZone }, (_, i) => DateTime.fromISO(day).minus({ days: 30 + i }).toISODate()!);
-    await sut.dataSource.query(
-      `INSERT INTO sla_dirty_days (client_id, zone_id, local_date)
-       SELECT z.client_id, z.id, d.day FROM unnest($1::uuid[], $2::uuid[]) AS z(client_id, id) CROSS JOIN unnest($3::date[]) AS d(day)
-       ON CONFLICT (client_id, zone_id, local_date) DO UPDATE SET marked_at = clock_timestamp()`,
-      [zones.map((z) => z.client_id), zones.map((z) => z.id), days],
-    );
+    await markDays(zones, days);
     const marked = async () =>
       Number((await sut.dataSource.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM sla_dirty_days WHERE local_date = ANY($1::date[])`, [days]))[0].n);
     expect(await marked()).toBe(zones.length * perZone);
@@ -225,12 +229,7 @@ describe('SLA facts of comfort and device uptime, and the intervals behind them'
   it('recomputes the same zone-days in two catch-ups at once (the job\'s and a caller\'s) into one set of hours', async () => {
     const zones = await sut.dataSource.query<Array<{ id: string; client_id: string }>>(`SELECT id, client_id FROM zones WHERE retired_at IS NULL ORDER BY key`);
     const days = Array.from({ length: 5 }, (_, i) => DateTime.fromISO(day).minus({ days: 60 + i }).toISODate()!);
-    await sut.dataSource.query(
-      `INSERT INTO sla_dirty_days (client_id, zone_id, local_date)
-       SELECT z.client_id, z.id, d.day FROM unnest($1::uuid[], $2::uuid[]) AS z(client_id, id) CROSS JOIN unnest($3::date[]) AS d(day)
-       ON CONFLICT (client_id, zone_id, local_date) DO UPDATE SET marked_at = clock_timestamp()`,
-      [zones.map((z) => z.client_id), zones.map((z) => z.id), days],
-    );
+    await markDays(zones, days);
     const service = sut.app.get(SlaFactsService);
     // Both read the same marks and write the same new hours: the second waits for the first, finds its rows and adds none.
     await expect(Promise.all([service.catchUp(), service.catchUp(), service.catchUp()])).resolves.toHaveLength(3);
