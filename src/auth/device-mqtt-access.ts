@@ -47,16 +47,14 @@ export class DeviceMqttAccess implements DeviceAuthenticator, OnModuleInit {
     return this.session(username, found, found.secretHash);
   }
 
-  async stale(sessions: readonly DeviceSession[]): Promise<Set<string>> {
+  async stale(sessions: readonly DeviceSession[]): Promise<Set<DeviceSession>> {
     const rows = await this.credentials.findActiveByUsernames([...new Set(sessions.map((s) => s.username))]);
     const current = new Map(rows.map((row) => [row.username, this.session(row.username, row, row.secretHash)]));
     return new Set(
-      sessions
-        .filter((s) => {
-          const now = current.get(s.username);
-          return !now || now.credential !== s.credential || now.topicBase !== s.topicBase;
-        })
-        .map((s) => s.username),
+      sessions.filter((s) => {
+        const now = current.get(s.username);
+        return !now || now.credential !== s.credential || now.topicBase !== s.topicBase;
+      }),
     );
   }
 

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { DeviceCredentialsService } from '../../src/auth/device-credentials.service';
 import { ContractsSyncService } from '../../src/catalog/contracts-sync.service';
 import { loadConfig } from '../../src/platform/config/app-config';
+import { SESSION_CHECK_MS } from '../../src/platform/mqtt/embedded-broker';
 import { MqttService } from '../../src/platform/mqtt/mqtt.service';
 import { startMosquitto } from '../support/mosquitto';
 import { FIXTURE_CONTRACTS, pollUntil, startTestApp, type TestApp } from '../support/test-app';
@@ -142,6 +143,22 @@ describe.each(brokers)('MQTT device identity on the %s broker', (kind) => {
     const fresh = rotated.body as { username: string; secret: string };
     expect(REFUSED).toContain(await refusal(old.username, old.secret));
     await expect(refusal(fresh.username, fresh.secret)).resolves.toBe('accepted');
+  });
+
+  it('after a rotation, keeps the session opened with the new secret while the old one goes', async () => {
+    const old = await issue('alpha-1f-soap');
+    const before = await connect(old.username, old.secret);
+    const beforeClosed = new Promise<void>((resolve) => before.once('close', () => resolve()));
+    const fresh = await issue('alpha-1f-soap');
+    const after = await connect(fresh.username, fresh.secret);
+    let afterClosed = false;
+    after.once('close', () => (afterClosed = true));
+    // The embedded broker checks open sessions every SESSION_CHECK_MS: it closes the old secret's session
+    // (the same username), and closed the new one with it while the check went by username.
+    if (kind === 'embedded') await within(beforeClosed, 'close of the old session');
+    await new Promise((resolve) => setTimeout(resolve, 2 * SESSION_CHECK_MS + 500));
+    expect(afterClosed).toBe(false);
+    expect(await granted(after, topicOf('1f-restroom', 'alpha-1f-soap', 'cmd/#'))).toBe(1);
   });
 
   it('closes the open session of a device the contract retires, and refuses it at its next connect', async () => {

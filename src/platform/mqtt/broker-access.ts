@@ -14,8 +14,11 @@ export interface DeviceSession {
 export interface DeviceAuthenticator {
   /** The session a valid credential of an active device opens; undefined for anything else. */
   authenticate(username: string, secret: string): Promise<DeviceSession | undefined>;
-  /** Of these sessions, the usernames no longer valid: device, zone or site retired, credential rotated, topics moved. */
-  stale(sessions: readonly DeviceSession[]): Promise<Set<string>>;
+  /**
+   * Of these sessions, those no longer valid: device, zone or site retired, credential rotated, topics
+   * moved. By session, not username: after a rotation, the device's new session is valid beside its old one.
+   */
+  stale(sessions: readonly DeviceSession[]): Promise<Set<DeviceSession>>;
 }
 
 export type DeniedAction = 'connect' | 'publish' | 'subscribe';

@@ -92,7 +92,7 @@ export class EmbeddedBroker {
         .stale(sessions.map(([, session]) => session))
         .then((stale) => {
           for (const [client, session] of sessions) {
-            if (!stale.has(session.username)) continue;
+            if (!stale.has(session)) continue;
             logger.warn(`Closed the MQTT session of ${session.username}: its device or credential changed`);
             connected.delete(client);
             client.close();
