@@ -73,7 +73,7 @@ import {
   rawFiguresSql,
   readingsPerZoneHour,
 } from './scoring-data';
-import { cpuTicks, forkRole, ROOT, round, childStats, stopChild, timeQueries } from './support';
+import { cpuTicks, forkRole, measuredPhaseProfiler, ROOT, round, childStats, stopChild, timeQueries } from './support';
 
 const run = promisify(execFile);
 
@@ -106,13 +106,19 @@ async function serve(): Promise<void> {
   // An API instance (JOBS=off) publishes nothing: the worker beside it does.
   if (config.jobs) await app.get(FiguresPublisher).publish({ periods: [...new Set([...periodsAt(new Date()), process.env.BENCH_PERIOD!])] });
   const publishMs = performance.now() - started;
+  // BENCH_CPU_PROFILE=<folder>: a V8 CPU profile of each measured phase (from a stats reset to its stats), phase-<n>-<pid>.cpuprofile.
+  const profiles = process.env.BENCH_CPU_PROFILE;
+  let phase = 0;
+  let profiler = measuredPhaseProfiler(undefined);
   process.on('message', (message: ToChild) => {
     if (message.type === 'stats-reset') {
       queries = {};
       cpu = process.cpuUsage();
+      profiler = measuredPhaseProfiler(profiles && join(profiles, `phase-${++phase}-${process.pid}.cpuprofile`));
+      profiler.start();
     } else if (message.type === 'stats') {
       const used = process.cpuUsage(cpu);
-      send({ type: 'stats', queries, cpuMs: (used.user + used.system) / 1000 });
+      profiler.finish(() => send({ type: 'stats', queries, cpuMs: (used.user + used.system) / 1000 }));
     } else if (message.type === 'stop') {
       void app.close().finally(() => process.exit(0));
     }
@@ -824,6 +830,7 @@ async function main(): Promise<void> {
       contract_uncached_queries: queryAvg(uncachedStats.queries, opts.uncachedRequests),
       site_bytes: siteRun.bytes,
       site_queries: queryAvg(siteStats.queries, opts.warmup + opts.requests),
+      site_service_cpu_ms: round(siteStats.cpuMs / (opts.warmup + opts.requests)),
       // The worker's statements meanwhile (its jobs share the database's two cores with the requests), per request.
       site_worker_queries: siteWorkerStats ? queryAvg(siteWorkerStats.queries, opts.warmup + opts.requests) : undefined,
       raw_runs_ms: rawMs.map((ms) => round(ms)),

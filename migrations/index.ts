@@ -33,6 +33,7 @@ import { ContractLanguage1765000000015 } from './1765000000015-contract-language
 import { RollupSiteKeys1765000000016 } from './1765000000016-rollup-site-keys';
 import { SparseDriverRows1765000000017 } from './1765000000017-sparse-driver-rows';
 import { CatalogVersion1765000000018 } from './1765000000018-catalog-version';
+import { LookbackCoveringKeys1765000000019 } from './1765000000019-lookback-covering-keys';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a file here; add its class below. */
 export const MIGRATIONS = [
@@ -71,4 +72,5 @@ export const MIGRATIONS = [
   RollupSiteKeys1765000000016,
   SparseDriverRows1765000000017,
   CatalogVersion1765000000018,
+  LookbackCoveringKeys1765000000019,
 ];

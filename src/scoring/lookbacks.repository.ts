@@ -28,7 +28,9 @@ const sumOf = (alias: string, column: string, last: boolean) =>
  * A range r's hourly rows of its site, by the (client, site, hour) index (the rating rollups' primary
  * key, the SLA facts' site-hour index): the fence (OFFSET 0) keeps the planner
  * from merging every range with all of a client's rows (a month of 1,000 sites' scope rows for 9,000
- * ranges, 8 s in bench:scoring) instead of probing the index once per range.
+ * ranges, 8 s in bench:scoring) instead of probing the index once per range. Both indexes carry
+ * the columns the sums read (migration 1765000000019): the planner drops the rest of `h.*`, and the
+ * rows come from the index alone.
  */
 const HOURS_OF_RANGE = (table: string) => `SELECT h.* FROM ${table} h WHERE h.client_id = $1 AND h.site_id = r.site_id AND h.hour >= r.lo AND h.hour < r.hi OFFSET 0`;
 

@@ -85,6 +85,9 @@ const ROLLUP_TABLES = [
   'comment_theme_daily',
 ];
 
+/** Rollup tables a rebuild vacuums as well as analyzes: read by index-only scans (burn-rate lookbacks). */
+const VACUUMED: ReadonlySet<string> = new Set(['rating_rollup_hourly']);
+
 /**
  * The sites of zones $2 of client $1, as an array the primary key's site column can probe: the zone
  * rollups are keyed by site first (client, site, date or hour, zone).
@@ -231,10 +234,13 @@ export class RollupsRepository {
    * Fresh planner statistics for the rollup tables: after a rebuild from empty ones, the planner
    * took a month's 300,000 daily rows for a handful and read a site's zones through the client's
    * whole index (bench:scoring, site scorecard p95 99 ms); analyzed, it reads them by the primary key.
+   * The hourly rating rows are vacuumed too, as autovacuum would a while later: burn-rate lookbacks
+   * read them from the primary key alone where the visibility map says so (migration 1765000000019),
+   * and a rebuild's rows are in none of it yet (10 million ratings' zone-hours: under a second).
    */
   async analyze(): Promise<void> {
     // A table each, side by side (the rebuild's cores are free by now): one statement analyzed them one after another.
-    await Promise.all(ROLLUP_TABLES.map((table) => this.dataSource.query(`ANALYZE ${table}`)));
+    await Promise.all(ROLLUP_TABLES.map((table) => this.dataSource.query(VACUUMED.has(table) ? `VACUUM (ANALYZE) ${table}` : `ANALYZE ${table}`)));
   }
 
   async version(): Promise<string> {

@@ -419,6 +419,32 @@ describe(RollupsService.name, () => {
     expect(restroomZone).toEqual({ rated: 1, positive: 0, neutral: 0, negative: 1, happyThirds: 0, excluded: {}, reasons: { no_soap: 1 } });
     expect(entranceZone).toEqual({ rated: 1, positive: 1, neutral: 0, negative: 0, happyThirds: 300, excluded: { kiosk_repeat: 1 }, reasons: {} });
   });
+
+  it("reads a site's burn-rate lookbacks from the indexes alone, both families, after a rebuild", async () => {
+    const site = zones[0].siteId;
+    const ofSite = zones.filter((z) => z.siteId === site);
+    await insertRatings(Array.from({ length: 30 }, (_, i) => ({ tp: i, score: i, reasons: [], at: SPAN.from + i * 3 * HOUR, excluded: null })));
+    const facts = { tasksDue: 1, tasksOnTime: 1, visitorsWhileOut: 0, incidentsOpened: 0, serviceMinutes: 60, outMinutes: 0, occupiedMinutes: 30, comfortableMinutes: 30, deviceOnlineMinutes: 60, deviceExpectedMinutes: 60, inspectionScoreSum: 0 };
+    await upsertSlaHours(Array.from({ length: 10 }, (_, i) => ({ ...facts, zone: i, hour: i * 5, visitors: i + 1 })));
+    // The rebuild vacuums the hourly rating rows (an index-only scan reads the heap of pages not all-visible).
+    await sut.app.get(RollupsRebuilder).rebuild({ contract: 'gamma-fm' });
+    await sut.dataSource.query('VACUUM sla_facts_hourly');
+    // The statement the repository runs for one site's lookbacks, as it runs it.
+    const query = jest.spyOn(sut.dataSource, 'query');
+    const ranges = [1, 6].map((hours) => ({ siteId: site, hours, start: SPAN.from, end: SPAN.from + 100 * HOUR }));
+    await sut.app.get(LookbacksRepository).lookbackCounts(clientId, ofSite.map((z, group) => ({ id: z.zoneId, group })), ranges, [1, 6]);
+    const [sql, params] = query.mock.calls.at(-1)!;
+    query.mockRestore();
+    // Scans of whole tables aside (tiny here, the cheapest read), as on a contract's millions of rows.
+    const plan = await sut.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL enable_seqscan = off');
+      await manager.query('SET LOCAL enable_bitmapscan = off');
+      return (await manager.query<Array<{ 'QUERY PLAN': string }>>(`EXPLAIN ${sql}`, params)).map((row) => row['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toMatch(/Index Only Scan using rating_rollup_hourly_pkey on rating_rollup_hourly/);
+    expect(plan).toMatch(/Index Only Scan using sla_facts_hourly_site_hour on sla_facts_hourly/);
+    expect(plan).not.toMatch(/(?<!Only )Index Scan/);
+  });
 });
 
 /** snake_case keys, as the SQL columns are named. */
