@@ -139,8 +139,12 @@ describe('npm run simulate against the service (MQTT_AUTH=on, a connection per d
   let deviceUrl: string;
   let dir: string;
   let simulatedContracts: string;
-  // A generated site with the demo's cleaning plans (the fixtures have none), known to the service beside the fixtures.
+  let reportingContracts: string;
+  // Generated sites with the demo's cleaning plans (the fixtures have none), known to the service beside the fixtures;
+  // most tests simulate the first only.
+  const REPORTING_SITES = 4;
   const [planned] = generatedContract(1).spec.sites;
+  const reportingSites = generatedContract(REPORTING_SITES).spec.sites.map((site) => site.key);
   const sites = loadContractDirectory(FIXTURE_CONTRACTS).flatMap((file) => file.spec.sites);
   const devices = sites.flatMap((site) => site.zones.flatMap((z) => z.devices));
   // Devices that send readings (events such as check-ins may not happen in a short run).
@@ -151,9 +155,12 @@ describe('npm run simulate against the service (MQTT_AUTH=on, a connection per d
     dir = mkdtempSync(join(tmpdir(), 'xla-sim-auth-'));
     const serviceContracts = join(dir, 'service');
     simulatedContracts = join(dir, 'simulated');
+    reportingContracts = join(dir, 'reporting');
     cpSync(FIXTURE_CONTRACTS, serviceContracts, { recursive: true });
     mkdirSync(simulatedContracts);
-    for (const folder of [serviceContracts, simulatedContracts]) writeFileSync(join(folder, 'simulated.yaml'), generatedContractYaml(1));
+    mkdirSync(reportingContracts);
+    writeFileSync(join(simulatedContracts, 'simulated.yaml'), generatedContractYaml(1));
+    for (const folder of [serviceContracts, reportingContracts]) writeFileSync(join(folder, 'simulated.yaml'), generatedContractYaml(REPORTING_SITES));
     // The embedded broker, which checks device credentials itself, even where CI sets MQTT_URL.
     // As the demo runs it: ratings up to a week old taken (a backfill), occupants told apart by their forwarded address.
     const backfillEnv = { RATING_MAX_AGE_HOURS: '168', TRUST_PROXY: '127.0.0.1,::1,::ffff:127.0.0.1' };
@@ -263,40 +270,42 @@ describe('npm run simulate against the service (MQTT_AUTH=on, a connection per d
   });
 
   it('has occupants report problems through the QR API now and then: the service stores each report and incidents appear', async () => {
-    // Six days in eight seconds: at least four working days of a generated office.
+    // Six days in eight seconds: at least four working days of four generated offices. Reports are rare draws
+    // (an office's six days give none about one run in fifteen), so four offices: about eighteen reports a run.
     const start = new Date(Date.now() - 6 * 86_400_000);
     const since = new Date();
     const run = await simulate([
-      ...['--mqtt-url', deviceUrl, '--contracts', simulatedContracts, '--prefix', sut.config.mqttTopicPrefix, '--rate', '300', '--seed', '6'],
+      ...['--mqtt-url', deviceUrl, '--contracts', reportingContracts, '--prefix', sut.config.mqttTopicPrefix, '--rate', '300', '--seed', '6'],
       ...['--api-url', apiUrl, '--api-key', await sut.keyFor('admin'), '--speed', String((6 * 86_400) / 8), '--start', start.toISOString(), '--duration', '8'],
     ]);
     expect(run).toMatchObject({ code: 0 });
     const summary = JSON.parse(run.stdout.trim().split('\n').pop()!);
-    expect(summary).toMatchObject({ failed: 0, sites: 1 });
+    expect(summary).toMatchObject({ failed: 0, sites: REPORTING_SITES });
     // Not MQTT messages: counted apart.
     expect(total(summary.perSignal) + total(summary.perEvent)).toBe(summary.published);
     expect(total(summary.perReport)).toBeGreaterThan(0);
 
+    const reportsOfRun = `FROM incident_reports r JOIN sites s ON s.id = r.site_id WHERE s.key = ANY($1) AND r.reported_at >= $2`;
     const reports = await sut.dataSource.query<Array<{ category: string; incidentId: string | null }>>(
-      `SELECT r.category, r.incident_id AS "incidentId" FROM incident_reports r JOIN sites s ON s.id = r.site_id WHERE s.key = $1 AND r.reported_at >= $2`,
-      [planned.key, since],
+      `SELECT r.category, r.incident_id AS "incidentId" ${reportsOfRun}`,
+      [reportingSites, since],
     );
     const stored: Record<string, number> = {};
     for (const r of reports) stored[r.category] = (stored[r.category] ?? 0) + 1;
     expect(stored).toEqual(summary.perReport);
-    // Each report joined an incident of its zone, which the incidents API lists.
+    // Each report joined an incident of its zone, which the incidents API lists under the report's site.
     const linked = await pollUntil(async () => {
-      const rows = await sut.dataSource.query<Array<{ incidentId: string | null }>>(
-        `SELECT r.incident_id AS "incidentId" FROM incident_reports r JOIN sites s ON s.id = r.site_id WHERE s.key = $1 AND r.reported_at >= $2`,
-        [planned.key, since],
-      );
-      return rows.every((r) => r.incidentId !== null) && new Set(rows.map((r) => r.incidentId!));
+      const rows = await sut.dataSource.query<Array<{ site: string; incidentId: string | null }>>(`SELECT s.key AS site, r.incident_id AS "incidentId" ${reportsOfRun}`, [reportingSites, since]);
+      return rows.every((r) => r.incidentId !== null) && rows;
     });
-    const { body } = await request(sut.http).get('/api/v1/incidents').query({ site: planned.key, limit: 500 }).set('Authorization', `Bearer ${await sut.keyFor('admin')}`).expect(200);
-    const listed = body.items as Array<{ id: string; origin: string; zone: string; reports: number }>;
-    expect(listed.length).toBeGreaterThan(0);
-    for (const id of linked) expect(listed.find((i) => i.id === id)).toMatchObject({ zone: expect.stringMatching(new RegExp(`^${planned.key}\\.`)), reports: expect.any(Number) });
-    // Six days of SLA facts and rollups to recompute: done here, not while the service shuts down.
+    for (const site of new Set(linked.map((r) => r.site))) {
+      const { body } = await request(sut.http).get('/api/v1/incidents').query({ site, limit: 500 }).set('Authorization', `Bearer ${await sut.keyFor('admin')}`).expect(200);
+      const listed = body.items as Array<{ id: string; origin: string; zone: string; reports: number }>;
+      for (const { incidentId } of linked.filter((r) => r.site === site)) {
+        expect(listed.find((i) => i.id === incidentId)).toMatchObject({ zone: expect.stringMatching(new RegExp(`^${site}\\.`)), reports: expect.any(Number) });
+      }
+    }
+    // Six days of four sites' SLA facts and rollups to recompute: done here, not while the service shuts down.
     await sut.app.get(SlaFactsService).catchUp();
     await sut.app.get(RollupsService).catchUp();
   }, 240_000);
