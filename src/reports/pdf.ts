@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { escapeHtml } from '../feedback/pages/html';
+import { within } from '../platform/within';
 
 /** A page that takes longer than this to print has failed (Chromium has no timeout of its own for printing). */
 const PRINT_TIMEOUT_MS = 60_000;
@@ -39,11 +40,8 @@ export class ChromiumPrinter {
         const tab = await context.newPage();
         await tab.route('**/*', (route) => route.abort());
         await tab.setContent(page, { waitUntil: 'load' });
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`printing the report took over ${PRINT_TIMEOUT_MS / 1000} s`)), PRINT_TIMEOUT_MS);
-        });
-        return await Promise.race([
+        const printed = await within(
+          PRINT_TIMEOUT_MS,
           tab.pdf({
             format: 'A4',
             printBackground: true,
@@ -52,8 +50,9 @@ export class ChromiumPrinter {
             headerTemplate: `<div style="font: 7px Helvetica, Arial, sans-serif; color: #666; width: 100%; padding: 0 14mm; text-align: right">${escapeHtml(header)}</div>`,
             footerTemplate: '<div style="font: 7px Helvetica, Arial, sans-serif; color: #666; width: 100%; text-align: center"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
           }),
-          timeout,
-        ]).finally(() => clearTimeout(timer));
+        );
+        if (!printed) throw new Error(`printing the report took over ${PRINT_TIMEOUT_MS / 1000} s`);
+        return printed.value;
       } finally {
         await context.close().catch(() => undefined);
       }

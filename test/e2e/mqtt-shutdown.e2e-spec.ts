@@ -1,6 +1,7 @@
 import mqtt from 'mqtt';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
+import { EmbeddedBroker } from '../../src/platform/mqtt/embedded-broker';
 import { leave, publishWithin } from '../../src/platform/mqtt/mqtt.service';
 
 /** A broker that accepts a connection (CONNACK) and then acknowledges nothing: no PUBACK ever comes. */
@@ -55,5 +56,36 @@ describe('leaving the broker at shutdown', () => {
     // A grace far longer than the test's timeout: leaving must not wait for it.
     await leave(client, 600_000);
     expect(client.disconnecting).toBe(true);
+  });
+});
+
+describe('leaving a broker that is still delivering', () => {
+  let broker: EmbeddedBroker;
+  beforeAll(async () => {
+    broker = await EmbeddedBroker.start('127.0.0.1', 0);
+  });
+  afterAll(() => broker.stop());
+
+  it('closes the connection although the messages behind the last one taken are never read (the service takes none once stopping)', async () => {
+    const url = `mqtt://127.0.0.1:${broker.port}`;
+    // As the service while it shuts down: a message arriving then is neither acknowledged nor passed on,
+    // so mqtt.js reads nothing more from the socket, and would never see the broker close it.
+    let taken = 0;
+    const service = await mqtt.connectAsync(url, { protocolVersion: 4, clientId: 'stopping-service', clean: false, reconnectPeriod: 100 });
+    service.handleMessage = (_packet, done) => {
+      if (++taken < 50) done();
+    };
+    await service.subscribeAsync('flood/#', { qos: 1 });
+    const sensor = await mqtt.connectAsync(url, { protocolVersion: 4, clean: true });
+    const payload = 'x'.repeat(1_000);
+    // Far more than the sockets buffer: the broker keeps queueing for the service after it stopped reading.
+    await Promise.all(Array.from({ length: 3_000 }, (_, i) => sensor.publishAsync(`flood/${i % 10}`, payload, { qos: 1 })));
+    await sensor.endAsync();
+    expect(taken).toBe(50);
+
+    const closed = new Promise((resolve) => service.once('close', () => resolve(undefined)));
+    await leave(service, 200);
+    await closed;
+    expect(service.connected).toBe(false);
   });
 });

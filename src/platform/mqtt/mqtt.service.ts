@@ -8,6 +8,7 @@ import type { Counter } from 'prom-client';
 import { AppConfig } from '../config/app-config';
 import type { DeniedAction, DeviceAuthenticator, MqttCredential } from './broker-access';
 import { EmbeddedBroker } from './embedded-broker';
+import { within } from '../within';
 
 const DENIED_COUNTER = 'xla_mqtt_denied_total';
 export const deniedCounterProvider = makeCounterProvider({
@@ -158,7 +159,7 @@ export class MqttService implements BeforeApplicationShutdown, OnApplicationShut
     client.on('error', (err) => this.logger.warn(`MQTT error: ${err.message}`));
     this.client = client;
     // Give the first connection a moment so the service starts ready; an unreachable broker is not fatal.
-    await Promise.race([new Promise((resolve) => client.once('connect', resolve)), new Promise((resolve) => setTimeout(resolve, FIRST_CONNECT_WAIT_MS).unref())]);
+    await within(FIRST_CONNECT_WAIT_MS, new Promise((resolve) => client.once('connect', resolve)));
   }
 
   /**
@@ -335,31 +336,26 @@ function redact(url: string): string {
 /**
  * Leaves the broker. mqtt.js's graceful end waits for the acknowledgements of what was published
  * for as long as it takes, and after a lost connection (no reconnect once ending) that is forever:
- * it gets END_GRACE_MS, then the connection is closed. What was not acknowledged is published
+ * it gets `graceMs`, then the connection is closed. What was not acknowledged is published
  * again after the restart (task announcements are bookkept until acknowledged).
+ *
+ * The DISCONNECT then gets `graceMs` too. mqtt.js ends once the socket closes, which it sees only
+ * after reading everything the broker sent before closing its side; a message it was handed and
+ * never finished (the service takes none once stopping) stops that reading, so under a backlog the
+ * end would wait forever. After the grace the socket is destroyed: the broker delivers what was not
+ * acknowledged again.
  */
 export async function leave(client: MqttClient, graceMs = END_GRACE_MS): Promise<void> {
   const waiting = () => Object.keys(client.outgoing).length > 0;
-  if (client.connected && waiting()) {
-    let timer: NodeJS.Timeout | undefined;
-    await new Promise<void>((resolve) => {
-      client.once('outgoingEmpty', resolve);
-      timer = setTimeout(resolve, graceMs);
-    });
-    clearTimeout(timer);
+  if (client.connected && waiting()) await within(graceMs, new Promise<void>((resolve) => client.once('outgoingEmpty', resolve)));
+  const ended = client.endAsync(!client.connected || waiting());
+  if (!(await within(graceMs, ended))) {
+    client.stream.destroy();
+    await ended;
   }
-  await client.endAsync(!client.connected || waiting());
 }
 
 /** Publishes, failing after `ms` without the broker's acknowledgement (mqtt.js would wait for ever). */
 export async function publishWithin(client: MqttClient, topic: string, payload: string | Buffer, qos: 0 | 1, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the broker did not acknowledge within ${ms / 1000} s`)), ms);
-  });
-  try {
-    await Promise.race([client.publishAsync(topic, payload, { qos }), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  if (!(await within(ms, client.publishAsync(topic, payload, { qos })))) throw new Error(`the broker did not acknowledge within ${ms / 1000} s`);
 }
