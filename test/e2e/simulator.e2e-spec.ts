@@ -285,17 +285,18 @@ describe('npm run simulate against the service (MQTT_AUTH=on, a connection per d
     expect(total(summary.perSignal) + total(summary.perEvent)).toBe(summary.published);
     expect(total(summary.perReport)).toBeGreaterThan(0);
 
-    const reportsOfRun = `FROM incident_reports r JOIN sites s ON s.id = r.site_id WHERE s.key = ANY($1) AND r.reported_at >= $2`;
-    const reports = await sut.dataSource.query<Array<{ category: string; incidentId: string | null }>>(
-      `SELECT r.category, r.incident_id AS "incidentId" ${reportsOfRun}`,
-      [reportingSites, since],
-    );
+    // The run's reports, each with its site and the incident it joined (linked as the reports come in).
+    const reportsOfRun = () =>
+      sut.dataSource.query<Array<{ site: string; category: string; incidentId: string | null }>>(
+        `SELECT s.key AS site, r.category, r.incident_id AS "incidentId" FROM incident_reports r JOIN sites s ON s.id = r.site_id WHERE s.key = ANY($1) AND r.reported_at >= $2`,
+        [reportingSites, since],
+      );
     const stored: Record<string, number> = {};
-    for (const r of reports) stored[r.category] = (stored[r.category] ?? 0) + 1;
+    for (const r of await reportsOfRun()) stored[r.category] = (stored[r.category] ?? 0) + 1;
     expect(stored).toEqual(summary.perReport);
     // Each report joined an incident of its zone, which the incidents API lists under the report's site.
     const linked = await pollUntil(async () => {
-      const rows = await sut.dataSource.query<Array<{ site: string; incidentId: string | null }>>(`SELECT s.key AS site, r.incident_id AS "incidentId" ${reportsOfRun}`, [reportingSites, since]);
+      const rows = await reportsOfRun();
       return rows.every((r) => r.incidentId !== null) && rows;
     });
     for (const site of new Set(linked.map((r) => r.site))) {

@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { InjectMetric, makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { AppConfig } from '../config/app-config';
+import { within } from '../within';
 import type { DeniedAction, DeviceAuthenticator, MqttCredential } from './broker-access';
 import { EmbeddedBroker } from './embedded-broker';
-import { within } from '../within';
 
 const DENIED_COUNTER = 'xla_mqtt_denied_total';
 export const deniedCounterProvider = makeCounterProvider({
